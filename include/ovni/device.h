@@ -1,0 +1,90 @@
+/* ovni: devices.
+ *
+ * A device is where frames live and ops run: a CUDA GPU (with its context,
+ * stream and ovni's kernels loaded) or the CPU. The GPU driver is loaded at run
+ * time, so one build runs everywhere; with no driver, no GPU, or a build
+ * without CUDA kernels, ovni_device_open() gives the CPU device and logs one
+ * info line saying why.
+ *
+ * Thread safety: a device may be used from several threads at once. All GPU
+ * work on one device is ordered on the device's one CUDA stream. */
+#ifndef OVNI_DEVICE_H
+#define OVNI_DEVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ovni_device ovni_device;
+
+/* Bits of ovni_device_info.nvdec_codecs: codecs NVDEC decodes at 8-bit 4:2:0
+ * (and, in nvdec_codecs_10bit, at 10-bit 4:2:0). */
+enum ovni_codec_bit {
+    OVNI_CODEC_BIT_H264 = 1 << 0,
+    OVNI_CODEC_BIT_HEVC = 1 << 1,
+    OVNI_CODEC_BIT_VP9 = 1 << 2,
+    OVNI_CODEC_BIT_AV1 = 1 << 3,
+};
+
+typedef struct ovni_device_info {
+    int is_gpu;              /* 0: the CPU device */
+    int index;               /* CUDA ordinal, -1 for the CPU */
+    char name[128];          /* "NVIDIA H100 80GB HBM3" or "CPU (16 threads)" */
+    int cc_major, cc_minor;  /* compute capability */
+    size_t total_memory;     /* bytes of device memory */
+    int multiprocessors;
+    int kernels_loaded;      /* ovni's embedded kernels loaded on this device */
+    unsigned nvdec_codecs;   /* OVNI_CODEC_BIT_* at 8-bit */
+    unsigned nvdec_codecs_10bit;
+    int nvenc;               /* 1: an NVENC session opens; 0: it does not */
+    char nvenc_status[96];   /* why not, e.g. "NV_ENC_ERR_NO_ENCODE_DEVICE" */
+    int cpu_threads;         /* threads the CPU backend uses */
+    uint8_t reserved[64];
+} ovni_device_info;
+
+/* Allocation counters, for tests and benchmarks: a steady pipeline stops
+ * allocating once its pools are warm. */
+typedef struct ovni_device_stats {
+    uint64_t host_allocs;    /* host frame buffers allocated (pinned or not) */
+    uint64_t device_allocs;  /* device frame buffers allocated */
+    uint64_t frames_live;    /* frames handed out and not yet released */
+    uint64_t pool_bytes;     /* bytes held by the pools, in use or free */
+    uint8_t reserved[32];
+} ovni_device_stats;
+
+/* Opens a device. `spec`:
+ *   NULL or "auto": $OVNI_DEVICE if set, else GPU 0 if usable, else the CPU;
+ *   "cpu":          the CPU device;
+ *   "N" (a number): CUDA device N, an error if it cannot be used;
+ *   "gpu":          GPU 0, an error if it cannot be used.
+ * On success *out owns a reference, released by ovni_device_close(). */
+OVNI_API int ovni_device_open(ovni_device **out, const char *spec);
+
+/* Releases the caller's reference and sets *dev to NULL; fine on NULL. Frames
+ * keep their device alive until they are released. */
+OVNI_API void ovni_device_close(ovni_device **dev);
+
+OVNI_API int ovni_device_is_gpu(const ovni_device *dev);
+
+/* Fills *info. Probing NVDEC and NVENC happens once, on the first call. */
+OVNI_API int ovni_device_get_info(ovni_device *dev, ovni_device_info *info);
+
+OVNI_API void ovni_device_get_stats(ovni_device *dev, ovni_device_stats *stats);
+
+/* Waits for all GPU work queued on the device. No-op on the CPU. */
+OVNI_API int ovni_device_sync(ovni_device *dev);
+
+/* "0.1.0" */
+OVNI_API const char *ovni_version(void);
+/* 1 when this build embeds CUDA kernels (nvcc was found at build time). */
+OVNI_API int ovni_build_has_cuda(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

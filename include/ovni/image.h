@@ -1,0 +1,27 @@
+/* ovni: still images (PNG, JPEG and whatever else libavcodec's image decoders
+ * read) to and from frames. */
+#ifndef OVNI_IMAGE_H
+#define OVNI_IMAGE_H
+
+#include "export.h"
+#include "frame.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Loads an image file into a new RGB24 or RGBA32 frame on dev in `memory`.
+ * `format` OVNI_FORMAT_RGBA32 keeps the alpha channel (opaque if the image
+ * has none); OVNI_FORMAT_RGB24 drops it. Errors name the file and reason. */
+OVNI_API int ovni_image_load(ovni_device *dev, const char *path, ovni_format format,
+                             ovni_memory memory, ovni_frame **out);
+
+/* Saves an RGB24, RGBA32 or GRAY8 frame (host or device) as a PNG. Written
+ * to a temporary file beside `path` and renamed, so a failure leaves no
+ * partial file. */
+OVNI_API int ovni_image_save_png(const ovni_frame *frame, const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

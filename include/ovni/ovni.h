@@ -1,0 +1,11 @@
+/* ovni: GPU-native video processing. The umbrella header. */
+#ifndef OVNI_OVNI_H
+#define OVNI_OVNI_H
+
+#include "error.h"
+#include "device.h"
+#include "frame.h"
+#include "ops.h"
+#include "image.h"
+
+#endif

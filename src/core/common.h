@@ -1,0 +1,35 @@
+/* Internal helpers every part of libovni uses: errors, logging, threads. */
+#ifndef OVNI_CORE_COMMON_H
+#define OVNI_CORE_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ovni/error.h"
+
+#if defined(__GNUC__)
+#define OVNI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define OVNI_PRINTF(a, b)
+#endif
+
+/* Sets the calling thread's error message and returns `code`, so that
+ * failures read `return ovni_error(OVNI_EINVAL, "crop: left=%g ...", l);`. */
+int ovni_error(int code, const char *fmt, ...) OVNI_PRINTF(2, 3);
+/* Replaces the message with "<prefix>: <old message>" and returns code. */
+int ovni_error_prefix(int code, const char *fmt, ...) OVNI_PRINTF(2, 3);
+void ovni_error_clear(void);
+
+void ovni_log(int level, const char *fmt, ...) OVNI_PRINTF(2, 3);
+
+/* Parallel loop over [0, n): fn(ctx, begin, end) runs on the shared worker
+ * pool (one thread per core) in contiguous chunks; returns when all are done.
+ * Small n runs inline on the caller. */
+typedef void (*ovni_range_fn)(void *ctx, int begin, int end);
+void ovni_parallel_for(int n, ovni_range_fn fn, void *ctx);
+int ovni_cpu_threads(void);
+
+/* Checks for parameter validation. */
+static inline int ovni_is_finite(double v) { return v == v && v - v == 0.0; }
+
+#endif

@@ -1,0 +1,240 @@
+/* Device selection, the GPU context and stream, and ovni's embedded kernels. */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "gpu.h"
+
+#if OVNI_HAVE_CUDA
+extern const unsigned char ovni_kernels_fatbin[];
+#endif
+
+const char *ovni_version(void) { return OVNI_VERSION; }
+int ovni_build_has_cuda(void) { return OVNI_HAVE_CUDA; }
+
+int gpu_fail(ovni_device *dev, CUresult r, const char *call, const char *what)
+{
+    const char *name = NULL, *text = NULL;
+    if (dev && dev->cu) {
+        dev->cu->cuGetErrorName(r, &name);
+        dev->cu->cuGetErrorString(r, &text);
+    }
+    return ovni_error(OVNI_EGPU, "%s: %s failed: %s (%s)", what, call,
+                      name ? name : "unknown CUDA error", text ? text : "no description");
+}
+
+int gpu_enter(ovni_device *dev)
+{
+    CU_CHECK(dev, cuCtxPushCurrent(dev->ctx), "ovni (entering the GPU context)");
+    return 0;
+}
+
+void gpu_leave(ovni_device *dev)
+{
+    CUcontext dummy;
+    dev->cu->cuCtxPopCurrent(&dummy);
+}
+
+void device_retain(ovni_device *dev) { atomic_fetch_add(&dev->refs, 1); }
+
+static void device_destroy(ovni_device *dev)
+{
+    pools_free(dev);
+    if (dev->is_gpu) {
+        gpu_enter(dev);
+        if (dev->module) dev->cu->cuModuleUnload(dev->module);
+        if (dev->stream) dev->cu->cuStreamDestroy(dev->stream);
+        gpu_leave(dev);
+        dev->cu->cuDevicePrimaryCtxRelease(dev->cudev);
+    }
+    cuvid_free_functions(&dev->cuvid);
+    cuda_free_functions(&dev->cu);
+    pthread_mutex_destroy(&dev->lock);
+    free(dev);
+}
+
+void device_release(ovni_device *dev)
+{
+    if (dev && atomic_fetch_sub(&dev->refs, 1) == 1) device_destroy(dev);
+}
+
+static int load_extras(ovni_device *dev)
+{
+    void *lib = dev->cu->lib;
+#define X(field, sym)                                                          \
+    if (!(dev->x.field = (t##field *)dlsym(lib, sym)))                         \
+        return ovni_error(OVNI_ENODEV, "the CUDA driver lacks %s", sym);
+    X(cuMemHostAlloc, "cuMemHostAlloc")
+    X(cuMemFreeHost, "cuMemFreeHost")
+    X(cuMemHostRegister, "cuMemHostRegister_v2")
+    X(cuMemHostUnregister, "cuMemHostUnregister")
+    X(cuMemGetInfo, "cuMemGetInfo_v2")
+    X(cuCtxSynchronize, "cuCtxSynchronize")
+    X(cuEventElapsedTime, "cuEventElapsedTime")
+    X(cuMemsetD2D8Async, "cuMemsetD2D8Async")
+#undef X
+    return 0;
+}
+
+/* Brings up CUDA device `index`: driver, primary context, stream, kernels. */
+static int open_gpu(ovni_device *dev, int index)
+{
+    int count = 0, ret;
+    if (cuda_load_functions(&dev->cu, NULL) < 0)
+        return ovni_error(OVNI_ENODEV, "no NVIDIA driver (libcuda.so.1 could not be loaded)");
+    if ((ret = load_extras(dev)) < 0) return ret;
+    CU_CHECK(dev, cuInit(0), "ovni_device_open");
+    CU_CHECK(dev, cuDeviceGetCount(&count), "ovni_device_open");
+    if (index >= count)
+        return ovni_error(OVNI_ENODEV, "device %d requested, but the driver sees %d GPU(s)", index, count);
+    CU_CHECK(dev, cuDeviceGet(&dev->cudev, index), "ovni_device_open");
+    CU_CHECK(dev, cuDevicePrimaryCtxRetain(&dev->ctx, dev->cudev), "ovni_device_open");
+    dev->index = index;
+    dev->is_gpu = 1;
+    if ((ret = gpu_enter(dev)) < 0) return ret;
+    CUresult r = dev->cu->cuStreamCreate(&dev->stream, CU_STREAM_NON_BLOCKING);
+#if OVNI_HAVE_CUDA
+    if (r == CUDA_SUCCESS) r = dev->cu->cuModuleLoadData(&dev->module, ovni_kernels_fatbin);
+#endif
+    gpu_leave(dev);
+    if (r != CUDA_SUCCESS) return gpu_fail(dev, r, "cuModuleLoadData", "ovni_device_open (loading ovni's kernels)");
+    if (cuvid_load_functions(&dev->cuvid, NULL) < 0)
+        ovni_log(OVNI_LOG_INFO, "libnvcuvid.so.1 not found: no NVDEC, video decodes on the CPU");
+    return 0;
+}
+
+static ovni_device *device_alloc(void)
+{
+    ovni_device *dev = calloc(1, sizeof(*dev));
+    if (!dev) return NULL;
+    atomic_init(&dev->refs, 1);
+    dev->index = -1;
+    pthread_mutex_init(&dev->lock, NULL);
+    return dev;
+}
+
+/* Undo a half-opened GPU device, keeping it usable as the CPU device. */
+static void reset_to_cpu(ovni_device *dev)
+{
+    if (dev->ctx) dev->cu->cuDevicePrimaryCtxRelease(dev->cudev);
+    cuvid_free_functions(&dev->cuvid);
+    cuda_free_functions(&dev->cu);
+    memset(&dev->x, 0, sizeof(dev->x));
+    dev->ctx = NULL;
+    dev->stream = NULL;
+    dev->module = NULL;
+    dev->is_gpu = 0;
+    dev->index = -1;
+}
+
+int ovni_device_open(ovni_device **out, const char *spec)
+{
+    if (!out) return ovni_error(OVNI_EINVAL, "ovni_device_open: out is NULL");
+    *out = NULL;
+    if (!spec || !strcmp(spec, "auto")) {
+        const char *env = getenv("OVNI_DEVICE");
+        spec = env && *env ? env : "auto";
+    }
+    int want_gpu = -1; /* -1 auto, else the index that must work */
+    if (!strcmp(spec, "cpu")) {
+        want_gpu = -2;
+    } else if (!strcmp(spec, "gpu")) {
+        want_gpu = 0;
+    } else if (strcmp(spec, "auto")) {
+        char *end;
+        long v = strtol(spec, &end, 10);
+        if (*end || end == spec || v < 0 || v > 255)
+            return ovni_error(OVNI_EINVAL, "device \"%s\": expected auto, cpu, gpu or a GPU index 0..255", spec);
+        want_gpu = (int)v;
+    }
+    ovni_device *dev = device_alloc();
+    if (!dev) return ovni_error(OVNI_ENOMEM, "ovni_device_open: out of memory");
+    if (want_gpu != -2) {
+        if (!OVNI_HAVE_CUDA) {
+            if (want_gpu >= 0) {
+                device_release(dev);
+                return ovni_error(OVNI_EUNSUPPORTED, "device %s: this build of ovni has no CUDA kernels (nvcc was not found when it was built)", spec);
+            }
+            ovni_log(OVNI_LOG_INFO, "built without CUDA kernels: using the CPU");
+        } else {
+            int ret = open_gpu(dev, want_gpu < 0 ? 0 : want_gpu);
+            if (ret < 0) {
+                if (want_gpu >= 0) {
+                    char msg[1024];
+                    snprintf(msg, sizeof(msg), "%s", ovni_last_error());
+                    reset_to_cpu(dev);
+                    device_release(dev);
+                    return ovni_error(ret, "device %s: %s", spec, msg);
+                }
+                ovni_log(OVNI_LOG_INFO, "no usable GPU (%s): using the CPU", ovni_last_error());
+                reset_to_cpu(dev);
+            }
+        }
+    }
+    *out = dev;
+    return 0;
+}
+
+void ovni_device_close(ovni_device **dev)
+{
+    if (!dev || !*dev) return;
+    device_release(*dev);
+    *dev = NULL;
+}
+
+int ovni_device_is_gpu(const ovni_device *dev) { return dev && dev->is_gpu; }
+
+int ovni_device_sync(ovni_device *dev)
+{
+    if (!dev) return ovni_error(OVNI_EINVAL, "ovni_device_sync: device is NULL");
+    if (!dev->is_gpu) return 0;
+    int ret = gpu_enter(dev);
+    if (ret < 0) return ret;
+    CUresult r = dev->cu->cuStreamSynchronize(dev->stream);
+    gpu_leave(dev);
+    return r == CUDA_SUCCESS ? 0 : gpu_fail(dev, r, "cuStreamSynchronize", "ovni_device_sync");
+}
+
+void ovni_device_get_stats(ovni_device *dev, ovni_device_stats *stats)
+{
+    if (!dev || !stats) return;
+    pthread_mutex_lock(&dev->lock);
+    *stats = dev->stats;
+    pthread_mutex_unlock(&dev->lock);
+}
+
+static CUfunction find_kernel(ovni_device *dev, const char *name)
+{
+    CUfunction fn = NULL;
+    pthread_mutex_lock(&dev->lock);
+    for (int i = 0; i < dev->nkernels; i++)
+        if (!strcmp(dev->kernels[i].name, name)) {
+            fn = dev->kernels[i].fn;
+            break;
+        }
+    if (!fn && dev->cu->cuModuleGetFunction(&fn, dev->module, name) == CUDA_SUCCESS &&
+        dev->nkernels < OVNI_MAX_KERNELS) {
+        dev->kernels[dev->nkernels].name = name;
+        dev->kernels[dev->nkernels++].fn = fn;
+    }
+    pthread_mutex_unlock(&dev->lock);
+    return fn;
+}
+
+int gpu_launch(ovni_device *dev, const char *name, unsigned gx, unsigned gy,
+               unsigned bx, unsigned by, unsigned shmem, void **args)
+{
+    CUfunction fn = find_kernel(dev, name);
+    if (!fn) return ovni_error(OVNI_EGPU, "kernel %s is not in ovni's embedded module", name);
+    CUresult r = dev->cu->cuLaunchKernel(fn, gx, gy, 1, bx, by, 1, shmem, dev->stream, args, NULL);
+    if (r != CUDA_SUCCESS) return gpu_fail(dev, r, "cuLaunchKernel", name);
+    return 0;
+}
+
+int gpu_launch_2d(ovni_device *dev, const char *name, int w, int h, void **args)
+{
+    if (w <= 0 || h <= 0) return 0;
+    return gpu_launch(dev, name, (unsigned)(w + 31) / 32, (unsigned)(h + 7) / 8, 32, 8, 0, args);
+}

@@ -1,0 +1,204 @@
+/* Still images through libavformat/libavcodec (decode) and the PNG encoder. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/imgutils.h>
+#include <libswscale/swscale.h>
+
+#include "../core/frame_internal.h"
+#include "ovni/image.h"
+#include "tmpfile.h"
+
+static int av_fail(int code, const char *path, const char *what, int averr)
+{
+    char buf[128];
+    av_strerror(averr, buf, sizeof(buf));
+    return ovni_error(code, "%s: %s: %s", path, what, buf);
+}
+
+/* Decodes the first picture of `path` into an AVFrame. */
+static int decode_first(const char *path, AVFrame **out)
+{
+    AVFormatContext *fmt = NULL;
+    AVCodecContext *dec = NULL;
+    AVPacket *pkt = av_packet_alloc();
+    AVFrame *frame = av_frame_alloc();
+    int ret = 0, r;
+    if (!pkt || !frame) {
+        ret = ovni_error(OVNI_ENOMEM, "%s: out of memory", path);
+        goto done;
+    }
+    if (access(path, R_OK) != 0) {
+        ret = ovni_error(OVNI_EIO, "%s: cannot read the image: %s", path, strerror(errno));
+        goto done;
+    }
+    if ((r = avformat_open_input(&fmt, path, NULL, NULL)) < 0) {
+        ret = av_fail(OVNI_EFORMAT, path, "not an image ovni can read", r);
+        goto done;
+    }
+    if ((r = avformat_find_stream_info(fmt, NULL)) < 0) {
+        ret = av_fail(OVNI_EFORMAT, path, "cannot read the image's stream", r);
+        goto done;
+    }
+    int si = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+    const AVCodec *codec = si >= 0 ? avcodec_find_decoder(fmt->streams[si]->codecpar->codec_id) : NULL;
+    if (!codec) {
+        ret = ovni_error(OVNI_EFORMAT, "%s: no picture in this file", path);
+        goto done;
+    }
+    dec = avcodec_alloc_context3(codec);
+    if (!dec || avcodec_parameters_to_context(dec, fmt->streams[si]->codecpar) < 0 ||
+        (r = avcodec_open2(dec, codec, NULL)) < 0) {
+        ret = ovni_error(OVNI_EFORMAT, "%s: cannot open a %s decoder", path, codec->name);
+        goto done;
+    }
+    int got = 0;
+    while (!got && av_read_frame(fmt, pkt) >= 0) {
+        if (pkt->stream_index == si && avcodec_send_packet(dec, pkt) >= 0)
+            got = avcodec_receive_frame(dec, frame) >= 0;
+        av_packet_unref(pkt);
+    }
+    if (!got) { /* flush: some decoders hold the picture until EOF */
+        avcodec_send_packet(dec, NULL);
+        got = avcodec_receive_frame(dec, frame) >= 0;
+    }
+    if (!got || frame->width < 1 || frame->height < 1) {
+        ret = ovni_error(OVNI_EFORMAT, "%s: the image could not be decoded (corrupt or truncated?)", path);
+        goto done;
+    }
+    if (frame->width > OVNI_MAX_DIM || frame->height > OVNI_MAX_DIM) {
+        ret = ovni_error(OVNI_EFORMAT, "%s: image size %dx%d exceeds %d", path, frame->width, frame->height, OVNI_MAX_DIM);
+        goto done;
+    }
+    *out = frame;
+    frame = NULL;
+done:
+    av_frame_free(&frame);
+    av_packet_free(&pkt);
+    avcodec_free_context(&dec);
+    avformat_close_input(&fmt);
+    return ret;
+}
+
+int ovni_image_load(ovni_device *dev, const char *path, ovni_format format, ovni_memory memory, ovni_frame **out)
+{
+    if (!out) return ovni_error(OVNI_EINVAL, "ovni_image_load: out is NULL");
+    *out = NULL;
+    if (!dev || !path) return ovni_error(OVNI_EINVAL, "ovni_image_load: NULL device or path");
+    if (format != OVNI_FORMAT_RGB24 && format != OVNI_FORMAT_RGBA32)
+        return ovni_error(OVNI_EINVAL, "ovni_image_load: %s: format must be rgb24 or rgba32", path);
+    if (memory == OVNI_MEMORY_DEVICE && !dev->is_gpu)
+        return ovni_error(OVNI_EINVAL, "ovni_image_load: %s: device memory asked of the CPU device", path);
+    AVFrame *pic = NULL;
+    int ret = decode_first(path, &pic);
+    if (ret < 0) return ret;
+    ovni_frame *host = NULL, *f = NULL;
+    ret = ovni_frame_new(dev, format, pic->width, pic->height, OVNI_MEMORY_HOST, &host);
+    if (ret == 0) {
+        enum AVPixelFormat dst_fmt = format == OVNI_FORMAT_RGBA32 ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB24;
+        struct SwsContext *sws = sws_getContext(pic->width, pic->height, pic->format, pic->width, pic->height,
+                                                dst_fmt, SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, NULL, NULL, NULL);
+        if (!sws) {
+            ret = ovni_error(OVNI_EFORMAT, "%s: pixel format %s cannot be converted", path,
+                             av_get_pix_fmt_name(pic->format) ? av_get_pix_fmt_name(pic->format) : "?");
+        } else {
+            /* Image files are full-range RGB or JPEG's full-range YUV. */
+            const int *coefs = sws_getCoefficients(SWS_CS_ITU601);
+            sws_setColorspaceDetails(sws, coefs, 1, coefs, 1, 0, 1 << 16, 1 << 16);
+            uint8_t *dst[4] = {host->data[0]};
+            int dst_pitch[4] = {(int)host->pitch[0]};
+            sws_scale(sws, (const uint8_t *const *)pic->data, pic->linesize, 0, pic->height, dst, dst_pitch);
+            sws_freeContext(sws);
+        }
+    }
+    av_frame_free(&pic);
+    if (ret == 0 && memory == OVNI_MEMORY_DEVICE) {
+        ret = ovni_frame_upload(host, &f);
+        ovni_frame_unref(&host);
+    } else {
+        f = host;
+    }
+    if (ret < 0) {
+        ovni_frame_unref(&f);
+        return ret;
+    }
+    f->range = OVNI_RANGE_FULL;
+    *out = f;
+    return 0;
+}
+
+static int encode_png(const ovni_frame *f, const char *path, FILE *fp)
+{
+    const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_PNG);
+    if (!codec) return ovni_error(OVNI_EUNSUPPORTED, "%s: this FFmpeg has no PNG encoder", path);
+    AVCodecContext *enc = avcodec_alloc_context3(codec);
+    AVFrame *pic = av_frame_alloc();
+    AVPacket *pkt = av_packet_alloc();
+    int ret = 0;
+    if (!enc || !pic || !pkt) {
+        ret = ovni_error(OVNI_ENOMEM, "%s: out of memory", path);
+        goto done;
+    }
+    enum AVPixelFormat pf = f->format == OVNI_FORMAT_RGBA32 ? AV_PIX_FMT_RGBA
+                            : f->format == OVNI_FORMAT_GRAY8 ? AV_PIX_FMT_GRAY8 : AV_PIX_FMT_RGB24;
+    enc->width = f->width;
+    enc->height = f->height;
+    enc->pix_fmt = pf;
+    enc->time_base = (AVRational){1, 25};
+    if (avcodec_open2(enc, codec, NULL) < 0) {
+        ret = ovni_error(OVNI_EFORMAT, "%s: cannot open the PNG encoder", path);
+        goto done;
+    }
+    pic->format = pf;
+    pic->width = f->width;
+    pic->height = f->height;
+    pic->data[0] = f->data[0];
+    pic->linesize[0] = (int)f->pitch[0];
+    if (avcodec_send_frame(enc, pic) < 0 || avcodec_send_frame(enc, NULL) < 0 ||
+        avcodec_receive_packet(enc, pkt) < 0) {
+        ret = ovni_error(OVNI_EFORMAT, "%s: PNG encoding failed", path);
+        goto done;
+    }
+    if (fwrite(pkt->data, 1, (size_t)pkt->size, fp) != (size_t)pkt->size)
+        ret = ovni_error(OVNI_EIO, "%s: write failed: %s", path, strerror(errno));
+done:
+    av_packet_free(&pkt);
+    av_frame_free(&pic);
+    avcodec_free_context(&enc);
+    return ret;
+}
+
+int ovni_image_save_png(const ovni_frame *frame, const char *path)
+{
+    int ret;
+    if (!path) return ovni_error(OVNI_EINVAL, "ovni_image_save_png: path is NULL");
+    if ((ret = frame_check("ovni_image_save_png", "", frame)) < 0) return ret;
+    if (frame->format != OVNI_FORMAT_RGB24 && frame->format != OVNI_FORMAT_RGBA32 && frame->format != OVNI_FORMAT_GRAY8)
+        return ovni_error(OVNI_EINVAL, "%s: PNG takes rgb24, rgba32 or gray8 frames, not %s (convert it first)", path,
+                          ovni_format_name(frame->format));
+    ovni_frame *host = NULL;
+    if (frame->memory == OVNI_MEMORY_DEVICE) {
+        if ((ret = ovni_frame_download(frame, &host)) < 0) return ret;
+    } else {
+        host = ovni_frame_ref((ovni_frame *)frame);
+    }
+    if ((ret = ovni_frame_wait(host)) < 0) goto out;
+    char tmp[4096];
+    if ((ret = tmpfile_name(path, tmp, sizeof(tmp))) < 0) goto out;
+    FILE *fp = fopen(tmp, "wb");
+    if (!fp) {
+        ret = ovni_error(OVNI_EIO, "%s: cannot create the file: %s", path, strerror(errno));
+        goto out;
+    }
+    ret = encode_png(host, path, fp);
+    if (fclose(fp) != 0 && ret == 0) ret = ovni_error(OVNI_EIO, "%s: write failed: %s", path, strerror(errno));
+    if (ret == 0) ret = tmpfile_commit(tmp, path);
+    else unlink(tmp);
+out:
+    ovni_frame_unref(&host);
+    return ret;
+}

@@ -1,0 +1,25 @@
+/* Internal: what every op's C file uses to check frames and to run its walk
+ * on the CPU or its kernel on the GPU. */
+#ifndef OVNI_OPS_OP_INTERNAL_H
+#define OVNI_OPS_OP_INTERNAL_H
+
+#include "../core/frame_internal.h"
+#include "ovni/ops.h"
+
+/* Checks dst and src (src may be NULL) and that they share a memory and
+ * device; waits for pending copies on host frames. */
+int op_begin(const char *op, ovni_frame *dst, const ovni_frame *src);
+
+/* Launches `kernel` over a w x h grid (32x8 blocks) on the frame's device. */
+int op_launch_2d(ovni_device *dev, const char *kernel, int w, int h, void **args);
+
+/* True when the op runs on the GPU. */
+static inline int op_on_gpu(const ovni_frame *f) { return f->memory == OVNI_MEMORY_DEVICE; }
+
+/* Checks a float parameter: finite and within [lo, hi]. */
+int op_check_float(const char *op, const char *name, double v, double lo, double hi);
+
+/* A new frame like `like` (device, memory) with the given format and size. */
+int op_new_frame(const ovni_frame *like, ovni_format format, int w, int h, ovni_frame **out);
+
+#endif

@@ -1,0 +1,305 @@
+/* checkops: GPU against CPU for every op, on random and edge inputs in
+ * guarded buffers, then a timing line per op on a 1080p frame.
+ * Without a GPU, the CPU side still runs with its guards checked, each op
+ * prints SKIP for the comparison, and the program exits 77 (skipped). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "checkops.h"
+#include "test.h"
+
+extern const checkops_case checkops_colour[];
+
+static const struct {
+    const char *name;
+    const checkops_case *cases;
+} families[] = {
+    {"colour", checkops_colour},
+};
+
+#define GUARD_COLS 64 /* bytes left and right of each row */
+#define GUARD_ROWS 2
+#define GUARD_BYTE 0xA5
+
+double checkops_uniform(double lo, double hi) { return test_uniform(lo, hi); }
+int checkops_int(int lo, int hi) { return lo + (int)(test_rand() % (uint32_t)(hi - lo + 1)); }
+
+typedef struct guarded {
+    ovni_frame *backing[2]; /* GRAY8 frames holding plane + guards */
+    ovni_frame *frame;      /* the op's view: interior of the backings */
+    size_t row_bytes[2];
+    int rows[2], planes;
+} guarded;
+
+static void release_backings(void *opaque)
+{
+    guarded *g = opaque;
+    for (int i = 0; i < 2; i++) ovni_frame_unref(&g->backing[i]);
+}
+
+static void plane_geometry(ovni_format f, int w, int h, int p, size_t *row_bytes, int *rows)
+{
+    int bpp = ovni_format_pixel_bytes(f);
+    *row_bytes = p == 0 ? (size_t)w * bpp : (size_t)((w + 1) / 2) * 2 * bpp;
+    *rows = p == 0 ? h : (h + 1) / 2;
+}
+
+/* A guarded frame on dev/mem whose backing bytes copy `like` (if given) or
+ * are guard bytes around random pixels. */
+static int guarded_new(guarded *g, ovni_device *dev, ovni_memory mem, ovni_format fmt, int w, int h,
+                       const guarded *like)
+{
+    memset(g, 0, sizeof(*g));
+    g->planes = ovni_format_planes(fmt);
+    uint8_t *data[2] = {0};
+    size_t pitch[2] = {0};
+    for (int p = 0; p < g->planes; p++) {
+        plane_geometry(fmt, w, h, p, &g->row_bytes[p], &g->rows[p]);
+        /* RGBA32 backings: 4 bytes a pixel keeps 4097-wide RGBA rows in range. */
+        int bw = ((int)g->row_bytes[p] + 2 * GUARD_COLS + 3) / 4 * 4, bh = g->rows[p] + 2 * GUARD_ROWS;
+        int ret = ovni_frame_new(dev, OVNI_FORMAT_RGBA32, bw / 4, bh, mem, &g->backing[p]);
+        if (ret < 0) return ret;
+        ovni_frame *b = g->backing[p];
+        if (like) {
+            if ((ret = ovni_frame_copy(b, like->backing[p])) < 0) return ret;
+        } else {
+            for (int y = 0; y < bh; y++) memset(b->data[0] + (size_t)y * b->pitch[0], GUARD_BYTE, (size_t)bw);
+            for (int y = 0; y < g->rows[p]; y++) {
+                uint8_t *row = b->data[0] + (size_t)(y + GUARD_ROWS) * b->pitch[0] + GUARD_COLS;
+                for (size_t x = 0; x < g->row_bytes[p]; x++) row[x] = (uint8_t)test_rand();
+            }
+        }
+        data[p] = b->data[0] + (size_t)GUARD_ROWS * b->pitch[0] + GUARD_COLS;
+        pitch[p] = b->pitch[0];
+    }
+    return ovni_frame_wrap(dev, fmt, w, h, mem, data, pitch, release_backings, g, &g->frame);
+}
+
+static void guarded_free(guarded *g)
+{
+    ovni_frame_unref(&g->frame);
+    release_backings(g);
+}
+
+/* Host copies of a guarded frame's backings (downloads device ones). */
+static int backing_host(ovni_device *cpu, const guarded *g, int p, ovni_frame **out)
+{
+    ovni_frame *b = g->backing[p];
+    int ret = ovni_frame_new(cpu, OVNI_FORMAT_RGBA32, b->width, b->height, OVNI_MEMORY_HOST, out);
+    if (ret == 0) ret = ovni_frame_copy(*out, b);
+    if (ret == 0) ret = ovni_frame_wait(*out);
+    return ret;
+}
+
+static int guards_intact(const ovni_frame *b, size_t row_bytes, int rows)
+{
+    for (int y = 0; y < b->height; y++) {
+        const uint8_t *row = b->data[0] + (size_t)y * b->pitch[0];
+        int inside_y = y >= GUARD_ROWS && y < GUARD_ROWS + rows;
+        for (int x = 0; x < 4 * b->width; x++) {
+            int inside = inside_y && x >= GUARD_COLS && (size_t)x < GUARD_COLS + row_bytes;
+            if (!inside && row[x] != GUARD_BYTE) return 0;
+        }
+    }
+    return 1;
+}
+
+typedef struct result {
+    int max_diff, guards_ok, cpu_ok, compared;
+} result;
+
+static void case_sizes(const checkops_case *c, const checkops_params *p, int w, int h, int iw[], int ih[],
+                       int ow[], int oh[])
+{
+    for (int i = 0; i < CHECKOPS_MAX_IO; i++) iw[i] = ow[i] = w, ih[i] = oh[i] = h;
+    if (c->sizes) c->sizes(p, w, h, iw, ih, ow, oh);
+}
+
+/* One case at one size: CPU run, GPU run, comparison. */
+static void run_one(const checkops_case *c, ovni_device *cpu, ovni_device *gpu, int w, int h, uint64_t seed,
+                    result *r)
+{
+    checkops_params p;
+    memset(&p, 0, sizeof(p));
+    test_seed(seed);
+    if (c->draw) c->draw(&p, w, h);
+    int iw[CHECKOPS_MAX_IO], ih[CHECKOPS_MAX_IO], ow[CHECKOPS_MAX_IO], oh[CHECKOPS_MAX_IO];
+    case_sizes(c, &p, w, h, iw, ih, ow, oh);
+    guarded hin[CHECKOPS_MAX_IO] = {0}, hout[CHECKOPS_MAX_IO] = {0};
+    guarded din[CHECKOPS_MAX_IO] = {0}, dout[CHECKOPS_MAX_IO] = {0};
+    ovni_frame *in[CHECKOPS_MAX_IO] = {0}, *out[CHECKOPS_MAX_IO] = {0};
+    int setup = 0;
+    for (int i = 0; i < c->ninputs; i++) setup |= guarded_new(&hin[i], cpu, OVNI_MEMORY_HOST, c->in_fmt[i], iw[i], ih[i], NULL);
+    for (int i = 0; i < c->noutputs; i++) setup |= guarded_new(&hout[i], cpu, OVNI_MEMORY_HOST, c->out_fmt[i], ow[i], oh[i], NULL);
+    if (gpu) {
+        for (int i = 0; i < c->ninputs; i++) setup |= guarded_new(&din[i], gpu, OVNI_MEMORY_DEVICE, c->in_fmt[i], iw[i], ih[i], &hin[i]);
+        for (int i = 0; i < c->noutputs; i++) setup |= guarded_new(&dout[i], gpu, OVNI_MEMORY_DEVICE, c->out_fmt[i], ow[i], oh[i], &hout[i]);
+    }
+    CHECK_MSG(setup == 0, "%s %dx%d: test frames: %s", c->name, w, h, ovni_last_error());
+    for (int i = 0; i < c->ninputs; i++) in[i] = hin[i].frame;
+    for (int i = 0; i < c->noutputs; i++) out[i] = hout[i].frame;
+    int ret = setup ? -1 : c->run(out, in, &p);
+    if (!setup) CHECK_MSG(ret == 0, "%s %dx%d on the CPU: %s", c->name, w, h, ovni_last_error());
+    if (ret < 0) r->cpu_ok = 0;
+    for (int i = 0; i < c->noutputs; i++)
+        for (int pl = 0; pl < hout[i].planes; pl++)
+            if (!guards_intact(hout[i].backing[pl], hout[i].row_bytes[pl], hout[i].rows[pl])) r->guards_ok = 0;
+    if (gpu && ret == 0) {
+        for (int i = 0; i < c->ninputs; i++) in[i] = din[i].frame;
+        for (int i = 0; i < c->noutputs; i++) out[i] = dout[i].frame;
+        ret = c->run(out, in, &p);
+        CHECK_MSG(ret == 0, "%s %dx%d on the GPU: %s", c->name, w, h, ovni_last_error());
+        CHECK_OK(ovni_device_sync(gpu));
+        for (int i = 0; i < c->noutputs && ret == 0; i++)
+            for (int pl = 0; pl < dout[i].planes; pl++) {
+                ovni_frame *back = NULL;
+                CHECK_OK(backing_host(cpu, &dout[i], pl, &back));
+                if (!back) continue;
+                if (!guards_intact(back, dout[i].row_bytes[pl], dout[i].rows[pl])) r->guards_ok = 0;
+                const ovni_frame *ref = hout[i].backing[pl];
+                for (int y = GUARD_ROWS; y < GUARD_ROWS + dout[i].rows[pl]; y++)  /* interior bytes */
+                    for (size_t x = GUARD_COLS; x < GUARD_COLS + dout[i].row_bytes[pl]; x++) {
+                        int d = abs((int)back->data[0][y * back->pitch[0] + x] - (int)ref->data[0][y * ref->pitch[0] + x]);
+                        if (d > r->max_diff) r->max_diff = d;
+                    }
+                ovni_frame_unref(&back);
+            }
+        r->compared = 1;
+    }
+    for (int i = 0; i < CHECKOPS_MAX_IO; i++) {
+        guarded_free(&hin[i]), guarded_free(&hout[i]);
+        guarded_free(&din[i]), guarded_free(&dout[i]);
+    }
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+static double frame_bytes(ovni_format f, int w, int h)
+{
+    double b = 0;
+    for (int p = 0; p < ovni_format_planes(f); p++) {
+        size_t rb;
+        int rows;
+        plane_geometry(f, w, h, p, &rb, &rows);
+        b += (double)rb * rows;
+    }
+    return b;
+}
+
+/* Device-to-device copy rate in bytes (read + written) per second. */
+static double copy_rate(ovni_device *gpu)
+{
+    ovni_frame *a = NULL, *b = NULL;
+    double rate = 0;
+    if (ovni_frame_new(gpu, OVNI_FORMAT_RGBA32, 8192, 4096, OVNI_MEMORY_DEVICE, &a) == 0 &&
+        ovni_frame_new(gpu, OVNI_FORMAT_RGBA32, 8192, 4096, OVNI_MEMORY_DEVICE, &b) == 0) {
+        ovni_frame_copy(b, a);
+        ovni_device_sync(gpu);
+        double t0 = now();
+        for (int i = 0; i < 20; i++) ovni_frame_copy(b, a);
+        ovni_device_sync(gpu);
+        rate = 2.0 * 20 * frame_bytes(OVNI_FORMAT_RGBA32, 8192, 4096) / (now() - t0);
+    }
+    ovni_frame_unref(&a);
+    ovni_frame_unref(&b);
+    return rate;
+}
+
+/* Median-free simple timing: warm up, then the mean of `reps` runs. */
+static double time_op(const checkops_case *c, ovni_device *dev, ovni_memory mem, int reps)
+{
+    const int w = 1920, h = 1080;
+    checkops_params p;
+    memset(&p, 0, sizeof(p));
+    test_seed(12345);
+    if (c->draw) c->draw(&p, w, h);
+    int iw[CHECKOPS_MAX_IO], ih[CHECKOPS_MAX_IO], ow[CHECKOPS_MAX_IO], oh[CHECKOPS_MAX_IO];
+    case_sizes(c, &p, w, h, iw, ih, ow, oh);
+    ovni_frame *in[CHECKOPS_MAX_IO] = {0}, *out[CHECKOPS_MAX_IO] = {0};
+    double t = -1;
+    int ok = 1;
+    for (int i = 0; i < c->ninputs; i++) ok &= ovni_frame_new(dev, c->in_fmt[i], iw[i], ih[i], mem, &in[i]) == 0;
+    for (int i = 0; i < c->noutputs; i++) ok &= ovni_frame_new(dev, c->out_fmt[i], ow[i], oh[i], mem, &out[i]) == 0;
+    if (ok && mem == OVNI_MEMORY_HOST) {
+        for (int i = 0; i < c->ninputs; i++) test_fill_random(in[i]);
+        for (int i = 0; i < c->noutputs; i++) test_fill_random(out[i]);
+    }
+    if (ok && c->run(out, in, &p) == 0 && ovni_device_sync(dev) == 0) {
+        double t0 = now();
+        for (int i = 0; i < reps; i++) c->run(out, in, &p);
+        ovni_device_sync(dev);
+        t = (now() - t0) / reps;
+    }
+    for (int i = 0; i < CHECKOPS_MAX_IO; i++) ovni_frame_unref(&in[i]), ovni_frame_unref(&out[i]);
+    return t;
+}
+
+static double case_bytes(const checkops_case *c)
+{
+    const int w = 1920, h = 1080;
+    if (c->bytes) return c->bytes(w, h);
+    checkops_params p;
+    memset(&p, 0, sizeof(p));
+    test_seed(12345);
+    if (c->draw) c->draw(&p, w, h);
+    int iw[CHECKOPS_MAX_IO], ih[CHECKOPS_MAX_IO], ow[CHECKOPS_MAX_IO], oh[CHECKOPS_MAX_IO];
+    case_sizes(c, &p, w, h, iw, ih, ow, oh);
+    double b = 0;
+    for (int i = 0; i < c->ninputs; i++) b += frame_bytes(c->in_fmt[i], iw[i], ih[i]);
+    for (int i = 0; i < c->noutputs; i++) b += frame_bytes(c->out_fmt[i], ow[i], oh[i]);
+    return b;
+}
+
+int main(int argc, char **argv)
+{
+    const char *only = argc > 1 ? argv[1] : NULL;
+    int timing = getenv("CHECKOPS_TIMING") != NULL;
+    static const int sizes[][2] = {{1, 1}, {2, 2}, {3, 5}, {17, 9}, {64, 48}, {131, 77}, {4097, 3}, {640, 360}};
+    ovni_device *cpu = NULL, *gpu = NULL;
+    CHECK_OK(ovni_device_open(&cpu, "cpu"));
+    if (ovni_device_open(&gpu, "gpu") < 0) gpu = NULL;
+    double rate = gpu && timing ? copy_rate(gpu) : 0;
+    if (rate > 0) printf("device-to-device copy: %.0f GB/s (read + write)\n", rate / 1e9);
+    printf("%-28s %8s %7s %10s %10s %9s\n", "op", "max|d|", "guards", "cpu ms", "gpu ms", "roofline");
+    for (size_t fi = 0; fi < sizeof(families) / sizeof(families[0]); fi++)
+        for (const checkops_case *c = families[fi].cases; c->name; c++) {
+            if (only && !strstr(c->name, only) && strcmp(families[fi].name, only)) continue;
+            result r = {0, 1, 1, 0};
+            int tol = c->tolerance ? c->tolerance : 1;
+            for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
+                for (int rep = 0; rep < 2; rep++)
+                    run_one(c, cpu, gpu, sizes[s][0], sizes[s][1], 1000003u * (s + 1) + (uint64_t)rep * 77 + fi, &r);
+            CHECK_MSG(r.guards_ok, "%s: guard bytes overwritten", c->name);
+            CHECK_MSG(!r.compared || r.max_diff <= tol, "%s: GPU differs from CPU by %d (tolerance %d)", c->name,
+                      r.max_diff, tol);
+            char cpu_ms[32] = "-", gpu_ms[32] = "-", roof[32] = "-", diff[32] = "SKIP";
+            if (r.compared) snprintf(diff, sizeof(diff), "%d", r.max_diff);
+            if (timing) {
+                double tc = time_op(c, cpu, OVNI_MEMORY_HOST, 3);
+                if (tc > 0) snprintf(cpu_ms, sizeof(cpu_ms), "%.2f", tc * 1e3);
+                if (gpu) {
+                    double tg = time_op(c, gpu, OVNI_MEMORY_DEVICE, 50);
+                    if (tg > 0) {
+                        snprintf(gpu_ms, sizeof(gpu_ms), "%.3f", tg * 1e3);
+                        snprintf(roof, sizeof(roof), "%.0f%%", 100.0 * case_bytes(c) / tg / rate);
+                    }
+                }
+            }
+            printf("%-28s %8s %7s %10s %10s %9s\n", c->name, diff, r.guards_ok ? "ok" : "BROKEN", cpu_ms, gpu_ms, roof);
+        }
+    ovni_device_close(&gpu);
+    ovni_device_close(&cpu);
+    if (test_failures) return test_result("checkops");
+    if (!gpu) {
+        printf("checkops: SKIP (no GPU: CPU side and guards checked, GPU comparison not run)\n");
+        return 77;
+    }
+    return test_result("checkops");
+}
