@@ -7,5 +7,7 @@
 #include "frame.h"
 #include "ops.h"
 #include "image.h"
+#include "reader.h"
+#include "writer.h"
 
 #endif

@@ -1,0 +1,103 @@
+/* ovni: reading video files.
+ *
+ * A reader demuxes a file with libavformat and decodes its best video stream
+ * on the GPU's NVDEC where the device and codec allow, else on the CPU with
+ * libavcodec. It runs ahead on its own thread through a bounded queue;
+ * ovni_reader_read() hands frames out in presentation order.
+ *
+ * Frames are NV12 (8-bit) or P010 (10-bit), tagged with the stream's matrix
+ * and range, pts in the stream's time base.
+ *
+ * Thread safety: one reader is used by one thread at a time. */
+#ifndef OVNI_READER_H
+#define OVNI_READER_H
+
+#include <stdint.h>
+
+#include "device.h"
+#include "export.h"
+#include "frame.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ovni_reader ovni_reader;
+
+typedef enum ovni_decoder {
+    OVNI_DECODER_AUTO = 0, /* NVDEC where possible, else libavcodec */
+    OVNI_DECODER_NVDEC = 1,/* NVDEC or an error */
+    OVNI_DECODER_CPU = 2,  /* libavcodec */
+} ovni_decoder;
+
+typedef struct ovni_reader_settings {
+    ovni_decoder decoder;
+    int output_memory;      /* -1 (default): device memory on a GPU device, else host */
+    int64_t start_frame;    /* first frame delivered (frame-accurate), default 0 */
+    int64_t frame_count;    /* frames to deliver; 0: to the end */
+    int loop;               /* at the end, start again until frame_count is reached */
+    int queue_depth;        /* frames decoded ahead; default 4 */
+    int threads;            /* CPU decoder threads; 0: one per core */
+    int segments;           /* parallel decode sessions on one file; 0: auto, 1: sequential */
+    uint8_t reserved[64];
+} ovni_reader_settings;
+
+#define OVNI_MAX_AUDIO_STREAMS 8
+
+typedef struct ovni_audio_info {
+    int stream_index;
+    char codec[32];
+    int sample_rate, channels;
+    double duration;        /* seconds, 0 if unknown */
+} ovni_audio_info;
+
+typedef struct ovni_video_info {
+    char container[32];     /* "mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", ... */
+    int stream_index;
+    char codec[32];         /* "h264", "hevc", "vp9", "av1", ... */
+    int width, height;
+    int bit_depth;
+    ovni_rational fps;      /* average frame rate */
+    ovni_rational time_base;
+    double duration;        /* seconds */
+    int64_t frame_count;
+    int frame_count_exact;  /* 1: from the container's index; 0: estimated */
+    int64_t bit_rate;       /* bits per second, 0 if unknown */
+    ovni_matrix matrix;
+    ovni_range range;
+    int primaries;          /* ISO/IEC 23091-4 code (1 = BT.709, 9 = BT.2020) */
+    int transfer;           /* ISO/IEC 23091-4 code */
+    int rotation;           /* display rotation in degrees (0, 90, 180, 270) */
+    int naudio;
+    ovni_audio_info audio[OVNI_MAX_AUDIO_STREAMS];
+    char decoder[32];       /* what decodes it: "nvdec" or "libavcodec" (set by a reader) */
+    uint8_t reserved[64];
+} ovni_video_info;
+
+OVNI_API void ovni_reader_default_settings(ovni_reader_settings *s);
+
+/* Reads a file's streams without decoding. Errors name the file and reason. */
+OVNI_API int ovni_probe(const char *path, ovni_video_info *info);
+
+/* Opens `path` for reading on dev. `s` may be NULL (defaults). Fails with a
+ * message naming the file if it is missing, not a media file, or has no
+ * video stream. */
+OVNI_API int ovni_reader_open(ovni_reader **out, ovni_device *dev, const char *path,
+                              const ovni_reader_settings *s);
+
+OVNI_API const ovni_video_info *ovni_reader_info(const ovni_reader *r);
+
+/* The next frame (the caller owns the reference), OVNI_EOF at the end, or a
+ * negative error (the reader's message says what failed). */
+OVNI_API int ovni_reader_read(ovni_reader *r, ovni_frame **out);
+
+/* Packets that failed to decode and were skipped so far. */
+OVNI_API int64_t ovni_reader_corrupt_packets(const ovni_reader *r);
+
+/* Stops the decode thread and frees everything; sets *r to NULL; fine on NULL. */
+OVNI_API void ovni_reader_close(ovni_reader **r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,103 @@
+/* ovni: writing video files.
+ *
+ * A writer encodes frames with NVENC where the GPU has it, else libx264
+ * through libavcodec (one info line says so), and muxes them with
+ * libavformat into the container named by the file's extension (mp4, mov,
+ * mkv, webm, ts), optionally with an audio stream copied from a file. It
+ * writes to a temporary file beside the target and renames it on success:
+ * on failure or cancel the target is untouched.
+ *
+ * Encoding and muxing run on the writer's own thread through a bounded
+ * queue. Thread safety: one writer is used by one thread at a time. */
+#ifndef OVNI_WRITER_H
+#define OVNI_WRITER_H
+
+#include <stdint.h>
+
+#include "device.h"
+#include "export.h"
+#include "frame.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ovni_writer ovni_writer;
+
+typedef enum ovni_codec {
+    OVNI_CODEC_H264 = 0,
+    OVNI_CODEC_HEVC = 1,
+} ovni_codec;
+
+typedef enum ovni_encoder {
+    OVNI_ENCODER_AUTO = 0,  /* NVENC if a session opens, else x264 */
+    OVNI_ENCODER_NVENC = 1, /* NVENC or an error */
+    OVNI_ENCODER_X264 = 2,  /* libx264 (libx265 for HEVC) on the CPU */
+} ovni_encoder;
+
+typedef enum ovni_rate_control {
+    OVNI_RC_DEFAULT = 0,    /* x264: CRF 23; NVENC: VBR at CQ 23 */
+    OVNI_RC_CRF = 1,        /* constant quality (x264 crf / NVENC cq), `quality` */
+    OVNI_RC_CQP = 2,        /* constant QP, `quality` */
+    OVNI_RC_VBR = 3,        /* `bitrate`, peak `max_bitrate` */
+    OVNI_RC_CBR = 4,        /* `bitrate` */
+} ovni_rate_control;
+
+typedef enum ovni_audio_mode {
+    OVNI_AUDIO_AUTO = 0,    /* copy; re-encode to AAC only if the codec cannot go in the container */
+    OVNI_AUDIO_COPY = 1,    /* copy or fail */
+    OVNI_AUDIO_AAC = 2,     /* always re-encode to AAC */
+} ovni_audio_mode;
+
+typedef struct ovni_writer_settings {
+    int width, height;          /* required */
+    ovni_rational fps;          /* required: constant frame rate, e.g. {30000, 1001} */
+    ovni_codec codec;
+    ovni_encoder encoder;
+    const char *preset;         /* "p1".."p7" (mapped to x264 presets, docs/writer.md) or an
+                                 * x264 preset name; NULL: "p4" */
+    int tune_low_latency;       /* NVENC tuning: 0 high quality, 1 low latency */
+    ovni_rate_control rate_control;
+    int quality;                /* CRF / CQ / QP value, 0..51 */
+    int64_t bitrate, max_bitrate; /* bits per second */
+    int gop;                    /* keyframe interval in frames; 0: 2 seconds of frames */
+    int bframes;                /* -1: encoder default */
+    int faststart;              /* mp4/mov: moov atom at the front */
+    int pts_passthrough;        /* use frames' pts (rescaled) instead of n / fps */
+    ovni_matrix matrix;         /* colour tags written (and RGB input converted with) */
+    ovni_range range;
+    const char *audio_path;     /* copy audio from this file; NULL: no audio */
+    int audio_stream;           /* stream index in audio_path; -1: the best audio stream */
+    double audio_start;         /* seconds into the audio source where output starts */
+    ovni_audio_mode audio_mode;
+    int queue_depth;            /* frames queued for the encoder thread; default 4 */
+    uint8_t reserved[64];
+} ovni_writer_settings;
+
+OVNI_API void ovni_writer_default_settings(ovni_writer_settings *s);
+
+/* Opens an output. Fails (naming the path or setting) on a bad setting, an
+ * unknown extension, an unwritable directory, a missing audio file. */
+OVNI_API int ovni_writer_open(ovni_writer **out, ovni_device *dev, const char *path,
+                              const ovni_writer_settings *s);
+
+/* Queues one frame: NV12 of the output size (RGB24/RGBA32 are converted),
+ * host or device memory. The writer takes its own reference; the caller
+ * keeps theirs. Returns an error the encoder thread hit earlier, if any. */
+OVNI_API int ovni_writer_write(ovni_writer *w, ovni_frame *frame);
+
+/* "nvenc" or "libx264" (known after open). */
+OVNI_API const char *ovni_writer_encoder_name(const ovni_writer *w);
+
+/* Flushes, finishes the file, renames it into place and frees everything;
+ * returns the final status. *w is set to NULL; fine on NULL. */
+OVNI_API int ovni_writer_close(ovni_writer **w);
+
+/* Stops without finishing: the temporary file is removed, the target
+ * untouched. *w is set to NULL; fine on NULL. */
+OVNI_API void ovni_writer_cancel(ovni_writer **w);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

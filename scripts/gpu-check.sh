@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The GPU check, for the GPU machine (see docs/gpu.md): unpack the bundle of
+# libraries it lacks, build ovni there, run the whole test suite with the GPU
+# tests live, then checkops with timings, and print a table last.
+# usage: scripts/gpu-check.sh [BUNDLE]   (default .gpu/ovni-gpu-bundle.tar.xz)
+set -u
+cd "$(dirname "$0")/.."
+bundle=${1:-.gpu/ovni-gpu-bundle.tar.xz}
+out=${OUT:-/tmp/ovni-out}
+mkdir -p "$out" /tmp/gpu
+[ -f /tmp/gpu/env.sh ] || tar -C /tmp/gpu -xJf "$bundle" || { echo "cannot unpack $bundle"; exit 1; }
+source /tmp/gpu/env.sh
+export PATH=$PATH:/usr/local/cuda/bin
+nvidia-smi -L 2>/dev/null | head -2
+b=/tmp/ovni-build
+if [ ! -f $b/build.ninja ]; then
+  meson setup $b -Dcuda=enabled -Dbuildtype=release >$out/setup.log 2>&1 || { tail -30 $out/setup.log; exit 1; }
+fi
+ninja -C $b >$out/build.log 2>&1 || { grep -E "error|FAILED" $out/build.log | head -30; exit 1; }
+$b/src/cli/ovni info --gpu
+meson test -C $b --no-rebuild --print-errorlogs --num-processes 8 >$out/tests.log 2>&1
+grep -E "^ *[0-9]+/[0-9]+ " $out/tests.log | grep -v " OK " | head -40
+grep -E "^(Ok|Fail|Skipped|Timeout):" $out/tests.log
+if [ -n "${GPU_EXTRA:-}" ]; then eval "$GPU_EXTRA"; fi
+echo "== checkops (GPU vs CPU, 1080p timings)"
+CHECKOPS_TIMING=1 $b/tests/checkops 2>&1 | tee $out/checkops.txt | tail -60
