@@ -212,10 +212,13 @@ static double copy_rate(ovni_device *gpu)
     return rate;
 }
 
-/* Median-free simple timing: warm up, then the mean of `reps` runs. */
+/* Timing size: 1920x1080 unless CHECKOPS_SIZE=WxH says otherwise. */
+static int time_w = 1920, time_h = 1080;
+
+/* Warm up once, then the mean of `reps` back-to-back runs. */
 static double time_op(const checkops_case *c, ovni_device *dev, ovni_memory mem, int reps)
 {
-    const int w = 1920, h = 1080;
+    const int w = time_w, h = time_h;
     checkops_params p;
     memset(&p, 0, sizeof(p));
     test_seed(12345);
@@ -243,7 +246,7 @@ static double time_op(const checkops_case *c, ovni_device *dev, ovni_memory mem,
 
 static double case_bytes(const checkops_case *c)
 {
-    const int w = 1920, h = 1080;
+    const int w = time_w, h = time_h;
     if (c->bytes) return c->bytes(w, h);
     checkops_params p;
     memset(&p, 0, sizeof(p));
@@ -261,12 +264,15 @@ int main(int argc, char **argv)
 {
     const char *only = argc > 1 ? argv[1] : NULL;
     int timing = getenv("CHECKOPS_TIMING") != NULL;
+    const char *ts = getenv("CHECKOPS_SIZE");
+    if (ts && sscanf(ts, "%dx%d", &time_w, &time_h) != 2) time_w = 1920, time_h = 1080;
     static const int sizes[][2] = {{1, 1}, {2, 2}, {3, 5}, {17, 9}, {64, 48}, {131, 77}, {4097, 3}, {640, 360}};
     ovni_device *cpu = NULL, *gpu = NULL;
     CHECK_OK(ovni_device_open(&cpu, "cpu"));
     if (ovni_device_open(&gpu, "gpu") < 0) gpu = NULL;
     double rate = gpu && timing ? copy_rate(gpu) : 0;
     if (rate > 0) printf("device-to-device copy: %.0f GB/s (read + write)\n", rate / 1e9);
+    if (timing) printf("timings on %dx%d frames\n", time_w, time_h);
     printf("%-28s %8s %7s %10s %10s %9s\n", "op", "max|d|", "guards", "cpu ms", "gpu ms", "roofline");
     for (size_t fi = 0; fi < sizeof(families) / sizeof(families[0]); fi++)
         for (const checkops_case *c = families[fi].cases; c->name; c++) {

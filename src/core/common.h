@@ -29,6 +29,19 @@ typedef void (*ovni_range_fn)(void *ctx, int begin, int end);
 void ovni_parallel_for(int n, ovni_range_fn fn, void *ctx);
 int ovni_cpu_threads(void);
 
+/* Allocation with fault injection: every host allocation of libovni goes
+ * through these, and pool buffers (host and device) call ovni_fault_hit(),
+ * so tests can fail the k-th allocation along a pipeline and check that each
+ * failure is reported and everything is freed. Unarmed, it costs one atomic
+ * load. */
+void *ovni_malloc(size_t size);
+void *ovni_calloc(size_t n, size_t size);
+/* Arms the injector: the k-th allocation from now (k >= 1) fails; k <= 0
+ * disarms. Returns how many allocations were counted since the last arm. */
+long ovni_fault_arm(long k);
+/* Counts one allocation; 1 if it must fail. */
+int ovni_fault_hit(void);
+
 /* Checks for parameter validation. */
 static inline int ovni_is_finite(double v) { return v == v && v - v == 0.0; }
 

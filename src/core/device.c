@@ -107,7 +107,7 @@ static int open_gpu(ovni_device *dev, int index)
 
 static ovni_device *device_alloc(void)
 {
-    ovni_device *dev = calloc(1, sizeof(*dev));
+    ovni_device *dev = ovni_calloc(1, sizeof(*dev));
     if (!dev) return NULL;
     atomic_init(&dev->refs, 1);
     dev->index = -1;

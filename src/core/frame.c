@@ -105,7 +105,7 @@ int ovni_frame_wrap(ovni_device *dev, ovni_format format, int width, int height,
     struct {
         ovni_frame frame;
         struct ovni_frame_priv priv;
-    } *b = calloc(1, sizeof(*b));
+    } *b = ovni_calloc(1, sizeof(*b));
     if (!b) return ovni_error(OVNI_ENOMEM, "ovni_frame_wrap: out of memory");
     ovni_frame *f = &b->frame;
     f->format = format;

@@ -45,6 +45,9 @@ static void box_free(ovni_device *dev, struct frame_box *b)
 static int alloc_buffer(ovni_device *dev, ovni_memory mem, size_t size, void **ptr, int *pinned)
 {
     *pinned = 0;
+    if (ovni_fault_hit())
+        return ovni_error(OVNI_ENOMEM, "out of %s memory allocating a %zu-byte frame (injected)",
+                          mem == OVNI_MEMORY_DEVICE ? "GPU" : "host", size);
     if (mem == OVNI_MEMORY_DEVICE || dev->is_gpu) {
         int ret = gpu_enter(dev);
         if (ret < 0) return ret;
@@ -77,7 +80,7 @@ int pool_get(ovni_device *dev, ovni_format fmt, int w, int h, ovni_memory mem, o
     for (pool = dev->pools; pool; pool = pool->next)
         if (pool->fmt == fmt && pool->w == w && pool->h == h && pool->mem == mem) break;
     if (!pool) {
-        pool = calloc(1, sizeof(*pool));
+        pool = ovni_calloc(1, sizeof(*pool));
         if (!pool) {
             pthread_mutex_unlock(&dev->lock);
             return ovni_error(OVNI_ENOMEM, "out of memory creating a frame pool");
@@ -97,7 +100,7 @@ int pool_get(ovni_device *dev, ovni_format fmt, int w, int h, ovni_memory mem, o
     frame_layout l;
     frame_layout_get(fmt, w, h, OVNI_PITCH_ALIGN, &l);
     if (!p) {
-        struct frame_box *b = calloc(1, sizeof(*b));
+        struct frame_box *b = ovni_calloc(1, sizeof(*b));
         int ret = b ? alloc_buffer(dev, mem, l.total, &b->priv.mem, &b->priv.pinned)
                     : ovni_error(OVNI_ENOMEM, "out of memory allocating a frame");
         if (ret < 0) {

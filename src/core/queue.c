@@ -1,10 +1,11 @@
 #include <stdlib.h>
 
+#include "common.h"
 #include "queue.h"
 
 int queue_init(ovni_queue *q, int capacity)
 {
-    q->items = calloc((size_t)(capacity > 0 ? capacity : 1), sizeof(void *));
+    q->items = ovni_calloc((size_t)(capacity > 0 ? capacity : 1), sizeof(void *));
     if (!q->items) return -1;
     q->capacity = capacity > 0 ? capacity : 1;
     q->head = q->count = q->closed = 0;
