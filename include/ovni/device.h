@@ -41,10 +41,11 @@ typedef struct ovni_device_info {
     int kernels_loaded;      /* ovni's embedded kernels loaded on this device */
     unsigned nvdec_codecs;   /* OVNI_CODEC_BIT_* at 8-bit */
     unsigned nvdec_codecs_10bit;
+    int nvdec_engines;       /* NVDEC engines on the chip (from a table of known GPUs; 1 if unknown) */
     int nvenc;               /* 1: an NVENC session opens; 0: it does not */
     char nvenc_status[96];   /* why not, e.g. "NV_ENC_ERR_NO_ENCODE_DEVICE" */
     int cpu_threads;         /* threads the CPU backend uses */
-    uint8_t reserved[64];
+    uint8_t reserved[60];
 } ovni_device_info;
 
 /* Allocation counters, for tests and benchmarks: a steady pipeline stops

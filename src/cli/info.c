@@ -39,6 +39,7 @@ static int info_gpu(const char *spec)
         print_codecs(in.nvdec_codecs);
         printf("nvdec 10-bit:    ");
         print_codecs(in.nvdec_codecs_10bit);
+        printf("nvdec engines:   %d\n", in.nvdec_engines);
         printf("nvenc:           %s\n", in.nvenc ? "yes" : in.nvenc_status);
     }
     printf("cpu threads:     %d\n", in.cpu_threads);

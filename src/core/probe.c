@@ -28,6 +28,19 @@ static unsigned probe_nvdec(ovni_device *dev, int bit_depth)
     return mask;
 }
 
+/* The driver API does not say how many NVDEC engines a chip has; NVIDIA's
+ * data sheets do. Longest names first where one contains another. */
+static int nvdec_engine_count(const char *name)
+{
+    static const struct { const char *part; int engines; } table[] = {
+        {"H100", 7}, {"H200", 7}, {"H800", 7}, {"H20", 7}, {"GH200", 7}, {"B200", 7}, {"A100", 5}, {"A800", 5},
+        {"A30", 4}, {"L40", 3}, {"L4", 4}, {"A40", 2}, {"A16", 4}, {"A10", 2}, {"T4", 2},
+    };
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+        if (strstr(name, table[i].part)) return table[i].engines;
+    return 1;
+}
+
 static const char *nvenc_status_name(NVENCSTATUS s)
 {
     switch (s) {
@@ -101,6 +114,7 @@ int ovni_device_get_info(ovni_device *dev, ovni_device_info *info)
             d->kernels_loaded = dev->module != NULL;
             d->nvdec_codecs = probe_nvdec(dev, 8);
             d->nvdec_codecs_10bit = probe_nvdec(dev, 10);
+            d->nvdec_engines = d->nvdec_codecs ? nvdec_engine_count(d->name) : 0;
             d->nvenc = probe_nvenc(dev, d->nvenc_status, sizeof(d->nvenc_status));
             gpu_leave(dev);
         }
