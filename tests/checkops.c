@@ -11,12 +11,18 @@
 #include "test.h"
 
 extern const checkops_case checkops_colour[];
+extern const checkops_case checkops_compose[];
+extern const checkops_case checkops_effects[];
+extern const checkops_case checkops_geometry[];
 
 static const struct {
     const char *name;
     const checkops_case *cases;
 } families[] = {
     {"colour", checkops_colour},
+    {"compose", checkops_compose},
+    {"effects", checkops_effects},
+    {"geometry", checkops_geometry},
 };
 
 #define GUARD_COLS 64 /* bytes left and right of each row */

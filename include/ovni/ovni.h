@@ -9,5 +9,6 @@
 #include "image.h"
 #include "reader.h"
 #include "writer.h"
+#include "ass.h"
 
 #endif

@@ -35,7 +35,8 @@ typedef struct ovni_reader_settings {
     int output_memory;      /* -1 (default): device memory on a GPU device, else host */
     int64_t start_frame;    /* first frame delivered (frame-accurate), default 0 */
     int64_t frame_count;    /* frames to deliver; 0: to the end */
-    int loop;               /* at the end, start again until frame_count is reached */
+    int loop;               /* at the end, start again (at start_frame) until frame_count is
+                             * reached; forever when frame_count is 0. pts keep increasing */
     int queue_depth;        /* frames decoded ahead; default 4 */
     int threads;            /* CPU decoder threads; 0: one per core */
     int segments;           /* parallel decode sessions on one file; 0: auto, 1: sequential */

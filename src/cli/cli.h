@@ -1,14 +1,96 @@
 /* The ovni command's subcommands: each returns the process exit code
- * (0 ok, 1 input or processing error, 2 usage error). */
+ * (0 ok, 1 input or processing error, 2 usage error, 130 interrupted). */
 #ifndef OVNI_CLI_H
 #define OVNI_CLI_H
 
+#include <signal.h>
+#include <stdint.h>
+
+#include "ovni/ass.h"
 #include "ovni/ovni.h"
+#include "progress.h"
 
 int cli_info(int argc, char **argv);
 int cli_demo(int argc, char **argv);
+int cli_run(int argc, char **argv);
+int cli_transcode(int argc, char **argv);
+/* `ovni demo --png DIR`: the colour round trip on a test card (demo_png.c). */
+int cli_demo_png(const char *outdir, const char *device);
 
 /* Opens the device from --device/--cpu choices (NULL: auto). */
 int cli_open_device(const char *spec, ovni_device **dev);
+
+/* Set by SIGINT/SIGTERM: the job stops at the next frame, cancels the writer
+ * (no partial output) and exits 130. */
+extern volatile sig_atomic_t cli_interrupted;
+void cli_catch_signals(void);
+
+/* ---- inputs (source.c): a video file, an image, or color:#RRGGBB:WxH ---- */
+typedef enum input_kind { INPUT_VIDEO, INPUT_IMAGE, INPUT_COLOR } input_kind;
+
+typedef struct cli_input {
+    input_kind kind;
+    const char *spec;
+    ovni_reader *reader;
+    ovni_frame *still;          /* image or colour: RGB24 in the chain's memory */
+    ovni_video_info info;       /* video: the stream */
+    int width, height;
+    ovni_rational fps;          /* the source's rate */
+    int64_t frames;             /* frames the source will give (0: unknown) */
+    int has_audio;
+    int64_t delivered;          /* stills: frames handed out */
+} cli_input;
+
+typedef struct input_opts {
+    ovni_device *dev;
+    ovni_memory memory;
+    int64_t start_frame, frames; /* frames 0: to the end (stills: 5 seconds) */
+    int loop;
+    ovni_rational fps;          /* stills: their rate (default 30) */
+} input_opts;
+
+/* 0, 1 (error printed, naming the file), or 2 (a bad color: spec). */
+int input_open(cli_input *in, const char *spec, const input_opts *o);
+/* The next frame: NV12/P010 from a video, RGB24 from a still (a copy the
+ * chain may edit). 0, OVNI_EOF, or an error (message printed). */
+int input_read(cli_input *in, ovni_frame **out);
+void input_close(cli_input *in);
+int cli_is_image_path(const char *path);
+
+/* ---- a job (job.c): input -> chain -> writer, shared by run, transcode, demo ---- */
+typedef struct job_opts {
+    const char *cmd;            /* "run", "transcode": for messages */
+    const char *in, *out;
+    const char *vf;             /* the chain; NULL or "": none */
+    const char *device;         /* NULL: auto; "cpu"; "N" */
+    ovni_codec codec;
+    ovni_encoder encoder;
+    const char *preset;
+    int64_t bitrate;            /* 0: not set */
+    int crf;                    /* -1: not set */
+    int gop;
+    const char *audio;          /* "copy" (default), "none" or a file */
+    int64_t start_frame, frames;
+    int loop;
+    ovni_rational fps;          /* {0, 0}: the input's */
+    progress_mode progress;
+    int quiet;
+} job_opts;
+
+typedef struct job_stats {
+    int64_t frames;
+    int width, height;
+    double seconds;             /* wall time */
+    char encoder[32];
+    char device[128];
+} job_stats;
+
+void job_default_opts(job_opts *o, const char *cmd);
+/* Takes one option at argv[*i] (and its value); 1 taken, 0 not ours,
+ * -1 usage error (printed). */
+int job_parse_option(job_opts *o, int argc, char **argv, int *i);
+/* Runs the job on dev (NULL: open o->device); returns the exit code. */
+int job_run(const job_opts *o, ovni_device *dev, job_stats *st);
+extern const char job_options_help[];
 
 #endif

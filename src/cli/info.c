@@ -47,25 +47,110 @@ static int info_gpu(const char *spec)
     return 0;
 }
 
+static const char *matrix_name(ovni_matrix m)
+{
+    return m == OVNI_MATRIX_BT601 ? "bt601" : m == OVNI_MATRIX_BT2020 ? "bt2020" : "bt709";
+}
+
+static void json_str(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') printf("\\%c", c);
+        else if (c < 0x20) printf("\\u%04x", c);
+        else putchar(c);
+    }
+    putchar('"');
+}
+
+static double fps_value(ovni_rational r) { return r.den > 0 ? (double)r.num / r.den : 0; }
+
+static void info_json(const char *path, const ovni_video_info *v)
+{
+    printf("{\n  \"file\": ");
+    json_str(path);
+    printf(",\n  \"container\": ");
+    json_str(v->container);
+    printf(",\n  \"video\": {\"stream\": %d, \"codec\": ", v->stream_index);
+    json_str(v->codec);
+    printf(", \"width\": %d, \"height\": %d, \"bit_depth\": %d,\n", v->width, v->height, v->bit_depth);
+    printf("    \"fps\": %.6g, \"fps_num\": %d, \"fps_den\": %d, \"duration\": %.6f,\n", fps_value(v->fps),
+           v->fps.num, v->fps.den, v->duration);
+    printf("    \"frames\": %lld, \"frames_exact\": %s, \"bit_rate\": %lld,\n", (long long)v->frame_count,
+           v->frame_count_exact ? "true" : "false", (long long)v->bit_rate);
+    printf("    \"matrix\": \"%s\", \"range\": \"%s\", \"primaries\": %d, \"transfer\": %d, \"rotation\": %d},\n",
+           matrix_name(v->matrix), v->range == OVNI_RANGE_FULL ? "full" : "limited", v->primaries, v->transfer,
+           v->rotation);
+    printf("  \"audio\": [");
+    for (int i = 0; i < v->naudio && i < OVNI_MAX_AUDIO_STREAMS; i++) {
+        const ovni_audio_info *a = &v->audio[i];
+        printf("%s\n    {\"stream\": %d, \"codec\": ", i ? "," : "", a->stream_index);
+        json_str(a->codec);
+        printf(", \"sample_rate\": %d, \"channels\": %d, \"duration\": %.6f}", a->sample_rate, a->channels,
+               a->duration);
+    }
+    printf("%s]\n}\n", v->naudio ? "\n  " : "");
+}
+
+static void info_text(const char *path, const ovni_video_info *v)
+{
+    printf("file:       %s\n", path);
+    printf("container:  %s\n", v->container);
+    printf("video:      stream %d, %s, %dx%d, %d-bit\n", v->stream_index, v->codec, v->width, v->height,
+           v->bit_depth);
+    printf("fps:        %.3f (%d/%d)\n", fps_value(v->fps), v->fps.num, v->fps.den);
+    printf("duration:   %.3f s\n", v->duration);
+    printf("frames:     %lld (%s)\n", (long long)v->frame_count, v->frame_count_exact ? "exact" : "estimated");
+    if (v->bit_rate) printf("bit rate:   %.0f kb/s\n", v->bit_rate / 1000.0);
+    printf("colour:     %s, %s range, primaries %d, transfer %d\n", matrix_name(v->matrix),
+           v->range == OVNI_RANGE_FULL ? "full" : "limited", v->primaries, v->transfer);
+    if (v->rotation) printf("rotation:   %d degrees\n", v->rotation);
+    if (!v->naudio) printf("audio:      none\n");
+    for (int i = 0; i < v->naudio && i < OVNI_MAX_AUDIO_STREAMS; i++) {
+        const ovni_audio_info *a = &v->audio[i];
+        printf("audio:      stream %d, %s, %d Hz, %d channels, %.3f s\n", a->stream_index, a->codec,
+               a->sample_rate, a->channels, a->duration);
+    }
+}
+
+static const char info_usage[] = "usage: ovni info FILE [--json] | ovni info --gpu [--device N|--cpu]\n";
+
 int cli_info(int argc, char **argv)
 {
-    const char *device = NULL;
-    int gpu = 0;
+    const char *device = NULL, *file = NULL;
+    int gpu = 0, json = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--gpu")) gpu = 1;
+        else if (!strcmp(argv[i], "--json")) json = 1;
         else if (!strcmp(argv[i], "--cpu")) device = "cpu";
         else if (!strcmp(argv[i], "--device") && i + 1 < argc) device = argv[++i];
-        else if (!strcmp(argv[i], "--help")) {
-            printf("usage: ovni info --gpu [--device N|--cpu]\n");
+        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            printf("%s"
+                   "FILE: container, video stream (codec, size, fps, duration, frame count exact or\n"
+                   "estimated, colour), audio streams; --json for scripts.\n"
+                   "--gpu: the device ovni would use, compute capability, NVDEC codecs, whether NVENC\n"
+                   "opens, whether the CUDA kernels are built in.\n"
+                   "examples:\n  ovni info clip.mp4\n  ovni info clip.mp4 --json | jq .video.frames\n"
+                   "  ovni info --gpu\n", info_usage);
             return 0;
-        } else {
-            fprintf(stderr, "ovni info: unexpected argument \"%s\"\nusage: ovni info --gpu [--device N|--cpu]\n", argv[i]);
+        } else if (argv[i][0] != '-' && !file) file = argv[i];
+        else {
+            fprintf(stderr, "ovni info: unexpected argument \"%s\"\n%s", argv[i], info_usage);
             return 2;
         }
     }
-    if (!gpu) {
-        fprintf(stderr, "usage: ovni info --gpu [--device N|--cpu]\n");
+    if (gpu == !!file) {
+        fprintf(stderr, "%s", info_usage);
         return 2;
     }
-    return info_gpu(device);
+    if (gpu) return info_gpu(device);
+    ovni_video_info v;
+    if (ovni_probe(file, &v) < 0) {
+        fprintf(stderr, "ovni info: %s\n", ovni_last_error());
+        return 1;
+    }
+    if (json) info_json(file, &v);
+    else info_text(file, &v);
+    return 0;
 }

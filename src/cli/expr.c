@@ -1,0 +1,109 @@
+/* av_expr behind a small interface, so the chain never parses arithmetic by
+ * hand and the op table only sees "a value of t, n, W, H, w, h". */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libavutil/eval.h>
+#include <libavutil/log.h>
+
+#include "expr.h"
+
+struct cli_expr {
+    AVExpr *e;
+    int is_const;
+    double value;   /* when is_const */
+    char *text;
+};
+
+static const char *const var_names[EXPR_NVARS + 1] = {"t", "n", "W", "H", "w", "h", NULL};
+
+/* av_expr says what is wrong ("Undefined constant or missing '(' in 'x*2'")
+ * only through av_log. While parsing, a capturing callback keeps the first
+ * error line for our own message. The chain is parsed before any reader or
+ * writer exists, so no other thread logs through FFmpeg meanwhile, and
+ * restoring the default callback undoes nothing the library set up. */
+static char captured[256];
+static int capture_on;
+
+static void capture_log(void *avcl, int level, const char *fmt, va_list vl)
+{
+    (void)avcl;
+    if (!capture_on || level > AV_LOG_ERROR || captured[0]) return;
+    vsnprintf(captured, sizeof(captured), fmt, vl);
+    size_t len = strlen(captured);
+    while (len && (captured[len - 1] == '\n' || captured[len - 1] == '.')) captured[--len] = 0;
+}
+
+static int parse(AVExpr **e, const char *text, const char *const *names)
+{
+    captured[0] = 0;
+    capture_on = 1;
+    av_log_set_callback(capture_log);
+    int ret = av_expr_parse(e, text, names, NULL, NULL, NULL, NULL, 0, NULL);
+    av_log_set_callback(av_log_default_callback);
+    capture_on = 0;
+    return ret;
+}
+
+/* Functions with hidden state or a clock give a new value at each call even
+ * without variables: never fold those into a constant. */
+static int has_state(const char *text)
+{
+    static const char *const fns[] = {"random", "st(", "ld(", "time(", "while(", NULL};
+    for (int i = 0; fns[i]; i++)
+        if (strstr(text, fns[i])) return 1;
+    return 0;
+}
+
+int cli_expr_parse(cli_expr **out, const char *text, char *err, size_t errlen)
+{
+    *out = NULL;
+    cli_expr *e = calloc(1, sizeof(*e));
+    if (!e || !(e->text = strdup(text))) {
+        free(e);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (!text[0]) {
+        snprintf(err, errlen, "empty value");
+        cli_expr_free(&e);
+        return -1;
+    }
+    if (parse(&e->e, text, var_names) < 0) {
+        snprintf(err, errlen, "bad expression: %s (variables: t, n, W, H, w, h)",
+                 captured[0] ? captured : "syntax error");
+        cli_expr_free(&e);
+        return -1;
+    }
+    /* Parsing without variables succeeds only for a constant expression. */
+    static const char *const no_vars[] = {NULL};
+    AVExpr *c = NULL;
+    if (!has_state(text) && parse(&c, text, no_vars) >= 0) {
+        e->is_const = 1;
+        e->value = av_expr_eval(c, NULL, NULL);
+        av_expr_free(c);
+    }
+    *out = e;
+    return 0;
+}
+
+double cli_expr_eval(const cli_expr *e, const double *vars)
+{
+    if (e->is_const) return e->value;
+    return av_expr_eval(e->e, vars, NULL);
+}
+
+int cli_expr_is_const(const cli_expr *e) { return e->is_const; }
+
+const char *cli_expr_text(const cli_expr *e) { return e->text; }
+
+void cli_expr_free(cli_expr **e)
+{
+    if (!*e) return;
+    av_expr_free((*e)->e);
+    free((*e)->text);
+    free(*e);
+    *e = NULL;
+}

@@ -1,0 +1,115 @@
+/* The op table: one entry per op the chain can name, as data (keys with
+ * their C-API names, types, defaults and ranges) plus the functions that
+ * call the library. docs/cli.md and `ovni run --help-ops` are written from
+ * the same table. */
+#ifndef OVNI_CLI_OPS_TABLE_H
+#define OVNI_CLI_OPS_TABLE_H
+
+#include <stdint.h>
+
+#include "chain.h"
+#include "expr.h"
+#include "ovni/ovni.h"
+
+typedef enum key_type {
+    KEY_NUM,    /* double, expression of t, n, W, H, w, h */
+    KEY_INT,    /* expression, rounded to the nearest integer */
+    KEY_BOOL,   /* expression: 0 false, anything else true */
+    KEY_COLOR,  /* fixed: #RRGGBB[AA], 0xRRGGBB[AA], a name ("white"), name@0.5 */
+    KEY_STR,    /* fixed text */
+    KEY_FILE,   /* fixed path, checked to exist when the chain opens */
+    KEY_ENUM,   /* fixed, one of `choices`, separated by '|'; the value is its index */
+} key_type;
+
+typedef struct op_key {
+    const char *name;
+    key_type type;
+    const char *def;    /* default as chain text; NULL: required */
+    double min, max;    /* inclusive range of NUM/INT; ignored if min > max */
+    const char *help;   /* KEY_ENUM: the choices, "a|b|c" */
+} op_key;
+
+#define OP_MAX_KEYS 20
+
+/* What ops see of the job. */
+typedef struct cli_env {
+    ovni_device *dev;
+    ovni_memory memory;     /* where the chain's frames live */
+    ovni_rational fps;      /* output frame rate */
+    int width, height;      /* the frame entering the chain */
+    int64_t frames;         /* frames the job will make; 0 if unknown */
+} cli_env;
+
+/* A source image or video named by file= (overlay, blend, warp). */
+typedef struct op_source {
+    ovni_frame *still;      /* an image: RGBA32, in the chain's memory */
+    ovni_reader *reader;    /* a video: read one frame per output frame, looped */
+    ovni_frame *current;    /* the frame of this step (RGBA32) */
+    int width, height;
+} op_source;
+
+typedef struct op_def op_def;
+
+typedef struct op_inst {
+    const op_def *def;
+    int index;                      /* position in the chain, from 1 */
+    int nkeys;
+    cli_expr *expr[OP_MAX_KEYS];    /* NUM/INT/BOOL */
+    char *str[OP_MAX_KEYS];         /* STR/FILE/ENUM/COLOR as given */
+    double val[OP_MAX_KEYS];        /* this frame's values; ENUM: the choice's index */
+    uint8_t color[OP_MAX_KEYS][4];  /* COLOR: R, G, B, A */
+    int given[OP_MAX_KEYS];         /* 1: set in the chain, 0: default */
+    double t;                       /* this frame's time in seconds */
+    op_source src;
+    void *state;                    /* op-specific, freed by close */
+} op_inst;
+
+struct op_def {
+    const char *name;
+    const char *help;
+    const op_key *keys;             /* ends with a {NULL} entry */
+    /* Optional: opens files, checks fixed values. Errors print their message. */
+    int (*open)(op_inst *op, const cli_env *env);
+    /* Replaces *frame with the op's result (or edits it in place). */
+    int (*apply)(op_inst *op, ovni_frame **frame, int64_t n);
+    void (*close)(op_inst *op);
+};
+
+extern const op_def *const cli_ops[];
+
+const op_def *ops_find(const char *name);
+int ops_key_index(const op_def *def, const char *key);
+
+/* The instantiated chain. */
+typedef struct op_chain {
+    int nops;
+    op_inst *ops;
+} op_chain;
+
+/* Checks names, keys and values against the table and parses expressions:
+ * usage errors, so it returns 2 with a message on stderr naming the op and
+ * key. No file is opened yet. */
+int ops_bind(op_chain *oc, const chain *c);
+/* Opens the ops' files and sources: 1 on error (message printed). */
+int ops_open(op_chain *oc, const cli_env *env);
+/* Evaluates every value for frame n and runs the ops on *frame. Returns 0 or
+ * 1 with a message naming the op, key, expression and frame. */
+int ops_run(op_chain *oc, const cli_env *env, ovni_frame **frame, int64_t n);
+void ops_free(op_chain *oc);
+
+/* Prints the chain reference (every op, key, type, range, default) as
+ * Markdown tables or as plain text. */
+void ops_print_reference(FILE *to, int markdown);
+
+/* Helpers for ops' apply functions. */
+int ops_error(const op_inst *op, const char *what);  /* prints "op #i name: what: last error", returns 1 */
+int ops_source_open(op_inst *op, const cli_env *env, const char *path);
+int ops_source_step(op_inst *op, const cli_env *env, int64_t n);
+void ops_source_close(op_source *s);
+/* Loads an image into a frame of `format` in env's memory. */
+int cli_load_image(const cli_env *env, const char *path, ovni_format format, ovni_frame **out);
+int cli_is_image_path(const char *path);
+/* Parses a colour as KEY_COLOR does; -1 if it is not one. */
+int cli_parse_color(const char *text, uint8_t rgba[4]);
+
+#endif

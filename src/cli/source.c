@@ -1,0 +1,200 @@
+/* Where frames come from: the job's input (a video file, an image shown as a
+ * still video, or a plain colour) and the file= sources of overlay-like ops
+ * (an image, or a video read alongside and looped). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libavutil/parseutils.h>
+
+#include "cli.h"
+#include "ops_table.h"
+
+int cli_is_image_path(const char *path)
+{
+    static const char *const exts[] = {"png", "jpg", "jpeg", "bmp", "webp", "tif", "tiff", "tga",
+                                       "ppm", "pgm", "pnm", NULL};
+    const char *dot = strrchr(path, '.');
+    if (!dot || strchr(dot, '/')) return 0;
+    for (int i = 0; exts[i]; i++)
+        if (!strcasecmp(dot + 1, exts[i])) return 1;
+    return 0;
+}
+
+int cli_load_image(const cli_env *env, const char *path, ovni_format format, ovni_frame **out)
+{
+    return ovni_image_load(env->dev, path, format, env->memory, out);
+}
+
+/* A frame of one colour in `memory`: filled on the host, uploaded once. */
+static int make_color(ovni_device *dev, ovni_memory memory, const uint8_t rgb[3], int w, int h,
+                      ovni_frame **out)
+{
+    ovni_frame *host = NULL;
+    int ret = ovni_frame_new(dev, OVNI_FORMAT_RGB24, w, h, OVNI_MEMORY_HOST, &host);
+    if (ret < 0) return ret;
+    for (int y = 0; y < h; y++) {
+        uint8_t *row = host->data[0] + (size_t)y * host->pitch[0];
+        for (int x = 0; x < w; x++) memcpy(row + 3 * (size_t)x, rgb, 3);
+    }
+    if (memory == OVNI_MEMORY_HOST) {
+        *out = host;
+        return 0;
+    }
+    ret = ovni_frame_upload(host, out);
+    ovni_frame_unref(&host);
+    return ret;
+}
+
+/* "color:SPEC[:WxH]", SPEC as av_parse_color takes it (#336699, red, ...);
+ * WxH as av_parse_video_size takes it (1280x720, hd1080, ...). */
+static int parse_color_spec(const char *spec, uint8_t rgba[4], int *w, int *h)
+{
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", spec + strlen("color:"));
+    char *size = strchr(buf, ':');
+    *w = 1920;
+    *h = 1080;
+    if (size) {
+        *size++ = 0;
+        if (av_parse_video_size(w, h, size) < 0 || *w < 2 || *h < 2 || *w > 16384 || *h > 16384) {
+            fprintf(stderr, "ovni: input \"%s\": size \"%s\" is not WxH (2..16384 each, e.g. 1280x720)\n",
+                    spec, size);
+            return -1;
+        }
+    }
+    if (av_parse_color(rgba, buf, -1, NULL) < 0) {
+        fprintf(stderr, "ovni: input \"%s\": \"%s\" is not a colour (#RRGGBB, 0xRRGGBB or a name)\n", spec,
+                buf);
+        return -1;
+    }
+    return 0;
+}
+
+int input_open(cli_input *in, const char *spec, const input_opts *o)
+{
+    memset(in, 0, sizeof(*in));
+    in->spec = spec;
+    int ret;
+    if (!strncmp(spec, "color:", 6) || cli_is_image_path(spec)) {
+        in->fps = o->fps.num > 0 ? o->fps : (ovni_rational){30, 1};
+        if (!strncmp(spec, "color:", 6)) {
+            uint8_t rgba[4];
+            in->kind = INPUT_COLOR;
+            if (parse_color_spec(spec, rgba, &in->width, &in->height) < 0) return 2;
+            ret = make_color(o->dev, o->memory, rgba, in->width, in->height, &in->still);
+        } else {
+            in->kind = INPUT_IMAGE;
+            ret = ovni_image_load(o->dev, spec, OVNI_FORMAT_RGB24, o->memory, &in->still);
+        }
+        if (ret < 0) {
+            fprintf(stderr, "ovni: %s\n", ovni_last_error());
+            return 1;
+        }
+        in->width = in->still->width;
+        in->height = in->still->height;
+        /* a still is a video of --frames (default 5 seconds) */
+        in->frames = o->frames > 0 ? o->frames : 5 * (int64_t)in->fps.num / in->fps.den;
+        if (in->frames < 1) in->frames = 1;
+        return 0;
+    }
+    in->kind = INPUT_VIDEO;
+    ovni_reader_settings s;
+    ovni_reader_default_settings(&s);
+    s.start_frame = o->start_frame;
+    s.frame_count = o->frames;
+    s.loop = o->loop;
+    if (ovni_reader_open(&in->reader, o->dev, spec, &s) < 0) {
+        fprintf(stderr, "ovni: %s\n", ovni_last_error());
+        return 1;
+    }
+    in->info = *ovni_reader_info(in->reader);
+    in->width = in->info.width;
+    in->height = in->info.height;
+    in->fps = in->info.fps;
+    in->has_audio = in->info.naudio > 0;
+    if (o->frames > 0) in->frames = o->frames;
+    else if (in->info.frame_count > o->start_frame) in->frames = in->info.frame_count - o->start_frame;
+    return 0;
+}
+
+int input_read(cli_input *in, ovni_frame **out)
+{
+    *out = NULL;
+    if (in->reader) {
+        int ret = ovni_reader_read(in->reader, out);
+        if (ret < 0 && ret != OVNI_EOF)
+            fprintf(stderr, "ovni: input \"%s\": %s\n", in->spec, ovni_last_error());
+        return ret;
+    }
+    if (in->delivered >= in->frames) return OVNI_EOF;
+    const ovni_frame *s = in->still;
+    int ret = ovni_frame_new(s->device, s->format, s->width, s->height, s->memory, out);
+    if (ret == 0) ret = ovni_frame_copy(*out, s);
+    if (ret < 0) {
+        fprintf(stderr, "ovni: input \"%s\": %s\n", in->spec, ovni_last_error());
+        ovni_frame_unref(out);
+        return ret;
+    }
+    (*out)->time_base = (ovni_rational){in->fps.den, in->fps.num};
+    (*out)->pts = in->delivered++;
+    return 0;
+}
+
+void input_close(cli_input *in)
+{
+    ovni_reader_close(&in->reader);
+    ovni_frame_unref(&in->still);
+}
+
+/* ---- file= sources of ops ---------------------------------------------- */
+
+int ops_source_open(op_inst *op, const cli_env *env, const char *path)
+{
+    op_source *s = &op->src;
+    if (cli_is_image_path(path)) {
+        if (cli_load_image(env, path, OVNI_FORMAT_RGBA32, &s->still) < 0)
+            return ops_error(op, "file");
+        s->width = s->still->width;
+        s->height = s->still->height;
+        return 0;
+    }
+    ovni_reader_settings rs;
+    ovni_reader_default_settings(&rs);
+    rs.loop = 1; /* a source shorter than the job starts again */
+    if (ovni_reader_open(&s->reader, env->dev, path, &rs) < 0) return ops_error(op, "file");
+    const ovni_video_info *vi = ovni_reader_info(s->reader);
+    s->width = vi->width;
+    s->height = vi->height;
+    return 0;
+}
+
+int ops_source_step(op_inst *op, const cli_env *env, int64_t n)
+{
+    op_source *s = &op->src;
+    (void)env;
+    (void)n;
+    ovni_frame_unref(&s->current);
+    if (s->still) {
+        s->current = ovni_frame_ref(s->still);
+        return 0;
+    }
+    ovni_frame *f = NULL;
+    int ret = ovni_reader_read(s->reader, &f);
+    if (ret == 0) ret = ovni_convert(f, OVNI_FORMAT_RGBA32, &s->current);
+    ovni_frame_unref(&f);
+    if (ret == OVNI_EOF) {
+        fprintf(stderr, "ovni: op %d (%s): file \"%s\" gave no frame\n", op->index, op->def->name,
+                op->str[ops_key_index(op->def, "file")]);
+        return 1;
+    }
+    return ret < 0 ? ops_error(op, "file") : 0;
+}
+
+void ops_source_close(op_source *s)
+{
+    ovni_frame_unref(&s->current);
+    ovni_frame_unref(&s->still);
+    ovni_reader_close(&s->reader);
+}

@@ -1,0 +1,325 @@
+/* The writer's audio stream, taken from a file: copied packet by packet
+ * where the codec fits the container, else decoded and re-encoded to AAC
+ * (libavcodec's native encoder, libswresample for the sample format). The
+ * writer thread pulls audio up to each video packet's time, so the muxer
+ * gets both streams in step and memory stays bounded; at the end, audio
+ * that starts after the video's last frame is dropped. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libavutil/audio_fifo.h>
+#include <libavutil/opt.h>
+#include <libswresample/swresample.h>
+
+#include "writer_internal.h"
+
+struct writer_audio {
+    AVFormatContext *ic;
+    int in_index;
+    AVStream *in, *out;
+    int64_t start_ts;           /* audio_start in the input's time base */
+    int64_t first_ts;           /* the stream's start_time (or 0) */
+    AVPacket *pkt;              /* the next output packet, held back */
+    int have_pkt, eof;
+    /* Re-encoding only. */
+    AVCodecContext *dec, *enc;
+    SwrContext *swr;
+    AVAudioFifo *fifo;
+    AVFrame *in_frame, *out_frame;
+    int64_t samples_out;
+    int dec_eof, enc_flushed;
+};
+
+static int a_fail(ovni_writer *w, int code, const char *what, int averr)
+{
+    char buf[128];
+    av_strerror(averr, buf, sizeof(buf));
+    return ovni_error(code, "%s: audio from %s: %s: %s", w->path, w->audio_path, what, buf);
+}
+
+/* ---- re-encoding to AAC ---- */
+
+static int open_aac(ovni_writer *w, struct writer_audio *a)
+{
+    const AVCodec *dc = avcodec_find_decoder(a->in->codecpar->codec_id);
+    const AVCodec *ec = avcodec_find_encoder_by_name("aac");
+    if (!dc)
+        return ovni_error(OVNI_EUNSUPPORTED, "%s: audio from %s: no decoder for %s", w->path, w->audio_path,
+                          avcodec_get_name(a->in->codecpar->codec_id));
+    if (!ec) return ovni_error(OVNI_EUNSUPPORTED, "%s: this FFmpeg has no AAC encoder", w->path);
+    int r;
+    if (!(a->dec = avcodec_alloc_context3(dc)) || !(a->enc = avcodec_alloc_context3(ec)) ||
+        !(a->in_frame = av_frame_alloc()) || !(a->out_frame = av_frame_alloc()))
+        return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
+    a->dec->pkt_timebase = a->in->time_base;
+    if ((r = avcodec_parameters_to_context(a->dec, a->in->codecpar)) < 0 || (r = avcodec_open2(a->dec, dc, NULL)) < 0)
+        return a_fail(w, OVNI_EFORMAT, "cannot open the decoder", r);
+    if (a->dec->sample_rate <= 0 || a->dec->ch_layout.nb_channels <= 0)
+        return ovni_error(OVNI_EFORMAT, "%s: audio from %s: no sample rate or channel count", w->path, w->audio_path);
+    /* AAC's rates; anything else is resampled to 48 kHz. */
+    static const int rates[] = {96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000};
+    int rate = 48000;
+    for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++)
+        if (rates[i] == a->dec->sample_rate) rate = rates[i];
+    AVChannelLayout layout;
+    if (a->dec->ch_layout.nb_channels == 1) av_channel_layout_from_mask(&layout, AV_CH_LAYOUT_MONO);
+    else if (a->dec->ch_layout.nb_channels == 6) av_channel_layout_from_mask(&layout, AV_CH_LAYOUT_5POINT1_BACK);
+    else av_channel_layout_from_mask(&layout, AV_CH_LAYOUT_STEREO); /* others are downmixed */
+    a->enc->sample_rate = rate;
+    a->enc->sample_fmt = AV_SAMPLE_FMT_FLTP;
+    av_channel_layout_copy(&a->enc->ch_layout, &layout);
+    a->enc->bit_rate = 64000 * (int64_t)(layout.nb_channels < 2 ? 2 : layout.nb_channels);
+    a->enc->time_base = (AVRational){1, rate};
+    if (w->oc->oformat->flags & AVFMT_GLOBALHEADER) a->enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+    if ((r = avcodec_open2(a->enc, ec, NULL)) < 0) return a_fail(w, OVNI_EUNSUPPORTED, "cannot open the AAC encoder", r);
+    if (!(a->fifo = av_audio_fifo_alloc(a->enc->sample_fmt, layout.nb_channels, 4096)))
+        return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
+    if ((r = avcodec_parameters_from_context(a->out->codecpar, a->enc)) < 0) return a_fail(w, OVNI_ENOMEM, "parameters", r);
+    a->out->time_base = a->enc->time_base;
+    return 0;
+}
+
+/* The resampler is set up from the first decoded frame: decoders may only
+ * know the channel layout and sample format once they have decoded. */
+static int init_swr(ovni_writer *w, struct writer_audio *a, const AVFrame *in)
+{
+    AVChannelLayout in_layout;
+    int r = av_channel_layout_copy(&in_layout, &in->ch_layout);
+    if (r == 0 && in_layout.order == AV_CHANNEL_ORDER_UNSPEC) {
+        int n = in_layout.nb_channels;
+        av_channel_layout_uninit(&in_layout);
+        av_channel_layout_default(&in_layout, n);
+    }
+    if (r == 0)
+        r = swr_alloc_set_opts2(&a->swr, &a->enc->ch_layout, a->enc->sample_fmt, a->enc->sample_rate, &in_layout,
+                                (enum AVSampleFormat)in->format, in->sample_rate, 0, NULL);
+    av_channel_layout_uninit(&in_layout);
+    if (r < 0 || (r = swr_init(a->swr)) < 0) return a_fail(w, OVNI_EUNSUPPORTED, "cannot convert the samples", r);
+    return 0;
+}
+
+/* Converted samples into the FIFO; `in` NULL drains the resampler. */
+static int resample(ovni_writer *w, struct writer_audio *a, const AVFrame *in)
+{
+    AVFrame *o = a->out_frame;
+    int r;
+    if (!a->swr) {
+        if (!in) return 0;
+        if ((r = init_swr(w, a, in)) < 0) return r;
+    }
+    av_frame_unref(o);
+    av_channel_layout_copy(&o->ch_layout, &a->enc->ch_layout);
+    o->format = a->enc->sample_fmt;
+    o->sample_rate = a->enc->sample_rate;
+    o->nb_samples = (int)swr_get_out_samples(a->swr, in ? in->nb_samples : 0) + 16;
+    if ((r = av_frame_get_buffer(o, 0)) < 0) return a_fail(w, OVNI_ENOMEM, "buffer", r);
+    r = swr_convert(a->swr, o->extended_data, o->nb_samples, in ? (const uint8_t **)in->extended_data : NULL,
+                    in ? in->nb_samples : 0);
+    if (r < 0) return a_fail(w, OVNI_EFORMAT, "sample conversion failed", r);
+    o->nb_samples = r;
+    if (o->nb_samples > 0 && av_audio_fifo_write(a->fifo, (void **)o->extended_data, o->nb_samples) < o->nb_samples)
+        return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
+    return 0;
+}
+
+/* Decodes input until the FIFO holds a frame's worth or the input ends. */
+static int decode_more(ovni_writer *w, struct writer_audio *a)
+{
+    AVPacket *p = a->pkt;
+    for (;;) {
+        int r = avcodec_receive_frame(a->dec, a->in_frame);
+        if (r == 0) {
+            AVFrame *f = a->in_frame;
+            int64_t end = f->pts == AV_NOPTS_VALUE ? INT64_MAX
+                          : f->pts + av_rescale_q(f->nb_samples, (AVRational){1, f->sample_rate}, a->in->time_base);
+            /* Frames ending before audio_start are skipped whole. */
+            if (end > a->start_ts) r = resample(w, a, f);
+            av_frame_unref(f);
+            if (r < 0) return r;
+            if (av_audio_fifo_size(a->fifo) >= a->enc->frame_size) return 0;
+            continue;
+        }
+        if (r == AVERROR_EOF) {
+            a->dec_eof = 1;
+            return resample(w, a, NULL);
+        }
+        if (r != AVERROR(EAGAIN)) return a_fail(w, OVNI_EFORMAT, "decoding failed", r);
+        /* Feed one packet of our stream (NULL at the end of the file). */
+        for (;;) {
+            r = av_read_frame(a->ic, p);
+            if (r < 0) {
+                r = avcodec_send_packet(a->dec, NULL);
+                break;
+            }
+            if (p->stream_index == a->in_index) {
+                r = avcodec_send_packet(a->dec, p);
+                av_packet_unref(p);
+                /* A corrupt packet is skipped, as a player would. */
+                if (r == AVERROR_INVALIDDATA) r = 0;
+                break;
+            }
+            av_packet_unref(p);
+        }
+        if (r < 0 && r != AVERROR_EOF) return a_fail(w, OVNI_EFORMAT, "decoding failed", r);
+    }
+}
+
+/* Next AAC packet into a->pkt: 1, or 0 at the end. */
+static int next_encoded(ovni_writer *w, struct writer_audio *a)
+{
+    for (;;) {
+        int r = avcodec_receive_packet(a->enc, a->pkt);
+        if (r == 0) return 1;
+        if (r == AVERROR_EOF) return 0;
+        if (r != AVERROR(EAGAIN)) return a_fail(w, OVNI_EFORMAT, "AAC encoding failed", r);
+        int have = av_audio_fifo_size(a->fifo);
+        if (have < a->enc->frame_size && !a->dec_eof) {
+            if ((r = decode_more(w, a)) < 0) return r;
+            continue;
+        }
+        if (have == 0) { /* input done, FIFO empty */
+            if ((r = avcodec_send_frame(a->enc, NULL)) < 0 && r != AVERROR_EOF)
+                return a_fail(w, OVNI_EFORMAT, "AAC encoding failed", r);
+            continue;
+        }
+        AVFrame *o = a->out_frame;
+        av_frame_unref(o);
+        av_channel_layout_copy(&o->ch_layout, &a->enc->ch_layout);
+        o->format = a->enc->sample_fmt;
+        o->sample_rate = a->enc->sample_rate;
+        o->nb_samples = have < a->enc->frame_size ? have : a->enc->frame_size;
+        if ((r = av_frame_get_buffer(o, 0)) < 0) return a_fail(w, OVNI_ENOMEM, "buffer", r);
+        av_audio_fifo_read(a->fifo, (void **)o->extended_data, o->nb_samples);
+        o->pts = a->samples_out;
+        a->samples_out += o->nb_samples;
+        r = avcodec_send_frame(a->enc, o);
+        av_frame_unref(o);
+        if (r < 0) return a_fail(w, OVNI_EFORMAT, "AAC encoding failed", r);
+    }
+}
+
+/* ---- copying ---- */
+
+/* Next input packet of the stream, re-timed to start at audio_start: 1, or 0. */
+static int next_copied(ovni_writer *w, struct writer_audio *a)
+{
+    for (;;) {
+        int r = av_read_frame(a->ic, a->pkt);
+        if (r == AVERROR_EOF || r == AVERROR(EIO)) return 0;
+        if (r < 0) return a_fail(w, OVNI_EFORMAT, "reading failed", r);
+        AVPacket *p = a->pkt;
+        int64_t t = p->pts != AV_NOPTS_VALUE ? p->pts : p->dts;
+        int early = t != AV_NOPTS_VALUE && t < a->start_ts && !(w->s.audio_start == 0 && t >= a->first_ts);
+        if (p->stream_index != a->in_index || t == AV_NOPTS_VALUE || early) {
+            av_packet_unref(p);
+            continue;
+        }
+        p->pts = p->pts != AV_NOPTS_VALUE ? p->pts - a->start_ts : AV_NOPTS_VALUE;
+        p->dts = p->dts != AV_NOPTS_VALUE ? p->dts - a->start_ts : AV_NOPTS_VALUE;
+        av_packet_rescale_ts(p, a->in->time_base, a->out->time_base);
+        return 1;
+    }
+}
+
+/* ---- the writer's side ---- */
+
+int audio_pump(ovni_writer *w, double until, int final)
+{
+    struct writer_audio *a = w->audio;
+    for (;;) {
+        int r;
+        if (!a->have_pkt) {
+            if (a->eof) return 0;
+            r = a->enc ? next_encoded(w, a) : next_copied(w, a);
+            if (r < 0) return r;
+            if (r == 0) {
+                a->eof = 1;
+                return 0;
+            }
+            if (a->enc) av_packet_rescale_ts(a->pkt, a->enc->time_base, a->out->time_base);
+            a->have_pkt = 1;
+        }
+        int64_t t = a->pkt->pts != AV_NOPTS_VALUE ? a->pkt->pts : a->pkt->dts;
+        double start = (double)t * av_q2d(a->out->time_base);
+        if (start >= until) {
+            if (!final) return 0;   /* held until the video gets there */
+            av_packet_unref(a->pkt); /* past the video's end: the cut */
+            a->have_pkt = 0;
+            a->eof = 1;
+            return 0;
+        }
+        a->pkt->stream_index = a->out->index;
+        a->pkt->pos = -1;
+        a->have_pkt = 0;
+        if ((r = av_interleaved_write_frame(w->oc, a->pkt)) < 0) {
+            av_packet_unref(a->pkt);
+            return a_fail(w, OVNI_EIO, "writing an audio packet failed", r);
+        }
+    }
+}
+
+int audio_open(ovni_writer *w)
+{
+    const char *src = w->audio_path;
+    if (access(src, R_OK) != 0)
+        return ovni_error(OVNI_EIO, "%s: cannot read the audio file %s: %s", w->path, src, strerror(errno));
+    struct writer_audio *a = calloc(1, sizeof(*a));
+    if (!a) return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
+    w->audio = a;
+    int r;
+    if (!(a->pkt = av_packet_alloc())) return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
+    if ((r = avformat_open_input(&a->ic, src, NULL, NULL)) < 0) return a_fail(w, OVNI_EFORMAT, "cannot open", r);
+    if ((r = avformat_find_stream_info(a->ic, NULL)) < 0) return a_fail(w, OVNI_EFORMAT, "cannot read the streams", r);
+    int si = w->s.audio_stream;
+    if (si >= 0) {
+        if (si >= (int)a->ic->nb_streams || a->ic->streams[si]->codecpar->codec_type != AVMEDIA_TYPE_AUDIO)
+            return ovni_error(OVNI_EINVAL, "%s: audio_stream=%d: %s has no audio stream with that index", w->path, si, src);
+    } else if ((si = av_find_best_stream(a->ic, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0)) < 0) {
+        return ovni_error(OVNI_EFORMAT, "%s: %s has no audio stream", w->path, src);
+    }
+    a->in_index = si;
+    a->in = a->ic->streams[si];
+    for (unsigned i = 0; i < a->ic->nb_streams; i++)
+        if ((int)i != si) a->ic->streams[i]->discard = AVDISCARD_ALL;
+    /* Seconds count from the stream's start; a negative start (AAC priming
+     * in MP4) counts from zero, and the priming packets are kept when the
+     * audio starts at 0, so the decoder still gets them. */
+    a->first_ts = a->in->start_time != AV_NOPTS_VALUE ? a->in->start_time : 0;
+    int64_t t0 = a->first_ts > 0 ? a->first_ts : 0;
+    a->start_ts = t0 + av_rescale_q((int64_t)(w->s.audio_start * AV_TIME_BASE + 0.5), AV_TIME_BASE_Q, a->in->time_base);
+    if (w->s.audio_start > 0) /* to the packet at or before the start; earlier ones are dropped */
+        avformat_seek_file(a->ic, si, INT64_MIN, a->start_ts, a->start_ts, 0);
+
+    if (!(a->out = avformat_new_stream(w->oc, NULL))) return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
+    enum AVCodecID id = a->in->codecpar->codec_id;
+    int fits = avformat_query_codec(w->oc->oformat, id, FF_COMPLIANCE_NORMAL);
+    /* 1: the container takes it; 0: it does not; < 0: the muxer cannot
+     * tell (MPEG-TS), and copying is tried. */
+    int copy = w->s.audio_mode == OVNI_AUDIO_AAC ? 0 : fits != 0;
+    if (!copy && w->s.audio_mode == OVNI_AUDIO_COPY)
+        return ovni_error(OVNI_EUNSUPPORTED, "%s: audio_mode COPY: a .%s file cannot hold %s audio (from %s); "
+                          "use audio_mode AUTO or AAC to re-encode it", w->path, w->container, avcodec_get_name(id), src);
+    if (!copy) return open_aac(w, a);
+    if ((r = avcodec_parameters_copy(a->out->codecpar, a->in->codecpar)) < 0) return a_fail(w, OVNI_ENOMEM, "parameters", r);
+    a->out->codecpar->codec_tag = 0; /* the muxer picks its own */
+    a->out->time_base = a->in->time_base;
+    return 0;
+}
+
+void audio_close(ovni_writer *w)
+{
+    struct writer_audio *a = w->audio;
+    if (!a) return;
+    av_packet_free(&a->pkt);
+    avformat_close_input(&a->ic);
+    avcodec_free_context(&a->dec);
+    avcodec_free_context(&a->enc);
+    swr_free(&a->swr);
+    if (a->fifo) av_audio_fifo_free(a->fifo);
+    av_frame_free(&a->in_frame);
+    av_frame_free(&a->out_frame);
+    free(a);
+    w->audio = NULL;
+}

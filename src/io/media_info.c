@@ -1,0 +1,199 @@
+/* Opening an input with libavformat and describing its video stream: shared
+ * by ovni_probe() and the reader. Every failure names the file and says why
+ * in words a user can act on (missing, empty, text, damaged, no video). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libavutil/display.h>
+#include <libavutil/pixdesc.h>
+
+#include "decode.h"
+#include "media_info.h"
+
+static void copy_str(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src ? src : "");
+}
+
+/* Looks at the first bytes to explain why libavformat refused a file. */
+static int explain_refusal(const char *path, int averr)
+{
+    uint8_t buf[4096 + AVPROBE_PADDING_SIZE];
+    memset(buf, 0, sizeof(buf));
+    FILE *fp = fopen(path, "rb");
+    size_t n = fp ? fread(buf, 1, 4096, fp) : 0;
+    if (fp) fclose(fp);
+    char why[128];
+    av_strerror(averr, why, sizeof(why));
+    AVProbeData pd = {.filename = path, .buf = buf, .buf_size = (int)n};
+    int score = 0;
+    const AVInputFormat *guess = n ? av_probe_input_format3(&pd, 1, &score) : NULL;
+    if (guess && score > AVPROBE_SCORE_EXTENSION)
+        return ovni_error(OVNI_EFORMAT, "%s: a damaged or truncated %s file (%s)", path, guess->name, why);
+    int text = n > 0;
+    for (size_t i = 0; i < n && text; i++)
+        text = buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r' || buf[i] >= 0x20;
+    if (text) return ovni_error(OVNI_EFORMAT, "%s: a text file, not a video", path);
+    return ovni_error(OVNI_EFORMAT, "%s: not a media file libavformat recognises (%s)", path, why);
+}
+
+/* The stream to decode: libavformat's best video stream, but never a cover
+ * picture (mp3/m4a artwork is a "video stream" of one frame). */
+static int pick_stream(AVFormatContext *fmt)
+{
+    int si = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+    if (si >= 0 && !(fmt->streams[si]->disposition & AV_DISPOSITION_ATTACHED_PIC)) return si;
+    for (unsigned i = 0; i < fmt->nb_streams; i++)
+        if (fmt->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_VIDEO &&
+            !(fmt->streams[i]->disposition & AV_DISPOSITION_ATTACHED_PIC))
+            return (int)i;
+    return -1;
+}
+
+static int stream_rotation(const AVStream *st)
+{
+    const uint8_t *m = NULL;
+#if LIBAVFORMAT_VERSION_MAJOR > 60 || (LIBAVFORMAT_VERSION_MAJOR == 60 && LIBAVFORMAT_VERSION_MINOR >= 16)
+    const AVPacketSideData *sd = av_packet_side_data_get(st->codecpar->coded_side_data,
+                                                         st->codecpar->nb_coded_side_data,
+                                                         AV_PKT_DATA_DISPLAYMATRIX);
+    if (sd && sd->size >= 9 * sizeof(int32_t)) m = sd->data;
+#else
+    size_t size = 0;
+    m = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size);
+    if (size < 9 * sizeof(int32_t)) m = NULL;
+#endif
+    if (!m) return 0;
+    double theta = -av_display_rotation_get((const int32_t *)m);
+    if (!isfinite(theta)) return 0;
+    int deg = (int)lround(theta / 90.0) * 90; /* the angle the picture is to be turned clockwise */
+    deg %= 360;
+    return deg < 0 ? deg + 360 : deg;
+}
+
+static double ts_seconds(int64_t ts, AVRational tb)
+{
+    return ts == AV_NOPTS_VALUE || tb.den == 0 ? 0.0 : (double)ts * av_q2d(tb);
+}
+
+static void fill_info(AVFormatContext *fmt, int si, ovni_video_info *info)
+{
+    const AVStream *st = fmt->streams[si];
+    const AVCodecParameters *par = st->codecpar;
+    memset(info, 0, sizeof(*info));
+    copy_str(info->container, sizeof(info->container), fmt->iformat->name);
+    info->stream_index = si;
+    copy_str(info->codec, sizeof(info->codec), avcodec_get_name(par->codec_id));
+    info->width = par->width;
+    info->height = par->height;
+    info->bit_depth = decode_stream_bit_depth(par);
+    AVRational fps = st->avg_frame_rate;
+    if (fps.num <= 0 || fps.den <= 0) fps = st->r_frame_rate;
+    if (fps.num <= 0 || fps.den <= 0) fps = av_guess_frame_rate(fmt, (AVStream *)st, NULL);
+    if (fps.num <= 0 || fps.den <= 0) fps = (AVRational){25, 1}; /* raw streams with no timing at all */
+    info->fps = (ovni_rational){fps.num, fps.den};
+    info->time_base = (ovni_rational){st->time_base.num, st->time_base.den};
+    info->duration = ts_seconds(st->duration, st->time_base);
+    if (info->duration <= 0 && fmt->duration > 0) info->duration = (double)fmt->duration / AV_TIME_BASE;
+    if (st->nb_frames > 0) {
+        info->frame_count = st->nb_frames;
+        info->frame_count_exact = 1;
+    } else {
+        info->frame_count = (int64_t)llround(info->duration * av_q2d(fps));
+    }
+    info->bit_rate = par->bit_rate > 0 ? par->bit_rate : fmt->bit_rate > 0 ? fmt->bit_rate : 0;
+    switch (par->color_space) {
+    case AVCOL_SPC_BT709: info->matrix = OVNI_MATRIX_BT709; break;
+    case AVCOL_SPC_BT470BG:
+    case AVCOL_SPC_SMPTE170M:
+    case AVCOL_SPC_FCC: info->matrix = OVNI_MATRIX_BT601; break;
+    case AVCOL_SPC_BT2020_NCL:
+    case AVCOL_SPC_BT2020_CL: info->matrix = OVNI_MATRIX_BT2020; break;
+    default: /* untagged: what players assume */
+        info->matrix = par->height <= 576 ? OVNI_MATRIX_BT601 : OVNI_MATRIX_BT709;
+        break;
+    }
+    info->range = par->color_range == AVCOL_RANGE_JPEG || par->format == AV_PIX_FMT_YUVJ420P ||
+                          par->format == AV_PIX_FMT_YUVJ422P || par->format == AV_PIX_FMT_YUVJ444P
+                      ? OVNI_RANGE_FULL
+                      : OVNI_RANGE_LIMITED;
+    info->primaries = (int)par->color_primaries;
+    info->transfer = (int)par->color_trc;
+    info->rotation = stream_rotation(st);
+    for (unsigned i = 0; i < fmt->nb_streams && info->naudio < OVNI_MAX_AUDIO_STREAMS; i++) {
+        const AVStream *a = fmt->streams[i];
+        if (a->codecpar->codec_type != AVMEDIA_TYPE_AUDIO) continue;
+        ovni_audio_info *ai = &info->audio[info->naudio++];
+        ai->stream_index = (int)i;
+        copy_str(ai->codec, sizeof(ai->codec), avcodec_get_name(a->codecpar->codec_id));
+        ai->sample_rate = a->codecpar->sample_rate;
+#if LIBAVCODEC_VERSION_MAJOR > 59 || (LIBAVCODEC_VERSION_MAJOR == 59 && LIBAVCODEC_VERSION_MINOR >= 24)
+        ai->channels = a->codecpar->ch_layout.nb_channels;
+#else
+        ai->channels = a->codecpar->channels;
+#endif
+        ai->duration = ts_seconds(a->duration, a->time_base);
+    }
+}
+
+int media_open(const char *path, const AVIOInterruptCB *interrupt, AVFormatContext **out,
+               ovni_video_info *info)
+{
+    *out = NULL;
+    if (!path || !*path) return ovni_error(OVNI_EINVAL, "ovni_reader_open: path is NULL or empty");
+    struct stat sb;
+    if (stat(path, &sb) != 0) return ovni_error(OVNI_EIO, "%s: cannot open: %s", path, strerror(errno));
+    if (S_ISDIR(sb.st_mode)) return ovni_error(OVNI_EIO, "%s: is a directory, not a video file", path);
+    if (S_ISREG(sb.st_mode) && sb.st_size == 0)
+        return ovni_error(OVNI_EFORMAT, "%s: the file is empty (0 bytes)", path);
+    if (access(path, R_OK) != 0) return ovni_error(OVNI_EIO, "%s: cannot read: %s", path, strerror(errno));
+
+    AVFormatContext *fmt = avformat_alloc_context();
+    if (!fmt) return ovni_error(OVNI_ENOMEM, "%s: out of memory", path);
+    if (interrupt) fmt->interrupt_callback = *interrupt;
+    int r = avformat_open_input(&fmt, path, NULL, NULL); /* frees fmt on failure */
+    if (r < 0) return explain_refusal(path, r);
+    /* libavformat's "tty" demuxer turns any .txt file into an ANSI-art video. */
+    if (!strcmp(fmt->iformat->name, "tty")) {
+        avformat_close_input(&fmt);
+        return ovni_error(OVNI_EFORMAT, "%s: a text file, not a video", path);
+    }
+    if ((r = avformat_find_stream_info(fmt, NULL)) < 0) {
+        char why[128];
+        av_strerror(r, why, sizeof(why));
+        avformat_close_input(&fmt);
+        return ovni_error(OVNI_EFORMAT, "%s: cannot read the streams (damaged or truncated file?): %s", path, why);
+    }
+    int si = pick_stream(fmt);
+    if (si < 0) {
+        int naudio = 0;
+        for (unsigned i = 0; i < fmt->nb_streams; i++)
+            naudio += fmt->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO;
+        avformat_close_input(&fmt);
+        return ovni_error(OVNI_EFORMAT, "%s: no video stream (the file has %d audio stream%s)", path, naudio,
+                          naudio == 1 ? "" : "s");
+    }
+    const AVCodecParameters *par = fmt->streams[si]->codecpar;
+    if (par->width < 1 || par->height < 1 || par->width > OVNI_MAX_DIM || par->height > OVNI_MAX_DIM) {
+        int w = par->width, h = par->height;
+        avformat_close_input(&fmt);
+        return ovni_error(OVNI_EFORMAT, "%s: stream %d: video size %dx%d is unknown or outside 1..%d "
+                          "(damaged or truncated file?)", path, si, w, h, OVNI_MAX_DIM);
+    }
+    fill_info(fmt, si, info);
+    *out = fmt;
+    return 0;
+}
+
+int ovni_probe(const char *path, ovni_video_info *info)
+{
+    if (!info) return ovni_error(OVNI_EINVAL, "ovni_probe: info is NULL");
+    AVFormatContext *fmt = NULL;
+    int ret = media_open(path, NULL, &fmt, info);
+    avformat_close_input(&fmt);
+    return ret;
+}

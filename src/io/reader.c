@@ -1,0 +1,326 @@
+/* The video reader: libavformat demuxes on the reader's own thread, which
+ * feeds a decoder (NVDEC or libavcodec, src/io/decode_*.c), picks the frames
+ * the caller asked for (start frame, count, loops) and pushes them through a
+ * bounded queue; ovni_reader_read() pops them. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/queue.h"
+#include "decode.h"
+#include "media_info.h"
+
+
+struct ovni_reader {
+    ovni_device *dev;
+    char *path;
+    ovni_reader_settings s;
+    ovni_video_info info;
+    AVFormatContext *fmt;
+    AVStream *st;
+    decoder *dec;
+    ovni_queue q;
+    pthread_t thread;
+    int thread_started;
+    atomic_int stop;
+    atomic_llong corrupt_demux;   /* unreadable packets seen by the demuxer */
+
+    /* Decode thread state. */
+    int64_t target_pts;      /* frames before it are decoded and dropped; INT64_MIN: none */
+    int64_t frame_dur;       /* one frame in the stream's time base, >= 1 */
+    int64_t delivered;
+    int64_t pass_frames;     /* frames delivered in this pass over the file */
+    int64_t pass_end;        /* pts just after the last frame of this pass */
+    int64_t pts_offset;      /* added to pts on later passes (loop), so they keep increasing */
+    int64_t last_raw;        /* last raw pts seen, for frames without one */
+    int64_t last_out;        /* last pts handed out */
+
+    /* Result of the decode thread, read after the queue is closed. */
+    int status;              /* OVNI_EOF at a clean end, else the error */
+    char message[1024];
+};
+
+void ovni_reader_default_settings(ovni_reader_settings *s)
+{
+    if (!s) return;
+    memset(s, 0, sizeof(*s));
+    s->decoder = OVNI_DECODER_AUTO;
+    s->output_memory = -1;
+    s->queue_depth = 4;
+    s->segments = 0;
+}
+
+static int check_settings(const char *path, const ovni_reader_settings *s)
+{
+    if ((unsigned)s->decoder > OVNI_DECODER_CPU)
+        return ovni_error(OVNI_EINVAL, "%s: decoder=%d is not auto (0), nvdec (1) or cpu (2)", path, (int)s->decoder);
+    if (s->output_memory < -1 || s->output_memory > 1)
+        return ovni_error(OVNI_EINVAL, "%s: output_memory=%d is not -1 (auto), 0 (host) or 1 (device)", path,
+                          s->output_memory);
+    if (s->start_frame < 0)
+        return ovni_error(OVNI_EINVAL, "%s: start_frame=%lld is negative", path, (long long)s->start_frame);
+    if (s->frame_count < 0)
+        return ovni_error(OVNI_EINVAL, "%s: frame_count=%lld is negative", path, (long long)s->frame_count);
+    if (s->queue_depth < 0 || s->queue_depth > 64)
+        return ovni_error(OVNI_EINVAL, "%s: queue_depth=%d is outside 1..64 (0: default 4)", path, s->queue_depth);
+    if (s->threads < 0 || s->threads > 256)
+        return ovni_error(OVNI_EINVAL, "%s: threads=%d is outside 0..256", path, s->threads);
+    if (s->segments < 0)
+        return ovni_error(OVNI_EINVAL, "%s: segments=%d is negative", path, s->segments);
+    return 0;
+}
+
+/* ---- the decode thread ---- */
+
+static int emit_frame(void *ctx, ovni_frame *f)
+{
+    ovni_reader *r = ctx;
+    if (atomic_load(&r->stop)) {
+        ovni_frame_unref(&f);
+        return DECODE_STOP;
+    }
+    int64_t pts = f->pts;
+    if (pts == AV_NOPTS_VALUE) /* raw streams: the frame after the last one */
+        pts = r->last_raw == AV_NOPTS_VALUE ? 0 : r->last_raw + r->frame_dur;
+    r->last_raw = pts;
+    /* Frame-accurate start: everything from the keyframe up to the target is
+     * decoded (it is needed as reference) but not delivered. Half a frame of
+     * slack absorbs rounding in the target's computation. */
+    if (r->target_pts != INT64_MIN && pts < r->target_pts - r->frame_dur / 2) {
+        ovni_frame_unref(&f);
+        return 0;
+    }
+    if (pts + r->frame_dur > r->pass_end) r->pass_end = pts + r->frame_dur;
+    int64_t out = pts + r->pts_offset;
+    if (r->last_out != AV_NOPTS_VALUE && out <= r->last_out) out = r->last_out + 1; /* broken files */
+    r->last_out = out;
+    f->pts = out;
+    f->time_base = (ovni_rational){r->st->time_base.num, r->st->time_base.den};
+    if (queue_push(&r->q, f) < 0) { /* closed: the reader is closing */
+        ovni_frame_unref(&f);
+        return DECODE_STOP;
+    }
+    r->delivered++;
+    r->pass_frames++;
+    if (r->s.frame_count > 0 && r->delivered >= r->s.frame_count) return DECODE_STOP;
+    return 0;
+}
+
+/* Seeks to the keyframe at or before the first wanted frame. */
+static int seek_to_start(ovni_reader *r)
+{
+    int si = r->st->index;
+    int64_t ts = r->target_pts != INT64_MIN ? r->target_pts
+                 : r->st->start_time != AV_NOPTS_VALUE ? r->st->start_time : 0;
+    int e = avformat_seek_file(r->fmt, si, INT64_MIN, ts, ts, 0);
+    if (e < 0) e = av_seek_frame(r->fmt, si, ts, AVSEEK_FLAG_BACKWARD);
+    if (e < 0) e = av_seek_frame(r->fmt, si, 0, AVSEEK_FLAG_BYTE | AVSEEK_FLAG_BACKWARD); /* raw streams */
+    if (e < 0) {
+        char why[128];
+        av_strerror(e, why, sizeof(why));
+        return ovni_error(OVNI_EUNSUPPORTED, "%s: cannot seek in this file (%s)", r->path, why);
+    }
+    r->last_raw = AV_NOPTS_VALUE;
+    return r->dec->flush(r->dec);
+}
+
+/* End of one pass over the file: start again for `loop`, or finish. */
+static int next_pass(ovni_reader *r)
+{
+    int want_more = r->s.frame_count == 0 || r->delivered < r->s.frame_count;
+    if (!r->s.loop || !want_more || r->pass_frames == 0) return DECODE_STOP;
+    int64_t begin = r->target_pts != INT64_MIN ? r->target_pts
+                    : r->st->start_time != AV_NOPTS_VALUE ? r->st->start_time : 0;
+    r->pts_offset += r->pass_end - begin;
+    r->pass_frames = 0;
+    r->pass_end = INT64_MIN;
+    return seek_to_start(r);
+}
+
+static int interrupted(void *opaque) { return atomic_load(&((ovni_reader *)opaque)->stop); }
+
+static void *decode_thread(void *arg)
+{
+    ovni_reader *r = arg;
+    AVPacket *pkt = av_packet_alloc();
+    int ret = pkt ? 0 : ovni_error(OVNI_ENOMEM, "%s: out of memory", r->path);
+    int read_errors = 0;
+    if (ret == 0 && r->s.start_frame > 0) ret = seek_to_start(r);
+    while (ret == 0 && !atomic_load(&r->stop)) {
+        int e = av_read_frame(r->fmt, pkt);
+        if (e == AVERROR(EAGAIN)) continue;
+        if (e < 0) {
+            /* A damaged stretch of the file: skip it, unless it goes on. */
+            if (e != AVERROR_EOF && e != AVERROR_EXIT && !(r->fmt->pb && avio_feof(r->fmt->pb)) &&
+                ++read_errors < 100) {
+                atomic_fetch_add(&r->corrupt_demux, 1);
+                continue;
+            }
+            read_errors = 0;
+            if ((ret = r->dec->decode(r->dec, NULL)) == 0) ret = next_pass(r);
+            continue;
+        }
+        read_errors = 0;
+        if (pkt->stream_index == r->st->index) {
+            if (pkt->flags & AV_PKT_FLAG_CORRUPT) atomic_fetch_add(&r->corrupt_demux, 1);
+            ret = r->dec->decode(r->dec, pkt);
+        }
+        av_packet_unref(pkt);
+    }
+    av_packet_free(&pkt);
+    if (ret == DECODE_STOP || ret == 0) {
+        r->status = OVNI_EOF;
+    } else {
+        r->status = ret;
+        snprintf(r->message, sizeof(r->message), "%s", ovni_last_error());
+    }
+    queue_close(&r->q); /* after status: the reader sees it once the queue drains */
+    return NULL;
+}
+
+/* ---- the API ---- */
+
+static void drop_frame(void *item)
+{
+    ovni_frame *f = item;
+    ovni_frame_unref(&f);
+}
+
+static int open_decoder(ovni_reader *r, ovni_memory memory)
+{
+    decode_params p = {
+        .dev = r->dev,
+        .path = r->path,
+        .st = r->st,
+        .memory = memory,
+        .matrix = r->info.matrix,
+        .range = r->info.range,
+        .threads = r->s.threads,
+        .emit = emit_frame,
+        .emit_ctx = r,
+    };
+    int ret;
+    if (r->s.decoder == OVNI_DECODER_NVDEC && !r->dev->is_gpu)
+        return ovni_error(OVNI_ENODEV, "%s: decoder=nvdec needs a GPU device; this reader's device is the CPU",
+                          r->path);
+    if (r->s.decoder != OVNI_DECODER_CPU && r->dev->is_gpu) {
+        ret = decoder_nvdec_open(&r->dec, &p);
+        if (ret < 0 && r->s.decoder == OVNI_DECODER_NVDEC) return ovni_error_prefix(ret, "decoder=nvdec");
+        if (ret < 0) ovni_log(OVNI_LOG_INFO, "%s: decoding on the CPU: %s", r->path, ovni_last_error());
+    }
+    if (!r->dec && (ret = decoder_cpu_open(&r->dec, &p)) < 0) return ret;
+    snprintf(r->info.decoder, sizeof(r->info.decoder), "%s", r->dec->name);
+    return 0;
+}
+
+int ovni_reader_open(ovni_reader **out, ovni_device *dev, const char *path, const ovni_reader_settings *s)
+{
+    if (!out) return ovni_error(OVNI_EINVAL, "ovni_reader_open: out is NULL");
+    *out = NULL;
+    if (!dev) return ovni_error(OVNI_EINVAL, "ovni_reader_open: device is NULL");
+    if (!path || !*path) return ovni_error(OVNI_EINVAL, "ovni_reader_open: path is NULL or empty");
+    ovni_reader_settings defaults;
+    ovni_reader_default_settings(&defaults);
+    if (!s) s = &defaults;
+    int ret = check_settings(path, s);
+    if (ret < 0) return ret;
+    if (s->output_memory == OVNI_MEMORY_DEVICE && !dev->is_gpu)
+        return ovni_error(OVNI_EINVAL, "%s: output_memory=1 (device) needs a GPU device; this one is the CPU", path);
+    ovni_memory memory = s->output_memory >= 0 ? (ovni_memory)s->output_memory
+                         : dev->is_gpu ? OVNI_MEMORY_DEVICE : OVNI_MEMORY_HOST;
+
+    ovni_reader *r = calloc(1, sizeof(*r));
+    if (!r || !(r->path = strdup(path))) {
+        free(r);
+        return ovni_error(OVNI_ENOMEM, "%s: out of memory", path);
+    }
+    device_retain(dev);
+    r->dev = dev;
+    r->s = *s;
+    if (r->s.queue_depth == 0) r->s.queue_depth = 4;
+    atomic_init(&r->stop, 0);
+    atomic_init(&r->corrupt_demux, 0);
+    AVIOInterruptCB cb = {interrupted, r};
+    if ((ret = media_open(path, &cb, &r->fmt, &r->info)) < 0) goto fail;
+    r->st = r->fmt->streams[r->info.stream_index];
+    /* Streams other than the video are not read: the demuxer skips them. */
+    for (unsigned i = 0; i < r->fmt->nb_streams; i++)
+        if ((int)i != r->info.stream_index) r->fmt->streams[i]->discard = AVDISCARD_ALL;
+
+    AVRational frame = av_inv_q((AVRational){r->info.fps.num, r->info.fps.den});
+    r->frame_dur = av_rescale_q(1, frame, r->st->time_base);
+    if (r->frame_dur < 1) r->frame_dur = 1;
+    r->target_pts = INT64_MIN;
+    if (s->start_frame > 0) {
+        if (r->info.frame_count_exact && s->start_frame >= r->info.frame_count) {
+            ret = ovni_error(OVNI_EINVAL, "%s: start_frame=%lld is past the end (the video has %lld frames)", path,
+                             (long long)s->start_frame, (long long)r->info.frame_count);
+            goto fail;
+        }
+        int64_t start = r->st->start_time != AV_NOPTS_VALUE ? r->st->start_time : 0;
+        if (s->start_frame > INT64_MAX / 2 / (r->frame_dur + 1)) {
+            ret = ovni_error(OVNI_EINVAL, "%s: start_frame=%lld is too large", path, (long long)s->start_frame);
+            goto fail;
+        }
+        r->target_pts = start + av_rescale_q(s->start_frame, frame, r->st->time_base);
+    }
+    r->pass_end = INT64_MIN;
+    r->last_raw = r->last_out = AV_NOPTS_VALUE;
+    if ((ret = open_decoder(r, memory)) < 0) goto fail;
+    if (queue_init(&r->q, r->s.queue_depth) < 0) {
+        ret = ovni_error(OVNI_ENOMEM, "%s: out of memory", path);
+        goto fail;
+    }
+    if (pthread_create(&r->thread, NULL, decode_thread, r) != 0) {
+        ret = ovni_error(OVNI_ENOMEM, "%s: cannot start the decode thread", path);
+        goto fail;
+    }
+    r->thread_started = 1;
+    *out = r;
+    return 0;
+fail:
+    ovni_reader_close(&r);
+    return ret;
+}
+
+const ovni_video_info *ovni_reader_info(const ovni_reader *r) { return r ? &r->info : NULL; }
+
+int ovni_reader_read(ovni_reader *r, ovni_frame **out)
+{
+    if (!out) return ovni_error(OVNI_EINVAL, "ovni_reader_read: out is NULL");
+    *out = NULL;
+    if (!r) return ovni_error(OVNI_EINVAL, "ovni_reader_read: reader is NULL");
+    void *item;
+    if (queue_pop(&r->q, &item) == 0) {
+        *out = item;
+        return 0;
+    }
+    if (r->status == OVNI_EOF || r->status == 0) return OVNI_EOF;
+    return ovni_error(r->status, "%s", r->message);
+}
+
+int64_t ovni_reader_corrupt_packets(const ovni_reader *r)
+{
+    if (!r) return 0;
+    ovni_reader *w = (ovni_reader *)r; /* atomics are read through non-const pointers */
+    return atomic_load(&w->corrupt_demux) + (w->dec ? atomic_load(&w->dec->corrupt) : 0);
+}
+
+void ovni_reader_close(ovni_reader **rp)
+{
+    if (!rp || !*rp) return;
+    ovni_reader *r = *rp;
+    *rp = NULL;
+    if (r->thread_started) {
+        atomic_store(&r->stop, 1);
+        queue_close(&r->q); /* wakes the thread if it waits for room */
+        pthread_join(r->thread, NULL);
+    }
+    if (r->q.items) queue_destroy(&r->q, drop_frame);
+    if (r->dec) r->dec->close(r->dec);
+    avformat_close_input(&r->fmt);
+    device_release(r->dev);
+    free(r->path);
+    free(r);
+}

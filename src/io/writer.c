@@ -1,0 +1,501 @@
+/* The writer: settings, the temporary output file, the muxer, and the thread
+ * that encodes and muxes frames taken from a bounded queue. The encoders
+ * (encode_x264.c, encode_nvenc.c) and the audio stream (audio.c) plug in
+ * through writer_internal.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <libavutil/opt.h>
+
+#include "ovni/ops.h"
+#include "tmpfile.h"
+#include "writer_internal.h"
+
+#define WRITER_MAX_DIM 8192
+#define WRITER_MAX_QUEUE 64
+/* Pass-through timestamps are kept at MPEG's 90 kHz: exact for every common
+ * frame rate (23.976, 25, 29.97, 30, 50, 59.94, 60) and for millisecond
+ * sources such as Matroska. */
+#define PASSTHROUGH_HZ 90000
+
+void ovni_writer_default_settings(ovni_writer_settings *s)
+{
+    if (!s) return;
+    memset(s, 0, sizeof(*s));
+    s->fps = (ovni_rational){30, 1};
+    s->codec = OVNI_CODEC_H264;
+    s->encoder = OVNI_ENCODER_AUTO;
+    s->rate_control = OVNI_RC_DEFAULT;
+    s->quality = 23;
+    s->bframes = -1;
+    s->matrix = OVNI_MATRIX_BT709;
+    s->range = OVNI_RANGE_LIMITED;
+    s->audio_stream = -1;
+    s->audio_mode = OVNI_AUDIO_AUTO;
+    s->queue_depth = 4;
+}
+
+/* ---- presets ---- */
+
+/* "p1".."p7" (NVENC's names, fastest first) and the x264 preset each maps
+ * to: the same speed order, spread over x264's useful range (docs/writer.md). */
+static const char *const p_to_x264[7] = {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"};
+static const char *const x264_names[10] = {"ultrafast", "superfast", "veryfast", "faster", "fast",
+                                           "medium", "slow", "slower", "veryslow", "placebo"};
+
+static int p_number(const char *p)
+{
+    if ((p[0] == 'p' || p[0] == 'P') && p[1] >= '1' && p[1] <= '7' && !p[2]) return p[1] - '0';
+    return 0;
+}
+
+const char *writer_x264_preset(const char *preset)
+{
+    int n = p_number(preset);
+    if (n) return p_to_x264[n - 1];
+    for (int i = 0; i < 10; i++)
+        if (!strcmp(preset, x264_names[i])) return x264_names[i];
+    return NULL;
+}
+
+int writer_nvenc_preset(const char *preset)
+{
+    int n = p_number(preset);
+    if (n) return n;
+    for (int i = 0; i < 10; i++)
+        if (!strcmp(preset, x264_names[i])) return i < 7 ? i + 1 : 7;
+    return 4;
+}
+
+/* ---- settings ---- */
+
+static const struct {
+    const char *ext, *muxer;
+} containers[] = {
+    {"mp4", "mp4"}, {"mov", "mov"}, {"mkv", "matroska"}, {"webm", "webm"}, {"ts", "mpegts"},
+};
+
+static const char *muxer_for(const char *path, const char **ext_out)
+{
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(slash ? slash + 1 : path, '.');
+    *ext_out = dot ? dot + 1 : "";
+    if (!dot) return NULL;
+    for (size_t i = 0; i < sizeof(containers) / sizeof(containers[0]); i++)
+        if (!strcasecmp(dot + 1, containers[i].ext)) {
+            *ext_out = containers[i].ext;
+            return containers[i].muxer;
+        }
+    return NULL;
+}
+
+static int check_settings(const char *path, const ovni_writer_settings *s)
+{
+    const char *p = path;
+    if (s->width < 2 || s->height < 2 || s->width > WRITER_MAX_DIM || s->height > WRITER_MAX_DIM ||
+        (s->width | s->height) & 1)
+        return ovni_error(OVNI_EINVAL, "%s: size %dx%d: width and height must be even and within 2..%d", p,
+                          s->width, s->height, WRITER_MAX_DIM);
+    if (s->fps.num <= 0 || s->fps.den <= 0 || (double)s->fps.num / s->fps.den > 1000.0)
+        return ovni_error(OVNI_EINVAL, "%s: fps=%d/%d: must be a positive rational of at most 1000", p,
+                          s->fps.num, s->fps.den);
+    if ((unsigned)s->codec > OVNI_CODEC_HEVC)
+        return ovni_error(OVNI_EINVAL, "%s: codec=%d: expected H264 (0) or HEVC (1)", p, (int)s->codec);
+    if ((unsigned)s->encoder > OVNI_ENCODER_X264)
+        return ovni_error(OVNI_EINVAL, "%s: encoder=%d: expected AUTO, NVENC or X264", p, (int)s->encoder);
+    if (s->preset && !writer_x264_preset(s->preset))
+        return ovni_error(OVNI_EINVAL, "%s: preset \"%s\": expected p1..p7 or an x264 preset "
+                          "(ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow, placebo)",
+                          p, s->preset);
+    if ((unsigned)s->rate_control > OVNI_RC_CBR)
+        return ovni_error(OVNI_EINVAL, "%s: rate_control=%d: expected DEFAULT, CRF, CQP, VBR or CBR", p,
+                          (int)s->rate_control);
+    if (s->quality < 0 || s->quality > 51)
+        return ovni_error(OVNI_EINVAL, "%s: quality=%d is outside 0..51", p, s->quality);
+    if (s->bitrate < 0 || s->bitrate > 2000000000 || s->max_bitrate < 0 || s->max_bitrate > 2000000000)
+        return ovni_error(OVNI_EINVAL, "%s: bitrate=%lld / max_bitrate=%lld: must be within 0..2000000000 bits/s", p,
+                          (long long)s->bitrate, (long long)s->max_bitrate);
+    if ((s->rate_control == OVNI_RC_VBR || s->rate_control == OVNI_RC_CBR) && s->bitrate < 1000)
+        return ovni_error(OVNI_EINVAL, "%s: bitrate=%lld: VBR and CBR need a bitrate of at least 1000 bits/s", p,
+                          (long long)s->bitrate);
+    if (s->max_bitrate && s->max_bitrate < s->bitrate)
+        return ovni_error(OVNI_EINVAL, "%s: max_bitrate=%lld is below bitrate=%lld", p, (long long)s->max_bitrate,
+                          (long long)s->bitrate);
+    if (s->gop < 0 || s->gop > 100000)
+        return ovni_error(OVNI_EINVAL, "%s: gop=%d is outside 0..100000 (0: two seconds)", p, s->gop);
+    if (s->bframes < -1 || s->bframes > 16)
+        return ovni_error(OVNI_EINVAL, "%s: bframes=%d is outside -1..16", p, s->bframes);
+    if ((unsigned)s->matrix > OVNI_MATRIX_BT2020 || (unsigned)s->range > OVNI_RANGE_FULL)
+        return ovni_error(OVNI_EINVAL, "%s: unknown colour matrix %d or range %d", p, (int)s->matrix, (int)s->range);
+    if (s->queue_depth < 0 || s->queue_depth > WRITER_MAX_QUEUE)
+        return ovni_error(OVNI_EINVAL, "%s: queue_depth=%d is outside 0..%d (0: 4)", p, s->queue_depth,
+                          WRITER_MAX_QUEUE);
+    if (s->audio_stream < -1)
+        return ovni_error(OVNI_EINVAL, "%s: audio_stream=%d: expected a stream index or -1", p, s->audio_stream);
+    if (!ovni_is_finite(s->audio_start) || s->audio_start < 0 || s->audio_start > 1e7)
+        return ovni_error(OVNI_EINVAL, "%s: audio_start=%g: expected seconds >= 0", p, s->audio_start);
+    if ((unsigned)s->audio_mode > OVNI_AUDIO_AAC)
+        return ovni_error(OVNI_EINVAL, "%s: audio_mode=%d: expected AUTO, COPY or AAC", p, (int)s->audio_mode);
+    return 0;
+}
+
+void writer_colour_tags(const ovni_writer *w, enum AVColorSpace *cs, enum AVColorRange *range,
+                        enum AVColorPrimaries *prim, enum AVColorTransferCharacteristic *trc)
+{
+    switch (w->s.matrix) {
+    case OVNI_MATRIX_BT601:
+        *cs = AVCOL_SPC_SMPTE170M, *prim = AVCOL_PRI_SMPTE170M, *trc = AVCOL_TRC_SMPTE170M;
+        break;
+    case OVNI_MATRIX_BT2020:
+        *cs = AVCOL_SPC_BT2020_NCL, *prim = AVCOL_PRI_BT2020, *trc = AVCOL_TRC_BT2020_10;
+        break;
+    default:
+        *cs = AVCOL_SPC_BT709, *prim = AVCOL_PRI_BT709, *trc = AVCOL_TRC_BT709;
+        break;
+    }
+    *range = w->s.range == OVNI_RANGE_FULL ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG;
+}
+
+/* ---- errors crossing from the writer thread ---- */
+
+static void thread_fail(ovni_writer *w, int code)
+{
+    pthread_mutex_lock(&w->err_lock);
+    if (w->status == 0) {
+        w->status = code;
+        snprintf(w->err_msg, sizeof(w->err_msg), "%s", ovni_last_error());
+    }
+    pthread_mutex_unlock(&w->err_lock);
+}
+
+/* The thread's error, if any, re-raised on the calling thread. */
+static int thread_status(ovni_writer *w)
+{
+    pthread_mutex_lock(&w->err_lock);
+    int st = w->status;
+    char msg[sizeof(w->err_msg)];
+    if (st < 0) memcpy(msg, w->err_msg, sizeof(msg));
+    pthread_mutex_unlock(&w->err_lock);
+    return st < 0 ? ovni_error(st, "%s", msg) : 0;
+}
+
+/* ---- muxing ---- */
+
+int writer_mux_video(ovni_writer *w, AVPacket *pkt)
+{
+    int r;
+    if (pkt->duration <= 0) pkt->duration = w->frame_ticks;
+    if (w->audio) {
+        int64_t t = pkt->dts != AV_NOPTS_VALUE ? pkt->dts : pkt->pts;
+        if (t != AV_NOPTS_VALUE && (r = audio_pump(w, (double)t * av_q2d(w->enc_tb), 0)) < 0) {
+            av_packet_unref(pkt);
+            return r;
+        }
+    }
+    av_packet_rescale_ts(pkt, w->enc_tb, w->vst->time_base);
+    pkt->stream_index = w->vst->index;
+    if ((r = av_interleaved_write_frame(w->oc, pkt)) < 0) {
+        char buf[128];
+        av_strerror(r, buf, sizeof(buf));
+        av_packet_unref(pkt);
+        return ovni_error(OVNI_EIO, "%s: writing a video packet failed: %s", w->path, buf);
+    }
+    return 0;
+}
+
+static void drop_item(void *p)
+{
+    writer_item *it = p;
+    ovni_frame_unref(&it->frame);
+    free(it);
+}
+
+static int encode(ovni_writer *w, ovni_frame *f, int64_t pts)
+{
+    return w->nvenc ? nvenc_send(w, f, pts) : x264_send(w, f, pts);
+}
+
+/* Flush the encoder, the audio up to the video's end, the trailer. */
+static int finish(ovni_writer *w)
+{
+    int ret = encode(w, NULL, 0);
+    if (ret < 0) return ret;
+    if (w->frames_sent == 0) return ovni_error(OVNI_EINVAL, "%s: no frames were written", w->path);
+    if (w->audio && (ret = audio_pump(w, (double)w->video_end * av_q2d(w->enc_tb), 1)) < 0) return ret;
+    if ((ret = av_write_trailer(w->oc)) < 0) {
+        char buf[128];
+        av_strerror(ret, buf, sizeof(buf));
+        return ovni_error(OVNI_EIO, "%s: finishing the file failed: %s", w->path, buf);
+    }
+    w->finished = 1;
+    return 0;
+}
+
+static void *writer_main(void *arg)
+{
+    ovni_writer *w = arg;
+    void *p;
+    int ret = 0;
+    while (queue_pop(&w->q, &p) == 0) {
+        writer_item *it = p;
+        ovni_frame *f = it->frame;
+        int64_t pts = it->pts;
+        free(it);
+        if (ret < 0 || atomic_load(&w->cancel)) {
+            ovni_frame_unref(&f);
+            continue;
+        }
+        w->frames_sent++;
+        w->video_end = pts + w->frame_ticks;
+        if ((ret = encode(w, f, pts)) < 0) {
+            thread_fail(w, ret);
+            queue_close(&w->q); /* the caller's next write returns the error */
+        }
+    }
+    if (ret == 0 && !atomic_load(&w->cancel) && (ret = finish(w)) < 0) thread_fail(w, ret);
+    return NULL;
+}
+
+/* ---- open / close ---- */
+
+static void writer_free(ovni_writer *w, int remove_tmp)
+{
+    if (w->thread_started) {
+        queue_close(&w->q);
+        pthread_join(w->thread, NULL);
+    }
+    if (w->queue_ok) queue_destroy(&w->q, drop_item);
+    if (w->nvenc) nvenc_close(w);
+    if (w->x264) x264_close(w);
+    if (w->audio) audio_close(w);
+    if (w->oc) {
+        if (w->io_open) avio_closep(&w->oc->pb);
+        avformat_free_context(w->oc);
+    }
+    if (remove_tmp && w->tmp[0]) unlink(w->tmp);
+    pthread_mutex_destroy(&w->err_lock);
+    if (w->dev) ovni_device_close(&w->dev);
+    free(w->audio_path);
+    free(w->path);
+    free(w);
+}
+
+static int open_encoder(ovni_writer *w)
+{
+    int ret;
+    int try_nvenc = w->s.encoder != OVNI_ENCODER_X264;
+    if (try_nvenc && !w->dev->is_gpu) {
+        if (w->s.encoder == OVNI_ENCODER_NVENC)
+            return ovni_error(OVNI_ENODEV, "%s: encoder NVENC was asked for, but the writer's device is the CPU", w->path);
+        ovni_log(OVNI_LOG_INFO, "%s: no GPU: encoding with %s on the CPU", w->path,
+                 w->s.codec == OVNI_CODEC_HEVC ? "libx265" : "libx264");
+        try_nvenc = 0;
+    }
+    if (try_nvenc) {
+        if ((ret = nvenc_open(w)) == 0) return 0;
+        if (w->s.encoder == OVNI_ENCODER_NVENC) return ret;
+        ovni_log(OVNI_LOG_INFO, "%s: NVENC unavailable (%s): encoding with %s on the CPU", w->path,
+                 ovni_last_error(), w->s.codec == OVNI_CODEC_HEVC ? "libx265" : "libx264");
+        ovni_error_clear();
+    }
+    return x264_open(w);
+}
+
+static int open_output(ovni_writer *w, const char *muxer)
+{
+    int r = avformat_alloc_output_context2(&w->oc, NULL, muxer, w->tmp);
+    if (r < 0 || !w->oc) return ovni_error(OVNI_EUNSUPPORTED, "%s: this FFmpeg cannot write %s files", w->path, muxer);
+    enum AVCodecID id = w->s.codec == OVNI_CODEC_HEVC ? AV_CODEC_ID_HEVC : AV_CODEC_ID_H264;
+    if (avformat_query_codec(w->oc->oformat, id, FF_COMPLIANCE_NORMAL) == 0)
+        return ovni_error(OVNI_EUNSUPPORTED, "%s: a .%s file cannot hold %s video (WebM takes VP8/VP9/AV1); "
+                          "use .mp4, .mov, .mkv or .ts", w->path, w->container, avcodec_get_name(id));
+    if (!(w->vst = avformat_new_stream(w->oc, NULL)))
+        return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
+    w->vst->time_base = w->enc_tb;
+    w->vst->avg_frame_rate = w->vst->r_frame_rate = (AVRational){w->s.fps.num, w->s.fps.den};
+    return 0;
+}
+
+static int start_file(ovni_writer *w)
+{
+    int r;
+    if ((r = avio_open(&w->oc->pb, w->tmp, AVIO_FLAG_WRITE)) < 0) {
+        char buf[128];
+        av_strerror(r, buf, sizeof(buf));
+        return ovni_error(OVNI_EIO, "%s: cannot create the output file: %s", w->path, buf);
+    }
+    w->io_open = 1;
+    AVDictionary *opts = NULL;
+    if (w->s.faststart && (!strcmp(w->container, "mp4") || !strcmp(w->container, "mov")))
+        av_dict_set(&opts, "movflags", "+faststart", 0);
+    r = avformat_write_header(w->oc, &opts);
+    av_dict_free(&opts);
+    if (r < 0) {
+        char buf[128];
+        av_strerror(r, buf, sizeof(buf));
+        return ovni_error(OVNI_EIO, "%s: cannot write the %s header: %s", w->path, w->container, buf);
+    }
+    return 0;
+}
+
+int ovni_writer_open(ovni_writer **out, ovni_device *dev, const char *path, const ovni_writer_settings *settings)
+{
+    int ret;
+    if (!out) return ovni_error(OVNI_EINVAL, "ovni_writer_open: out is NULL");
+    *out = NULL;
+    if (!dev || !path || !settings) return ovni_error(OVNI_EINVAL, "ovni_writer_open: NULL device, path or settings");
+    if (!*path) return ovni_error(OVNI_EINVAL, "ovni_writer_open: empty path");
+    const char *ext;
+    const char *muxer = muxer_for(path, &ext);
+    if (!muxer)
+        return ovni_error(OVNI_EINVAL, "%s: unknown extension \"%s\": expected .mp4, .mov, .mkv, .webm or .ts", path, ext);
+    if ((ret = check_settings(path, settings)) < 0) return ret;
+
+    ovni_writer *w = calloc(1, sizeof(*w));
+    if (!w) return ovni_error(OVNI_ENOMEM, "ovni_writer_open: out of memory");
+    pthread_mutex_init(&w->err_lock, NULL);
+    atomic_init(&w->cancel, 0);
+    w->s = *settings;
+    w->container = ext;
+    snprintf(w->preset, sizeof(w->preset), "%s", settings->preset ? settings->preset : "p4");
+    w->s.preset = w->preset;
+    w->path = strdup(path);
+    w->audio_path = settings->audio_path ? strdup(settings->audio_path) : NULL;
+    w->s.audio_path = w->audio_path;
+    if (!w->s.queue_depth) w->s.queue_depth = 4;
+    w->dev = dev;
+    device_retain(dev);
+    if (!w->path || (settings->audio_path && !w->audio_path)) {
+        writer_free(w, 0);
+        return ovni_error(OVNI_ENOMEM, "ovni_writer_open: out of memory");
+    }
+    AVRational fps = {w->s.fps.num, w->s.fps.den};
+    av_reduce(&fps.num, &fps.den, fps.num, fps.den, INT32_MAX);
+    w->s.fps = (ovni_rational){fps.num, fps.den};
+    w->enc_tb = w->s.pts_passthrough ? (AVRational){1, PASSTHROUGH_HZ} : av_inv_q(fps);
+    w->frame_ticks = av_rescale_q(1, av_inv_q(fps), w->enc_tb);
+    if (w->frame_ticks < 1) w->frame_ticks = 1;
+
+    if ((ret = tmpfile_name(path, w->tmp, sizeof(w->tmp))) < 0 || (ret = open_output(w, muxer)) < 0 ||
+        (ret = open_encoder(w)) < 0 || (w->audio_path && (ret = audio_open(w)) < 0) ||
+        (ret = start_file(w)) < 0) {
+        writer_free(w, 1);
+        return ret;
+    }
+    if (queue_init(&w->q, w->s.queue_depth) < 0) {
+        writer_free(w, 1);
+        return ovni_error(OVNI_ENOMEM, "%s: out of memory", path);
+    }
+    w->queue_ok = 1;
+    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+        writer_free(w, 1);
+        return ovni_error(OVNI_ENOMEM, "%s: cannot start the writer thread", path);
+    }
+    w->thread_started = 1;
+    *out = w;
+    return 0;
+}
+
+const char *ovni_writer_encoder_name(const ovni_writer *w) { return w ? w->enc_name : NULL; }
+
+int ovni_writer_write(ovni_writer *w, ovni_frame *frame)
+{
+    int ret;
+    if (!w) return ovni_error(OVNI_EINVAL, "ovni_writer_write: writer is NULL");
+    if ((ret = thread_status(w)) < 0) return ret;
+    if ((ret = frame_check("ovni_writer_write", "the", frame)) < 0) return ret;
+    if (frame->format != OVNI_FORMAT_NV12 && frame->format != OVNI_FORMAT_RGB24 && frame->format != OVNI_FORMAT_RGBA32)
+        return ovni_error(OVNI_EINVAL, "%s: frame format %s: the writer takes nv12, rgb24 or rgba32", w->path,
+                          ovni_format_name(frame->format));
+    if (frame->width != w->s.width || frame->height != w->s.height)
+        return ovni_error(OVNI_EINVAL, "%s: frame size %dx%d differs from the output size %dx%d (resize it first)",
+                          w->path, frame->width, frame->height, w->s.width, w->s.height);
+    if (frame->memory == OVNI_MEMORY_DEVICE && w->nvenc && frame->device != w->dev)
+        return ovni_error(OVNI_EINVAL, "%s: the frame is on another GPU than the writer's", w->path);
+    int64_t pts = w->frames_queued;
+    if (w->s.pts_passthrough) {
+        if (frame->time_base.num <= 0 || frame->time_base.den <= 0)
+            return ovni_error(OVNI_EINVAL, "%s: pts passthrough: frame time_base %d/%d is not positive", w->path,
+                              frame->time_base.num, frame->time_base.den);
+        pts = av_rescale_q(frame->pts, (AVRational){frame->time_base.num, frame->time_base.den}, w->enc_tb);
+        if (w->frames_queued > 0 && pts <= w->last_pts)
+            return ovni_error(OVNI_EINVAL, "%s: pts passthrough: frame pts %lld (%d/%d) does not increase", w->path,
+                              (long long)frame->pts, frame->time_base.num, frame->time_base.den);
+    }
+    ovni_frame *f = NULL;
+    if (frame->format == OVNI_FORMAT_NV12) {
+        f = ovni_frame_ref(frame);
+    } else {
+        /* RGB is converted here, with the matrix and range the file is tagged with. */
+        if ((ret = ovni_frame_new(frame->device, OVNI_FORMAT_NV12, frame->width, frame->height, frame->memory, &f)) < 0)
+            return ret;
+        f->matrix = w->s.matrix;
+        f->range = w->s.range;
+        if ((ret = ovni_convert_into(f, frame)) < 0) {
+            ovni_frame_unref(&f);
+            return ret;
+        }
+    }
+    writer_item *it = malloc(sizeof(*it));
+    if (!it) {
+        ovni_frame_unref(&f);
+        return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
+    }
+    it->frame = f;
+    it->pts = pts;
+    if (queue_push(&w->q, it) < 0) {
+        drop_item(it);
+        ret = thread_status(w);
+        return ret < 0 ? ret : ovni_error(OVNI_EINVAL, "%s: the writer is closed", w->path);
+    }
+    w->frames_queued++;
+    w->last_pts = pts;
+    return 0;
+}
+
+int ovni_writer_close(ovni_writer **wp)
+{
+    if (!wp || !*wp) return 0;
+    ovni_writer *w = *wp;
+    *wp = NULL;
+    queue_close(&w->q);
+    pthread_join(w->thread, NULL);
+    w->thread_started = 0;
+    int ret = thread_status(w);
+    if (ret == 0 && !w->finished) ret = ovni_error(OVNI_EIO, "%s: the file was not finished", w->path);
+    if (w->io_open) {
+        w->io_open = 0;
+        int r = avio_closep(&w->oc->pb);
+        if (r < 0 && ret == 0) {
+            char buf[128];
+            av_strerror(r, buf, sizeof(buf));
+            ret = ovni_error(OVNI_EIO, "%s: write failed: %s", w->path, buf);
+        }
+    }
+    if (ret == 0) {
+        ret = tmpfile_commit(w->tmp, w->path);
+        w->tmp[0] = 0;
+    }
+    if (ret < 0) {
+        /* Keep the message across the cleanup (which may set others). */
+        char msg[1024];
+        snprintf(msg, sizeof(msg), "%s", ovni_last_error());
+        writer_free(w, 1);
+        return ovni_error(ret, "%s", msg);
+    }
+    writer_free(w, 1);
+    return 0;
+}
+
+void ovni_writer_cancel(ovni_writer **wp)
+{
+    if (!wp || !*wp) return;
+    ovni_writer *w = *wp;
+    *wp = NULL;
+    atomic_store(&w->cancel, 1);
+    writer_free(w, 1);
+}

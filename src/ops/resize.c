@@ -1,0 +1,117 @@
+/* Resize, and the axis-aligned resampler's host side that crop, scale/
+ * translate and fit share: parameter checks, the CPU walk, dispatch. */
+#include <math.h>
+
+#include "crop.h"
+#include "resize.h"
+
+resize_axis resize_axis_make(double scale, double off, int src_size)
+{
+    resize_axis a;
+    a.scale = (float)scale;
+    a.off = (float)off;
+    a.bil_off = (float)(off + 0.5 * scale - 0.5);
+    a.e0 = (float)(-off / scale);
+    a.e1 = (float)((src_size - off) / scale);
+    a.area = scale > 1.0;
+    return a;
+}
+
+int resize_check(const char *op, ovni_frame *dst, const ovni_frame *src, int allow_gray)
+{
+    int ret = op_begin(op, dst, src);
+    if (ret < 0) return ret;
+    if (dst->format != src->format)
+        return ovni_error(OVNI_EINVAL, "%s: source is %s but destination is %s; convert first", op,
+                          ovni_format_name(src->format), ovni_format_name(dst->format));
+    if (src->format != OVNI_FORMAT_RGB24 && src->format != OVNI_FORMAT_RGBA32 &&
+        !(allow_gray && src->format == OVNI_FORMAT_GRAY8))
+        return ovni_error(OVNI_EINVAL, "%s: format %s is not supported (rgb24, rgba32%s)", op,
+                          ovni_format_name(src->format), allow_gray ? ", gray8" : "");
+    return 0;
+}
+
+void resize_fill_colour(const uint8_t fill[4], float out[4])
+{
+    for (int k = 0; k < 4; k++) out[k] = fill ? (float)fill[k] : 0.0f;
+    out[3] *= 1.0f / 255.0f;
+}
+
+static void resize_rows(void *ctx, int y0, int y1)
+{
+    const resize_map *m = ctx;
+    for (int y = y0; y < y1; y++)
+        for (int x = 0; x < m->dst_w; x++) resize_px(m, x, y);
+}
+
+/* A whole-pixel shift (scale 1 and integer offsets on both axes) is a copy. */
+static int resize_as_shift(ovni_frame *dst, const resize_map *m)
+{
+    for (int a = 0; a < 2; a++)
+        if (m->ax[a].scale != 1.0f || m->ax[a].off != floorf(m->ax[a].off) || fabsf(m->ax[a].off) > 1e7f) return 1;
+    crop_shift p = {
+        m->src.data, m->src.pitch, m->src.width, m->src.height, m->src.bpp,
+        m->dst, m->dst_pitch, m->dst_w, m->dst_h,
+        (int)m->ax[0].off, (int)m->ax[1].off, m->edge == SAMPLE_EDGE_CLAMP, 0,
+    };
+    /* What resize_px writes for a pixel wholly outside: the fill itself. */
+    sample_px none = {{0.0f, 0.0f, 0.0f}, 0.0f};
+    uint8_t fill[4] = {0, 0, 0, 0};
+    sample_store_over(fill, m->src.bpp, none, m->fill);
+    p.fill = (uint32_t)fill[0] | (uint32_t)fill[1] << 8 | (uint32_t)fill[2] << 16 | (uint32_t)fill[3] << 24;
+    return crop_shift_run(dst, &p);
+}
+
+int resize_run(const char *op, ovni_frame *dst, const ovni_frame *src, resize_map *m, const uint8_t fill[4])
+{
+    m->src.data = src->data[0];
+    m->src.pitch = src->pitch[0];
+    m->src.width = src->width;
+    m->src.height = src->height;
+    m->src.bpp = ovni_format_pixel_bytes(src->format);
+    m->dst = dst->data[0];
+    m->dst_pitch = dst->pitch[0];
+    m->dst_w = dst->width;
+    m->dst_h = dst->height;
+    resize_fill_colour(fill, m->fill);
+    ovni_frame_copy_props(dst, src);
+    int ret = resize_as_shift(dst, m);
+    if (ret <= 0) return ret;
+    if (op_on_gpu(dst)) {
+        void *args[] = {m};
+        return op_launch_2d(dst->device, "ovni_resize_map", dst->width, dst->height, args);
+    }
+    ovni_parallel_for(dst->height, resize_rows, m);
+    return 0;
+}
+
+int ovni_resize_into(ovni_frame *dst, const ovni_frame *src)
+{
+    int ret = resize_check("resize", dst, src, 1);
+    if (ret < 0) return ret;
+    resize_map m = {0};
+    m.edge = SAMPLE_EDGE_CLAMP;
+    m.ax[0] = resize_axis_make((double)src->width / dst->width, 0.0, src->width);
+    m.ax[1] = resize_axis_make((double)src->height / dst->height, 0.0, src->height);
+    return resize_run("resize", dst, src, &m, NULL);
+}
+
+int ovni_resize(const ovni_frame *src, int width, int height, ovni_frame **out)
+{
+    if (!out) return ovni_error(OVNI_EINVAL, "resize: out is NULL");
+    *out = NULL;
+    int ret = frame_check("resize", "source", src);
+    if (ret < 0) return ret;
+    if (width < 1 || width > OVNI_MAX_DIM)
+        return ovni_error(OVNI_EINVAL, "resize: width=%d is outside 1..%d", width, OVNI_MAX_DIM);
+    if (height < 1 || height > OVNI_MAX_DIM)
+        return ovni_error(OVNI_EINVAL, "resize: height=%d is outside 1..%d", height, OVNI_MAX_DIM);
+    ovni_frame *f;
+    if ((ret = op_new_frame(src, src->format, width, height, &f)) < 0) return ret;
+    if ((ret = ovni_resize_into(f, src)) < 0) {
+        ovni_frame_unref(&f);
+        return ret;
+    }
+    *out = f;
+    return 0;
+}

@@ -1,0 +1,132 @@
+/* Perspective warp: the homography (double precision), the quad checks,
+ * the CPU walk and dispatch. */
+#include <math.h>
+
+#include "resize.h"
+#include "warp.h"
+
+#define WARP_LIMIT 1e6
+
+/* 3x3 inverse by the adjugate; returns the determinant (0: singular). */
+static double warp_invert(const double a[9], double r[9])
+{
+    r[0] = a[4] * a[8] - a[5] * a[7];
+    r[1] = a[2] * a[7] - a[1] * a[8];
+    r[2] = a[1] * a[5] - a[2] * a[4];
+    r[3] = a[5] * a[6] - a[3] * a[8];
+    r[4] = a[0] * a[8] - a[2] * a[6];
+    r[5] = a[2] * a[3] - a[0] * a[5];
+    r[6] = a[3] * a[7] - a[4] * a[6];
+    r[7] = a[1] * a[6] - a[0] * a[7];
+    r[8] = a[0] * a[4] - a[1] * a[3];
+    double det = a[0] * r[0] + a[1] * r[3] + a[2] * r[6];
+    if (det == 0.0 || !isfinite(det)) return 0.0;
+    for (int k = 0; k < 9; k++) r[k] /= det;
+    return det;
+}
+
+static void warp_mul(const double a[9], const double b[9], double r[9])
+{
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) r[3 * i + j] = a[3 * i] * b[j] + a[3 * i + 1] * b[3 + j] + a[3 * i + 2] * b[6 + j];
+}
+
+/* Forward map of the unit square onto the quad q (x0 y0 .. x3 y3 for
+ * (0,0), (1,0), (1,1), (0,1)), Heckbert's closed form. 0 if degenerate. */
+static int warp_square_to_quad(const double q[8], double m[9])
+{
+    double sx = q[0] - q[2] + q[4] - q[6], sy = q[1] - q[3] + q[5] - q[7];
+    double dx1 = q[2] - q[4], dx2 = q[6] - q[4], dy1 = q[3] - q[5], dy2 = q[7] - q[5];
+    double den = dx1 * dy2 - dx2 * dy1;
+    if (den == 0.0) return 0;
+    double g = (sx * dy2 - dx2 * sy) / den, h = (dx1 * sy - sx * dy1) / den;
+    double r[9] = {q[2] - q[0] + g * q[2], q[6] - q[0] + h * q[6], q[0],
+                   q[3] - q[1] + g * q[3], q[7] - q[1] + h * q[7], q[1],
+                   g, h, 1.0};
+    for (int k = 0; k < 9; k++) m[k] = r[k];
+    return 1;
+}
+
+/* A convex quad, not degenerate, either winding (a mirrored placement). */
+static int warp_convex(const double q[8])
+{
+    int pos = 0, neg = 0;
+    double scale = 0;
+    for (int k = 0; k < 8; k++) scale = fmax(scale, fabs(q[k]));
+    for (int i = 0; i < 4; i++) {
+        const double *a = q + 2 * i, *b = q + 2 * ((i + 1) % 4), *c = q + 2 * ((i + 2) % 4);
+        double cross = (b[0] - a[0]) * (c[1] - b[1]) - (b[1] - a[1]) * (c[0] - b[0]);
+        if (cross > 1e-9 * (scale * scale + 1)) pos++;
+        else if (cross < -1e-9 * (scale * scale + 1)) neg++;
+    }
+    return pos == 4 || neg == 4;
+}
+
+static void warp_rows(void *ctx, int y0, int y1)
+{
+    const warp_map *m = ctx;
+    for (int y = y0; y < y1; y++)
+        for (int x = 0; x < m->w; x++) warp_px(m, x, y);
+}
+
+int ovni_warp(ovni_frame *dst, const ovni_frame *src, const float corners[8], float opacity)
+{
+    int ret = op_begin("warp", dst, src);
+    if (ret < 0) return ret;
+    if (src->format != OVNI_FORMAT_RGB24 && src->format != OVNI_FORMAT_RGBA32)
+        return ovni_error(OVNI_EINVAL, "warp: source format %s is not supported (rgb24, rgba32)",
+                          ovni_format_name(src->format));
+    if (dst->format != OVNI_FORMAT_RGB24 && dst->format != OVNI_FORMAT_RGBA32)
+        return ovni_error(OVNI_EINVAL, "warp: destination format %s is not supported (rgb24, rgba32)",
+                          ovni_format_name(dst->format));
+    if (!corners) return ovni_error(OVNI_EINVAL, "warp: corners is NULL");
+    static const char *names[8] = {"corners[0] (x0)", "corners[1] (y0)", "corners[2] (x1)", "corners[3] (y1)",
+                                   "corners[4] (x2)", "corners[5] (y2)", "corners[6] (x3)", "corners[7] (y3)"};
+    double q[8];
+    for (int k = 0; k < 8; k++) {
+        if ((ret = op_check_float("warp", names[k], corners[k], -WARP_LIMIT, WARP_LIMIT)) < 0) return ret;
+        q[k] = corners[k];
+    }
+    if ((ret = op_check_float("warp", "opacity", opacity, 0.0, 1.0)) < 0) return ret;
+    double fwd[9], inv[9], sq[9];
+    if (!warp_convex(q) || !warp_square_to_quad(q, sq))
+        return ovni_error(OVNI_EINVAL, "warp: corners (%g,%g) (%g,%g) (%g,%g) (%g,%g) do not form a convex quadrilateral",
+                          q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7]);
+    /* Source edges (0..w, 0..h) -> unit square -> quad, then inverted; the
+     * kernel feeds integer pixel indices, so pre-shift by half a pixel. */
+    double to_unit[9] = {1.0 / src->width, 0, 0, 0, 1.0 / src->height, 0, 0, 0, 1};
+    double half[9] = {1, 0, 0.5, 0, 1, 0.5, 0, 0, 1}, t[9];
+    warp_mul(sq, to_unit, fwd);
+    if (warp_invert(fwd, t) == 0.0) return ovni_error(OVNI_EINVAL, "warp: corners give a singular map");
+    warp_mul(t, half, inv);
+    /* Scale to unit size for float precision, with Z > 0 inside the quad. */
+    double cxq = 0.25 * (q[0] + q[2] + q[4] + q[6]), cyq = 0.25 * (q[1] + q[3] + q[5] + q[7]);
+    double z = inv[6] * (cxq - 0.5) + inv[7] * (cyq - 0.5) + inv[8], norm = 0;
+    for (int k = 0; k < 9; k++) norm = fmax(norm, fabs(inv[k]));
+    if (!(norm > 0) || z == 0.0) return ovni_error(OVNI_EINVAL, "warp: corners give a singular map");
+    norm = z < 0 ? -norm : norm;
+    warp_map m = {
+        .src = {src->data[0], src->pitch[0], src->width, src->height, ovni_format_pixel_bytes(src->format)},
+        .dst = dst->data[0],
+        .dst_pitch = dst->pitch[0],
+        .dst_bpp = ovni_format_pixel_bytes(dst->format),
+        .opacity = opacity,
+    };
+    for (int k = 0; k < 9; k++) m.hm[k] = (float)(inv[k] / norm);
+    /* Visit the quad's bounding box, a pixel wider for the soft edge. */
+    double bx0 = q[0], bx1 = q[0], by0 = q[1], by1 = q[1];
+    for (int k = 1; k < 4; k++) {
+        bx0 = fmin(bx0, q[2 * k]), bx1 = fmax(bx1, q[2 * k]);
+        by0 = fmin(by0, q[2 * k + 1]), by1 = fmax(by1, q[2 * k + 1]);
+    }
+    int x0 = (int)fmax(floor(bx0) - 1, 0), x1 = (int)fmin(ceil(bx1) + 1, dst->width);
+    int y0 = (int)fmax(floor(by0) - 1, 0), y1 = (int)fmin(ceil(by1) + 1, dst->height);
+    if (x1 <= x0 || y1 <= y0 || opacity == 0.0f) return 0; /* nothing of it lands on dst */
+    m.x0 = x0, m.y0 = y0, m.w = x1 - x0, m.h = y1 - y0;
+    if (op_on_gpu(dst)) {
+        void *args[] = {&m};
+        return op_launch_2d(dst->device, "ovni_warp", m.w, m.h, args);
+    }
+    ovni_parallel_for(m.h, warp_rows, &m);
+    return 0;
+}

@@ -1,0 +1,186 @@
+/* checkops cases for the geometry ops (crop, resize, scale/translate,
+ * rotate, warp, flip, fit/cover): GPU against CPU on random parameters. */
+#include <math.h>
+
+#include "checkops.h"
+
+#define RGB OVNI_FORMAT_RGB24
+#define RGBA OVNI_FORMAT_RGBA32
+#define GRAY OVNI_FORMAT_GRAY8
+
+static int imax(int a, int b) { return a > b ? a : b; }
+
+/* ---- crop: f[0..3] = left, top, right, bottom ---- */
+static void draw_crop(checkops_params *p, int w, int h)
+{
+    p->f[0] = checkops_uniform(-2, w * 0.4), p->f[1] = checkops_uniform(-2, h * 0.4);
+    p->f[2] = p->f[0] + checkops_uniform(1, w * 0.8 + 1), p->f[3] = p->f[1] + checkops_uniform(1, h * 0.8 + 1);
+}
+
+static void draw_crop_int(checkops_params *p, int w, int h)
+{
+    p->f[0] = checkops_int(-1, w / 2), p->f[1] = checkops_int(-1, h / 2);
+    p->f[2] = p->f[0] + checkops_int(1, w), p->f[3] = p->f[1] + checkops_int(1, h);
+}
+
+static void sizes_crop(const checkops_params *p, int w, int h, int iw[], int ih[], int ow[], int oh[])
+{
+    ow[0] = imax(1, (int)floor(p->f[2] - p->f[0] + 0.5));
+    oh[0] = imax(1, (int)floor(p->f[3] - p->f[1] + 0.5));
+}
+
+static int run_crop(ovni_frame *const *out, ovni_frame *const *in, const checkops_params *p)
+{
+    return ovni_crop_into(out[0], in[0], (float)p->f[0], (float)p->f[1], (float)p->f[2], (float)p->f[3]);
+}
+
+/* ---- resize ---- */
+static void sizes_down(const checkops_params *p, int w, int h, int iw[], int ih[], int ow[], int oh[])
+{
+    ow[0] = imax(1, (w + 2) / 3), oh[0] = imax(1, (h * 2 + 4) / 5);
+}
+
+static void sizes_up(const checkops_params *p, int w, int h, int iw[], int ih[], int ow[], int oh[])
+{
+    ow[0] = w * 3 / 2 + 1, oh[0] = h * 2 + 1;
+}
+
+static void sizes_mixed(const checkops_params *p, int w, int h, int iw[], int ih[], int ow[], int oh[])
+{
+    ow[0] = imax(1, w / 4), oh[0] = h * 3 / 2 + 1;
+}
+
+static int run_resize(ovni_frame *const *out, ovni_frame *const *in, const checkops_params *p)
+{
+    return ovni_resize_into(out[0], in[0]);
+}
+
+/* ---- scale/translate: f[0] = s, f[1..2] = t ---- */
+static void draw_st(checkops_params *p, int w, int h, double lo, double hi)
+{
+    p->f[0] = checkops_uniform(lo, hi);
+    p->f[1] = checkops_uniform(-0.5 * w, 0.5 * w), p->f[2] = checkops_uniform(-0.5 * h, 0.5 * h);
+}
+static void draw_st_down(checkops_params *p, int w, int h) { draw_st(p, w, h, 0.2, 0.95); }
+static void draw_st_up(checkops_params *p, int w, int h) { draw_st(p, w, h, 1.05, 3.0); }
+static void draw_translate_int(checkops_params *p, int w, int h)
+{
+    p->f[0] = 1.0, p->f[1] = checkops_int(-w, w), p->f[2] = checkops_int(-h, h);
+}
+
+static int run_st(ovni_frame *const *out, ovni_frame *const *in, const checkops_params *p)
+{
+    return ovni_scale_translate_into(out[0], in[0], (float)p->f[0], (float)p->f[1], (float)p->f[2]);
+}
+
+/* ---- rotate: f[0] = degrees, f[1..2] = centre, i[0..3] = fill ---- */
+static void draw_rotate(checkops_params *p, int w, int h)
+{
+    p->f[0] = checkops_uniform(-180, 180);
+    p->f[1] = checkops_uniform(0, w), p->f[2] = checkops_uniform(0, h);
+    for (int k = 0; k < 4; k++) p->i[k] = checkops_int(0, 255);
+}
+
+static void sizes_rotate(const checkops_params *p, int w, int h, int iw[], int ih[], int ow[], int oh[])
+{
+    ow[0] = w + 3, oh[0] = h + 2; /* centred on a larger frame */
+}
+
+static int run_rotate(ovni_frame *const *out, ovni_frame *const *in, const checkops_params *p)
+{
+    uint8_t fill[4] = {(uint8_t)p->i[0], (uint8_t)p->i[1], (uint8_t)p->i[2], (uint8_t)p->i[3]};
+    return ovni_rotate_into(out[0], in[0], (float)p->f[0], (float)p->f[1], (float)p->f[2], fill);
+}
+
+/* ---- warp: f[0..7] corners, f[8] opacity; src is (w+1)/2 x (h+2)/2 ---- */
+static void draw_warp(checkops_params *p, int w, int h)
+{
+    double x0 = checkops_uniform(-0.3 * w, 0.5 * w), y0 = checkops_uniform(-0.3 * h, 0.5 * h);
+    double x1 = x0 + checkops_uniform(2, w + 2), y1 = y0 + checkops_uniform(2, h + 2);
+    double j = 0.2 * fmin(x1 - x0, y1 - y0);
+    double q[8] = {x0, y0, x1, y0, x1, y1, x0, y1};
+    for (int k = 0; k < 8; k++) p->f[k] = q[k] + checkops_uniform(-j, j);
+    p->f[8] = checkops_uniform(0.3, 1.0);
+}
+
+static void sizes_warp(const checkops_params *p, int w, int h, int iw[], int ih[], int ow[], int oh[])
+{
+    iw[0] = (w + 1) / 2, ih[0] = (h + 2) / 2;
+}
+
+static int run_warp(ovni_frame *const *out, ovni_frame *const *in, const checkops_params *p)
+{
+    float q[8];
+    for (int k = 0; k < 8; k++) q[k] = (float)p->f[k];
+    return ovni_warp(out[0], in[0], q, (float)p->f[8]);
+}
+
+/* ---- flip: i[0], i[1] ---- */
+static void draw_flip(checkops_params *p, int w, int h)
+{
+    p->i[0] = checkops_int(0, 1), p->i[1] = checkops_int(0, 1);
+    if (!p->i[0] && !p->i[1]) p->i[checkops_int(0, 1)] = 1;
+}
+
+static int run_flip(ovni_frame *const *out, ovni_frame *const *in, const checkops_params *p)
+{
+    return ovni_flip_into(out[0], in[0], p->i[0], p->i[1]);
+}
+
+/* ---- fit / cover ---- */
+static void draw_pad(checkops_params *p, int w, int h)
+{
+    for (int k = 0; k < 4; k++) p->i[k] = checkops_int(0, 255);
+}
+
+static void sizes_fit(const checkops_params *p, int w, int h, int iw[], int ih[], int ow[], int oh[])
+{
+    ow[0] = imax(1, w * 2 / 3), oh[0] = h + 7;
+}
+
+static int run_fit(ovni_frame *const *out, ovni_frame *const *in, const checkops_params *p)
+{
+    uint8_t pad[4] = {(uint8_t)p->i[0], (uint8_t)p->i[1], (uint8_t)p->i[2], (uint8_t)p->i[3]};
+    return ovni_fit_into(out[0], in[0], pad);
+}
+
+static int run_cover(ovni_frame *const *out, ovni_frame *const *in, const checkops_params *p)
+{
+    return ovni_cover_into(out[0], in[0]);
+}
+
+#define CASE(name_, in_, out_, sizes_, draw_, run_) {name_, 1, 1, 1, {in_}, {out_}, sizes_, draw_, run_, NULL}
+
+const checkops_case checkops_geometry[] = {
+    CASE("crop_rgb24", RGB, RGB, sizes_crop, draw_crop, run_crop),
+    CASE("crop_rgba32", RGBA, RGBA, sizes_crop, draw_crop, run_crop),
+    CASE("crop_gray8", GRAY, GRAY, sizes_crop, draw_crop, run_crop),
+    CASE("crop_int_rgb24", RGB, RGB, sizes_crop, draw_crop_int, run_crop),
+    CASE("crop_int_rgba32", RGBA, RGBA, sizes_crop, draw_crop_int, run_crop),
+    CASE("resize_down_rgb24", RGB, RGB, sizes_down, NULL, run_resize),
+    CASE("resize_down_rgba32", RGBA, RGBA, sizes_down, NULL, run_resize),
+    CASE("resize_down_gray8", GRAY, GRAY, sizes_down, NULL, run_resize),
+    CASE("resize_up_rgb24", RGB, RGB, sizes_up, NULL, run_resize),
+    CASE("resize_up_rgba32", RGBA, RGBA, sizes_up, NULL, run_resize),
+    CASE("resize_mixed_rgb24", RGB, RGB, sizes_mixed, NULL, run_resize),
+    CASE("scale_translate_down_rgb24", RGB, RGB, NULL, draw_st_down, run_st),
+    CASE("scale_translate_down_rgba32", RGBA, RGBA, NULL, draw_st_down, run_st),
+    CASE("scale_translate_up_rgb24", RGB, RGB, NULL, draw_st_up, run_st),
+    CASE("scale_translate_up_rgba32", RGBA, RGBA, NULL, draw_st_up, run_st),
+    CASE("translate_int_rgb24", RGB, RGB, NULL, draw_translate_int, run_st),
+    CASE("translate_int_rgba32", RGBA, RGBA, NULL, draw_translate_int, run_st),
+    CASE("rotate_rgb24", RGB, RGB, sizes_rotate, draw_rotate, run_rotate),
+    CASE("rotate_rgba32", RGBA, RGBA, sizes_rotate, draw_rotate, run_rotate),
+    CASE("rotate_gray8", GRAY, GRAY, sizes_rotate, draw_rotate, run_rotate),
+    CASE("warp_rgba32_on_rgb24", RGBA, RGB, sizes_warp, draw_warp, run_warp),
+    CASE("warp_rgb24_on_rgba32", RGB, RGBA, sizes_warp, draw_warp, run_warp),
+    CASE("warp_rgba32_on_rgba32", RGBA, RGBA, sizes_warp, draw_warp, run_warp),
+    CASE("flip_rgb24", RGB, RGB, NULL, draw_flip, run_flip),
+    CASE("flip_rgba32", RGBA, RGBA, NULL, draw_flip, run_flip),
+    CASE("flip_gray8", GRAY, GRAY, NULL, draw_flip, run_flip),
+    CASE("fit_rgb24", RGB, RGB, sizes_fit, draw_pad, run_fit),
+    CASE("fit_rgba32", RGBA, RGBA, sizes_fit, draw_pad, run_fit),
+    CASE("cover_rgb24", RGB, RGB, sizes_fit, NULL, run_cover),
+    CASE("cover_rgba32", RGBA, RGBA, sizes_fit, NULL, run_cover),
+    {0},
+};

@@ -1,0 +1,410 @@
+/* Geometry ops on the CPU: properties on random inputs (identities, shifts,
+ * quarter turns, warp against scale_translate, area downscales) and named
+ * errors for bad parameters. */
+#include <math.h>
+#include <string.h>
+
+#include "test.h"
+
+static ovni_device *dev;
+
+static ovni_frame *frame_rand(ovni_format fmt, int w, int h)
+{
+    ovni_frame *f = NULL;
+    CHECK_OK(ovni_frame_new(dev, fmt, w, h, OVNI_MEMORY_HOST, &f));
+    if (f) test_fill_random(f);
+    return f;
+}
+
+static ovni_frame *frame_const(ovni_format fmt, int w, int h, const uint8_t c[4])
+{
+    ovni_frame *f = NULL;
+    CHECK_OK(ovni_frame_new(dev, fmt, w, h, OVNI_MEMORY_HOST, &f));
+    int bpp = ovni_format_pixel_bytes(fmt);
+    for (int y = 0; f && y < h; y++)
+        for (int x = 0; x < w; x++) memcpy(f->data[0] + y * f->pitch[0] + x * bpp, c, (size_t)bpp);
+    return f;
+}
+
+static uint8_t *at(const ovni_frame *f, int x, int y)
+{
+    return f->data[0] + (size_t)y * f->pitch[0] + (size_t)x * ovni_format_pixel_bytes(f->format);
+}
+
+/* Max |a(x + ax, y + ay) - b(x + bx, y + by)| over a w x h region. */
+static int region_diff(const ovni_frame *a, int ax, int ay, const ovni_frame *b, int bx, int by, int w, int h)
+{
+    int bpp = ovni_format_pixel_bytes(a->format), worst = 0;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            for (int k = 0; k < bpp; k++) {
+                int d = abs(at(a, x + ax, y + ay)[k] - at(b, x + bx, y + by)[k]);
+                if (d > worst) worst = d;
+            }
+    return worst;
+}
+
+/* As frame_diff, but RGBA colours count only where b is not transparent. */
+static int visible_diff(const ovni_frame *a, const ovni_frame *b)
+{
+    if (!a || !b || a->width != b->width || a->height != b->height || a->format != b->format) return 999;
+    if (a->format != OVNI_FORMAT_RGBA32) return region_diff(a, 0, 0, b, 0, 0, a->width, a->height);
+    int worst = 0;
+    for (int y = 0; y < a->height; y++)
+        for (int x = 0; x < a->width; x++)
+            for (int k = at(b, x, y)[3] ? 0 : 3; k < 4; k++) {
+                int d = abs(at(a, x, y)[k] - at(b, x, y)[k]);
+                worst = d > worst ? d : worst;
+            }
+    return worst;
+}
+
+static int frame_diff(const ovni_frame *a, const ovni_frame *b)
+{
+    if (!a || !b || a->width != b->width || a->height != b->height || a->format != b->format) return 999;
+    return region_diff(a, 0, 0, b, 0, 0, a->width, a->height);
+}
+
+static const ovni_format fmts[3] = {OVNI_FORMAT_RGB24, OVNI_FORMAT_RGBA32, OVNI_FORMAT_GRAY8};
+
+static void test_translate(ovni_format fmt)
+{
+    ovni_frame *src = frame_rand(fmt, 41, 29), *out = NULL, *half = NULL;
+    int bpp = ovni_format_pixel_bytes(fmt);
+    CHECK_OK(ovni_translate(src, 5, -3, &out));
+    if (out) {
+        CHECK_MSG(region_diff(out, 5, 0, src, 0, 3, 36, 26) == 0, "%s: whole-pixel translate", ovni_format_name(fmt));
+        static const uint8_t zero[4] = {0};
+        CHECK(memcmp(at(out, 2, 10), zero, (size_t)bpp) == 0 && memcmp(at(out, 10, 27), zero, (size_t)bpp) == 0);
+    }
+    /* Half a pixel right: the mean of two neighbours (general path). */
+    if (fmt != OVNI_FORMAT_RGBA32) {
+        CHECK_OK(ovni_translate(src, 0.5f, 0, &half));
+        int worst = 0;
+        for (int y = 0; half && y < 29; y++)
+            for (int x = 1; x < 41; x++)
+                for (int k = 0; k < bpp; k++) {
+                    double want = 0.5 * (at(src, x - 1, y)[k] + at(src, x, y)[k]);
+                    int d = (int)fabs(at(half, x, y)[k] - want + 0.01);
+                    if (d > worst) worst = d;
+                }
+        CHECK_MSG(worst <= 1, "%s: half-pixel translate off by %d", ovni_format_name(fmt), worst);
+        /* Column 0 is half covered: half the pixel over black. */
+        if (half) CHECK(abs(at(half, 0, 7)[0] - at(src, 0, 7)[0] / 2) <= 1);
+    }
+    ovni_frame_unref(&src);
+    ovni_frame_unref(&out);
+    ovni_frame_unref(&half);
+}
+
+static void test_identities(ovni_format fmt)
+{
+    ovni_frame *src = frame_rand(fmt, 37, 23), *out = NULL;
+    const char *n = ovni_format_name(fmt);
+    CHECK_OK(ovni_scale(src, 1.0f, &out));
+    CHECK_MSG(frame_diff(out, src) == 0, "%s: scale 1", n);
+    ovni_frame_unref(&out);
+    CHECK_OK(ovni_rotate(src, 0.0f, 3.3f, 7.1f, 0, NULL, &out));
+    CHECK_MSG(frame_diff(out, src) == 0, "%s: rotate 0", n);
+    ovni_frame_unref(&out);
+    CHECK_OK(ovni_rotate(src, 360.0f, 18.5f, 11.5f, 1, NULL, &out));
+    CHECK_MSG(frame_diff(out, src) == 0, "%s: rotate 360 expand", n);
+    ovni_frame_unref(&out);
+    CHECK_OK(ovni_crop(src, 0, 0, 37, 23, &out));
+    CHECK_MSG(frame_diff(out, src) == 0, "%s: crop of the whole frame", n);
+    ovni_frame_unref(&out);
+    CHECK_OK(ovni_resize(src, 37, 23, &out));
+    CHECK_MSG(frame_diff(out, src) == 0, "%s: resize to the same size", n);
+    ovni_frame_unref(&out);
+    CHECK_OK(ovni_scale_translate(src, 1.0f, 0, 0, 0, 0, &out));
+    CHECK_MSG(frame_diff(out, src) == 0, "%s: scale_translate(1, 0, 0)", n);
+    ovni_frame_unref(&out);
+    ovni_frame *a = NULL, *b = NULL;
+    CHECK_OK(ovni_flip(src, 1, 1, &a));
+    if (a) CHECK_OK(ovni_flip(a, 1, 1, &b));
+    CHECK_MSG(frame_diff(b, src) == 0, "%s: flip twice", n);
+    if (a) CHECK(region_diff(a, 0, 0, src, 36, 22, 1, 1) == 0 && region_diff(a, 36, 5, src, 0, 17, 1, 1) == 0);
+    ovni_frame_unref(&a);
+    ovni_frame_unref(&b);
+    CHECK_OK(ovni_flip(src, 1, 0, &a));
+    for (int x = 0; a && x < 37; x++) CHECK(region_diff(a, x, 4, src, 36 - x, 4, 1, 1) == 0);
+    ovni_frame_unref(&a);
+    ovni_frame_unref(&src);
+}
+
+static void test_crop(ovni_format fmt)
+{
+    ovni_frame *src = frame_rand(fmt, 50, 40), *out = NULL;
+    int bpp = ovni_format_pixel_bytes(fmt);
+    CHECK_OK(ovni_crop(src, 7, 5, 30, 33, &out));
+    if (out) {
+        CHECK(out->width == 23 && out->height == 28);
+        CHECK_MSG(region_diff(out, 0, 0, src, 7, 5, 23, 28) == 0, "%s: integer crop", ovni_format_name(fmt));
+    }
+    ovni_frame_unref(&out);
+    /* Sizes round; a box shifted by half a pixel averages neighbours. */
+    CHECK_OK(ovni_crop(src, 10.5f, 2, 20.5f, 12.4f, &out));
+    if (out) CHECK(out->width == 10 && out->height == 10);
+    ovni_frame_unref(&out);
+    if (fmt != OVNI_FORMAT_RGBA32) {
+        CHECK_OK(ovni_crop(src, 10.5f, 2, 20.5f, 12, &out));
+        int worst = 0;
+        for (int y = 0; out && y < 10; y++)
+            for (int x = 0; x < 10; x++)
+                for (int k = 0; k < bpp; k++) {
+                    double want = 0.5 * (at(src, 10 + x, 2 + y)[k] + at(src, 11 + x, 2 + y)[k]);
+                    int d = (int)fabs(at(out, x, y)[k] - want + 0.01);
+                    if (d > worst) worst = d;
+                }
+        CHECK_MSG(worst <= 1, "half-pixel crop off by %d", worst);
+        ovni_frame_unref(&out);
+    }
+    ovni_frame_unref(&src);
+}
+
+static void test_quarter_turns(ovni_format fmt)
+{
+    ovni_frame *src = frame_rand(fmt, 19, 11), *cur = ovni_frame_ref(src);
+    for (int i = 0; i < 4 && cur; i++) {
+        ovni_frame *next = NULL;
+        CHECK_OK(ovni_rotate(cur, 90.0f, 0, 0, 1, NULL, &next));
+        if (i == 0 && next) {
+            CHECK(next->width == 11 && next->height == 19);
+            /* Counter-clockwise: out(x, y) = in(w - 1 - y, x). */
+            int worst = 0;
+            for (int y = 0; y < 19; y++)
+                for (int x = 0; x < 11; x++) {
+                    int d = region_diff(next, x, y, src, 18 - y, x, 1, 1);
+                    worst = d > worst ? d : worst;
+                }
+            CHECK_MSG(worst == 0, "%s: 90 degrees is not the permutation (%d)", ovni_format_name(fmt), worst);
+        }
+        ovni_frame_unref(&cur);
+        cur = next;
+    }
+    CHECK_MSG(frame_diff(cur, src) <= 1, "%s: four quarter turns", ovni_format_name(fmt));
+    ovni_frame_unref(&cur);
+    /* Same size about the centre, four times (square). */
+    ovni_frame *sq = frame_rand(fmt, 16, 16);
+    cur = ovni_frame_ref(sq);
+    for (int i = 0; i < 4 && cur; i++) {
+        ovni_frame *next = NULL;
+        CHECK_OK(ovni_rotate(cur, -90.0f, 8, 8, 0, NULL, &next));
+        ovni_frame_unref(&cur);
+        cur = next;
+    }
+    CHECK(frame_diff(cur, sq) <= 1);
+    ovni_frame_unref(&cur);
+    ovni_frame_unref(&sq);
+    ovni_frame_unref(&src);
+}
+
+/* 45 degrees with expand: bigger frame, corners transparent / fill, centre kept. */
+static void test_rotate_expand(void)
+{
+    static const uint8_t c[4] = {200, 100, 50, 255}, fill[4] = {0, 0, 255, 255};
+    ovni_frame *src = frame_const(OVNI_FORMAT_RGBA32, 40, 20, c), *out = NULL;
+    CHECK_OK(ovni_rotate(src, 45.0f, 0, 0, 1, NULL, &out));
+    if (out) {
+        CHECK(out->width == 43 && out->height == 43); /* 60 / sqrt(2) = 42.4 */
+        CHECK(at(out, 0, 0)[3] == 0 && at(out, 42, 42)[3] == 0);
+        CHECK(at(out, 21, 21)[3] == 255 && at(out, 21, 21)[0] == 200);
+        /* The soft edge: some partly covered pixels, colour not darkened. */
+        int partial = 0;
+        for (int x = 0; x < 43; x++) {
+            const uint8_t *p = at(out, x, 21);
+            if (p[3] > 0 && p[3] < 255) {
+                partial++;
+                CHECK(p[0] == 200 && p[1] == 100);
+            }
+        }
+        CHECK(partial >= 2);
+    }
+    ovni_frame_unref(&out);
+    ovni_frame *rgb = frame_const(OVNI_FORMAT_RGB24, 40, 20, c);
+    CHECK_OK(ovni_rotate(rgb, 30.0f, 20, 10, 0, fill, &out));
+    if (out) {
+        CHECK(at(out, 0, 0)[2] == 255 && at(out, 0, 0)[0] == 0);
+        CHECK(at(out, 20, 10)[0] == 200 && at(out, 20, 10)[2] == 50);
+    }
+    ovni_frame_unref(&out);
+    ovni_frame_unref(&rgb);
+    ovni_frame_unref(&src);
+}
+
+static void test_warp(ovni_format fmt, float s, float tx, float ty)
+{
+    ovni_frame *src = frame_rand(fmt, 37, 23), *ref = NULL;
+    static const uint8_t zero[4] = {0};
+    ovni_frame *dst = frame_const(fmt, 90, 70, zero);
+    CHECK_OK(ovni_scale_translate(src, s, tx, ty, 90, 70, &ref));
+    float q[8] = {tx, ty, tx + s * 37, ty, tx + s * 37, ty + s * 23, tx, ty + s * 23};
+    CHECK_OK(ovni_warp(dst, src, q, 1.0f));
+    int d = visible_diff(dst, ref);
+    CHECK_MSG(d <= 1, "%s: warp onto a rectangle (s %g t %g,%g) differs from scale_translate by %d",
+              ovni_format_name(fmt), s, tx, ty, d);
+    /* Opacity 0 changes nothing; a quad off the frame changes nothing. */
+    ovni_frame *before = frame_rand(fmt, 90, 70), *dst2 = frame_rand(fmt, 90, 70);
+    CHECK_OK(ovni_frame_copy(dst2, before));
+    CHECK_OK(ovni_warp(dst2, src, q, 0.0f));
+    float off[8] = {-500, -500, -400, -500, -400, -450, -500, -450};
+    CHECK_OK(ovni_warp(dst2, src, off, 1.0f));
+    CHECK(frame_diff(dst2, before) == 0);
+    /* A perspective quad: inside pixels take source colours, outside unchanged. */
+    float persp[8] = {10, 5, 80, 15, 70, 60, 20, 50};
+    CHECK_OK(ovni_warp(dst2, src, persp, 1.0f));
+    CHECK(region_diff(dst2, 0, 0, before, 0, 0, 9, 70) == 0 && region_diff(dst2, 82, 0, before, 82, 0, 8, 70) == 0);
+    ovni_frame_unref(&before);
+    ovni_frame_unref(&dst2);
+    ovni_frame_unref(&src);
+    ovni_frame_unref(&dst);
+    ovni_frame_unref(&ref);
+}
+
+static void test_downscale(void)
+{
+    static const uint8_t c[4] = {13, 140, 251, 77};
+    for (int f = 0; f < 3; f++) {
+        ovni_frame *src = frame_const(fmts[f], 101, 77, c), *out = NULL;
+        CHECK_OK(ovni_resize(src, 25, 19, &out));
+        ovni_frame *ref = frame_const(fmts[f], 25, 19, c);
+        CHECK_MSG(frame_diff(out, ref) == 0, "%s: downscaled constant", ovni_format_name(fmts[f]));
+        ovni_frame_unref(&out);
+        ovni_frame_unref(&ref);
+        CHECK_OK(ovni_resize(src, 23, 200, &out)); /* shrink x, enlarge y */
+        ref = frame_const(fmts[f], 23, 200, c);
+        CHECK_MSG(frame_diff(out, ref) == 0, "%s: resized constant", ovni_format_name(fmts[f]));
+        ovni_frame_unref(&out);
+        ovni_frame_unref(&ref);
+        ovni_frame_unref(&src);
+    }
+    /* A one-pixel checkerboard shrunk 4x is its mean, not a pattern. */
+    ovni_frame *cb = NULL, *out = NULL, *out2 = NULL;
+    CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_RGB24, 64, 48, OVNI_MEMORY_HOST, &cb));
+    for (int y = 0; cb && y < 48; y++)
+        for (int x = 0; x < 64; x++) memset(at(cb, x, y), (x + y) % 2 ? 255 : 0, 3);
+    CHECK_OK(ovni_resize(cb, 16, 12, &out));
+    CHECK_OK(ovni_scale_translate(cb, 0.25f, 0, 0, 16, 12, &out2));
+    for (int y = 0; out && out2 && y < 12; y++)
+        for (int x = 0; x < 16; x++) {
+            CHECK(abs(at(out, x, y)[0] - 128) <= 1 && abs(at(out, x, y)[2] - 128) <= 1);
+            CHECK(abs(at(out2, x, y)[1] - 128) <= 1);
+        }
+    ovni_frame_unref(&out);
+    ovni_frame_unref(&out2);
+    /* ... also by a non-integer factor (within the quantisation of 2 greys). */
+    CHECK_OK(ovni_resize(cb, 9, 7, &out));
+    for (int y = 0; out && y < 7; y++)
+        for (int x = 0; x < 9; x++) CHECK(abs(at(out, x, y)[0] - 128) <= 8);
+    ovni_frame_unref(&out);
+    ovni_frame_unref(&cb);
+}
+
+static void test_fit(void)
+{
+    static const uint8_t c[4] = {10, 200, 30, 255}, pad[4] = {1, 2, 3, 255};
+    ovni_frame *src = frame_const(OVNI_FORMAT_RGB24, 160, 90, c), *out = NULL;
+    CHECK_OK(ovni_fit(src, 100, 100, pad, &out));
+    if (out) {
+        /* 160x90 -> 100x56.25 -> 100x56 at y 22..77. */
+        CHECK(out->width == 100 && out->height == 100);
+        for (int y = 0; y < 100; y++) {
+            const uint8_t *p = at(out, y % 100, y), *want = y < 22 || y >= 78 ? pad : c;
+            CHECK_MSG(p[0] == want[0] && p[1] == want[1] && p[2] == want[2], "fit row %d: %d %d %d", y, p[0], p[1], p[2]);
+        }
+    }
+    ovni_frame_unref(&out);
+    CHECK_OK(ovni_fit(src, 320, 90, NULL, &out)); /* pillarbox: 160 wide at x 80 */
+    if (out) CHECK(at(out, 79, 5)[1] == 0 && at(out, 80, 5)[1] == 200 && at(out, 239, 5)[1] == 200 && at(out, 240, 5)[1] == 0);
+    ovni_frame_unref(&out);
+    ovni_frame_unref(&src);
+    /* Cover: left half red, right half blue; 200x100 -> 100x100 keeps x 50..150. */
+    ovni_frame *lr = NULL;
+    CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_RGB24, 200, 100, OVNI_MEMORY_HOST, &lr));
+    for (int y = 0; lr && y < 100; y++)
+        for (int x = 0; x < 200; x++) {
+            uint8_t *p = at(lr, x, y);
+            p[0] = x < 100 ? 255 : 0, p[1] = 0, p[2] = x < 100 ? 0 : 255;
+        }
+    CHECK_OK(ovni_cover(lr, 100, 100, &out));
+    if (out) {
+        CHECK(out->width == 100 && out->height == 100);
+        CHECK(at(out, 0, 0)[0] == 255 && at(out, 49, 50)[0] == 255 && at(out, 50, 50)[2] == 255 && at(out, 99, 99)[2] == 255);
+    }
+    ovni_frame_unref(&out);
+    CHECK_OK(ovni_cover(lr, 40, 80, &out)); /* scale 0.8: covers 160x80, keeps x 75..125 */
+    if (out) CHECK(out->width == 40 && out->height == 80 && at(out, 0, 0)[0] == 255 && at(out, 39, 79)[2] == 255);
+    ovni_frame_unref(&out);
+    ovni_frame_unref(&lr);
+}
+
+static void test_errors(void)
+{
+    ovni_frame *rgb = frame_rand(OVNI_FORMAT_RGB24, 8, 8), *rgba = frame_rand(OVNI_FORMAT_RGBA32, 8, 8);
+    ovni_frame *nv = NULL, *out = NULL;
+    CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_NV12, 8, 8, OVNI_MEMORY_HOST, &nv));
+    float nan = (float)NAN;
+    CHECK_ERR(ovni_scale(rgb, nan, &out), OVNI_EINVAL, "s=");
+    CHECK_ERR(ovni_scale(rgb, 0, &out), OVNI_EINVAL, "s=");
+    CHECK_ERR(ovni_translate(rgb, 1, nan, &out), OVNI_EINVAL, "ty");
+    CHECK_ERR(ovni_scale_translate(rgb, 1, 0, 0, -1, 0, &out), OVNI_EINVAL, "width");
+    CHECK_ERR(ovni_crop(rgb, 2, 2, 2, 5, &out), OVNI_EINVAL, "right");
+    CHECK_ERR(ovni_crop(rgb, 2, 3, 5, 1, &out), OVNI_EINVAL, "bottom");
+    CHECK_ERR(ovni_crop(rgb, nan, 0, 5, 5, &out), OVNI_EINVAL, "left");
+    CHECK_ERR(ovni_crop(rgb, 1, 1, 1.2f, 5, &out), OVNI_EINVAL, "width");
+    CHECK_ERR(ovni_resize(rgb, 0, 5, &out), OVNI_EINVAL, "width");
+    CHECK_ERR(ovni_resize(rgb, 5, 20000, &out), OVNI_EINVAL, "height");
+    CHECK_ERR(ovni_resize_into(rgba, rgb), OVNI_EINVAL, "rgba32");
+    CHECK_ERR(ovni_resize(nv, 4, 4, &out), OVNI_EINVAL, "nv12");
+    CHECK_ERR(ovni_rotate(rgb, nan, 0, 0, 0, NULL, &out), OVNI_EINVAL, "degrees");
+    CHECK_ERR(ovni_rotate(rgb, 10, (float)INFINITY, 0, 0, NULL, &out), OVNI_EINVAL, "cx");
+    CHECK_ERR(ovni_flip_into(rgb, rgb, 1, 0), OVNI_EINVAL, "same");
+    CHECK_ERR(ovni_fit(rgb, 10, 0, NULL, &out), OVNI_EINVAL, "height");
+    CHECK_ERR(ovni_cover(rgb, 0, 10, &out), OVNI_EINVAL, "width");
+    CHECK_ERR(ovni_scale(NULL, 1, &out), OVNI_EINVAL, "NULL");
+    float bowtie[8] = {0, 0, 8, 8, 8, 0, 0, 8}, line[8] = {0, 0, 4, 0, 8, 0, 2, 0};
+    float ok[8] = {0, 0, 8, 0, 8, 8, 0, 8}, bad[8] = {0, 0, 8, 0, 8, 8, 0, 0};
+    bad[7] = nan;
+    CHECK_ERR(ovni_warp(rgb, rgba, bowtie, 1), OVNI_EINVAL, "convex");
+    CHECK_ERR(ovni_warp(rgb, rgba, line, 1), OVNI_EINVAL, "convex");
+    CHECK_ERR(ovni_warp(rgb, rgba, bad, 1), OVNI_EINVAL, "corners[7]");
+    CHECK_ERR(ovni_warp(rgb, rgba, ok, 1.5f), OVNI_EINVAL, "opacity");
+    CHECK_ERR(ovni_warp(rgb, rgba, NULL, 1), OVNI_EINVAL, "corners");
+    CHECK_ERR(ovni_warp(rgb, nv, ok, 1), OVNI_EINVAL, "nv12");
+    CHECK(out == NULL);
+    /* Huge but valid parameters stay in bounds (ASan checks). */
+    CHECK_OK(ovni_scale_translate(rgb, 1e-4f, 1e6f, -1e6f, 3, 3, &out));
+    ovni_frame_unref(&out);
+    CHECK_OK(ovni_crop(rgb, -60000, -60000, -59990, -59990, &out));
+    ovni_frame_unref(&out);
+    CHECK_OK(ovni_rotate(rgb, 1e6f, -1e6f, 1e6f, 1, NULL, &out));
+    ovni_frame_unref(&out);
+    float far_q[8] = {-1e6f, -1e6f, 1e6f, -1e6f, 1e6f, 1e6f, -1e6f, 1e6f};
+    CHECK_OK(ovni_warp(rgb, rgba, far_q, 1));
+    ovni_frame_unref(&nv);
+    ovni_frame_unref(&rgb);
+    ovni_frame_unref(&rgba);
+}
+
+int main(void)
+{
+    CHECK_OK(ovni_device_open(&dev, "cpu"));
+    test_seed(4);
+    for (int f = 0; f < 3; f++) {
+        test_translate(fmts[f]);
+        test_identities(fmts[f]);
+        test_crop(fmts[f]);
+        test_quarter_turns(fmts[f]);
+    }
+    test_rotate_expand();
+    for (int f = 0; f < 2; f++) {
+        test_warp(fmts[f], 1.0f, 0, 0);
+        test_warp(fmts[f], 1.7f, 5.3f, 7.8f);
+        test_warp(fmts[f], 2.0f, -10.25f, 3.5f);
+    }
+    test_downscale();
+    test_fit();
+    test_errors();
+    ovni_device_close(&dev);
+    return test_result("geometry");
+}

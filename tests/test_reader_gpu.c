@@ -1,0 +1,149 @@
+/* The reader on the GPU: NVDEC against libavcodec on the same clips (same
+ * frame count, identical NV12 bytes: H.264 decoding is bit-exact), device
+ * output, start frame and loop through NVDEC, and the CPU fallback for a
+ * codec the GPU cannot decode. Without a GPU: SKIP (77). */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "media.h"
+#include "test.h"
+
+#define MAXF 128
+
+static char dir[256];
+
+/* Reads up to MAXF frames as host frames (downloaded when on the device). */
+static int read_frames(ovni_device *dev, const char *path, const ovni_reader_settings *s, ovni_frame **out,
+                       char *decoder, size_t dlen)
+{
+    ovni_reader *r = NULL;
+    if (ovni_reader_open(&r, dev, path, s) < 0) {
+        fprintf(stderr, "open %s: %s\n", path, ovni_last_error());
+        return -1;
+    }
+    snprintf(decoder, dlen, "%s", ovni_reader_info(r)->decoder);
+    int n = 0, ret;
+    ovni_frame *f = NULL;
+    while ((ret = ovni_reader_read(r, &f)) == 0) {
+        if (f->memory == OVNI_MEMORY_DEVICE) {
+            ovni_frame *h = NULL;
+            if (ovni_frame_download(f, &h) < 0 || ovni_frame_wait(h) < 0) ret = -1;
+            ovni_frame_unref(&f);
+            f = h;
+            if (ret < 0) break;
+        }
+        if (n < MAXF) out[n] = f;
+        else ovni_frame_unref(&f);
+        n++;
+    }
+    if (ret != OVNI_EOF) fprintf(stderr, "read %s: %s\n", path, ovni_last_error());
+    ovni_reader_close(&r);
+    return ret == OVNI_EOF ? n : -1;
+}
+
+static void release(ovni_frame **f, int n)
+{
+    for (int i = 0; i < n && i < MAXF; i++) ovni_frame_unref(&f[i]);
+}
+
+/* CPU and NVDEC reads of one file with the same settings must agree. */
+static void compare(ovni_device *gpu, const char *path, ovni_reader_settings s, int memory, const char *what)
+{
+    static ovni_frame *a[MAXF], *b[MAXF];
+    char da[32], db[32];
+    s.decoder = OVNI_DECODER_CPU;
+    s.output_memory = 0;
+    int na = read_frames(gpu, path, &s, a, da, sizeof(da));
+    s.decoder = OVNI_DECODER_NVDEC;
+    s.output_memory = memory;
+    int nb = read_frames(gpu, path, &s, b, db, sizeof(db));
+    CHECK_MSG(na > 0 && na == nb, "%s: %d frames on the CPU, %d with NVDEC", what, na, nb);
+    CHECK_MSG(!strcmp(db, "nvdec"), "%s: decoder %s", what, db);
+    int same = 0;
+    for (int i = 0; i < na && i < nb && i < MAXF; i++) {
+        int ok = media_same_pixels(a[i], b[i]) && a[i]->pts == b[i]->pts;
+        if (!ok && same == i) fprintf(stderr, "%s: frame %d differs (pts %lld vs %lld)\n", what, i,
+                                      (long long)a[i]->pts, (long long)b[i]->pts);
+        same += ok;
+    }
+    CHECK_MSG(same == na, "%s: %d of %d frames identical", what, same, na);
+    printf("%s: %d frames, %d identical (CPU vs NVDEC)\n", what, na, same);
+    release(a, na);
+    release(b, nb);
+}
+
+int main(void)
+{
+    ovni_device *gpu = NULL;
+    if (ovni_device_open(&gpu, "gpu") < 0) {
+        printf("reader_gpu: SKIP (no GPU: %s)\n", ovni_last_error());
+        return 77;
+    }
+    snprintf(dir, sizeof(dir), "/tmp/ovni_test_reader_gpu_XXXXXX");
+    if (!mkdtemp(dir)) return 1;
+    char mp4[512], mkv[512], av1[512];
+    snprintf(mp4, sizeof(mp4), "%s/clip.mp4", dir);
+    snprintf(mkv, sizeof(mkv), "%s/clip.mkv", dir);
+    snprintf(av1, sizeof(av1), "%s/clip_av1.mkv", dir);
+    media_spec m = {.path = mp4, .width = 640, .height = 360, .fps_num = 30, .fps_den = 1, .frames = 60, .gop = 12,
+                    .audio = MEDIA_AUDIO_AAC};
+    CHECK(media_write(&m, NULL) == 0);
+    m.path = mkv;
+    m.width = 320;
+    m.height = 180;
+    CHECK(media_write(&m, NULL) == 0);
+
+    ovni_reader_settings s;
+    ovni_reader_default_settings(&s);
+    compare(gpu, mp4, s, 0, "mp4 h264, host output");
+    compare(gpu, mp4, s, 1, "mp4 h264, device output");
+    compare(gpu, mkv, s, 1, "mkv h264 320x180");
+    s.start_frame = 17;
+    compare(gpu, mp4, s, 1, "start_frame 17");
+    s.start_frame = 50;
+    s.loop = 1;
+    s.frame_count = 45;
+    compare(gpu, mp4, s, 1, "loop from 50, 45 frames");
+
+    /* Default settings on a GPU device: NVDEC, device frames. */
+    ovni_reader *r = NULL;
+    CHECK_OK(ovni_reader_open(&r, gpu, mp4, NULL));
+    if (r) {
+        ovni_frame *f = NULL;
+        CHECK_OK(ovni_reader_read(r, &f));
+        CHECK(f && f->memory == OVNI_MEMORY_DEVICE && f->format == OVNI_FORMAT_NV12);
+        CHECK(!strcmp(ovni_reader_info(r)->decoder, "nvdec"));
+        ovni_frame_unref(&f);
+        ovni_reader_close(&r);
+    }
+
+    /* AV1: NVDEC where the GPU has it, else the CPU (H100/H200 have none). */
+    media_spec a = {.path = av1, .width = 320, .height = 180, .fps_num = 25, .fps_den = 1, .frames = 10,
+                    .encoder = "libaom-av1"};
+    if (media_write(&a, NULL) == 0) {
+        ovni_device_info di;
+        ovni_device_get_info(gpu, &di);
+        int has = (di.nvdec_codecs & OVNI_CODEC_BIT_AV1) != 0;
+        static ovni_frame *f[MAXF];
+        char dec[32] = "";
+        int n = read_frames(gpu, av1, NULL, f, dec, sizeof(dec));
+        CHECK_MSG(n == 10, "av1: %d frames", n);
+        CHECK_MSG(!strcmp(dec, has ? "nvdec" : "libavcodec"), "av1 decoded by %s (NVDEC AV1: %d)", dec, has);
+        printf("av1: %d frames through %s\n", n, dec);
+        release(f, n);
+        if (!has) {
+            ovni_reader_default_settings(&s);
+            s.decoder = OVNI_DECODER_NVDEC;
+            CHECK_ERR(ovni_reader_open(&r, gpu, av1, &s), OVNI_EUNSUPPORTED, "decoder=nvdec");
+        }
+        unlink(av1);
+    } else {
+        printf("av1: no AV1 encoder here, fallback not checked\n");
+    }
+    unlink(mp4);
+    unlink(mkv);
+    rmdir(dir);
+    ovni_device_close(&gpu);
+    return test_result("reader_gpu");
+}

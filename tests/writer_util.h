@@ -1,0 +1,203 @@
+/* Helpers of the writer tests: synthetic frames, a WAV file, and reading a
+ * written file back with libavformat/libavcodec (decode and compare). */
+#ifndef OVNI_TESTS_WRITER_UTIL_H
+#define OVNI_TESTS_WRITER_UTIL_H
+
+#include <math.h>
+#include <string.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+
+#include "test.h"
+
+/* A smooth gradient that moves with n: x264 at CRF 23 keeps it well above
+ * 35 dB, and a frame shifted by one would not match. */
+static inline void wu_fill_nv12(ovni_frame *f, int n)
+{
+    for (int y = 0; y < f->height; y++)
+        for (int x = 0; x < f->width; x++)
+            f->data[0][(size_t)y * f->pitch[0] + x] =
+                (uint8_t)(40 + 0.25 * x + 0.2 * y + 30 * sin((x + 3 * n) * 0.05) + 0.5);
+    for (int y = 0; y < f->height / 2; y++)
+        for (int x = 0; x < f->width / 2; x++) {
+            uint8_t *uv = f->data[1] + (size_t)y * f->pitch[1] + 2 * (size_t)x;
+            uv[0] = (uint8_t)(128 + 40 * sin((x + 2 * n) * 0.07) + 0.5);
+            uv[1] = (uint8_t)(128 + 40 * cos((y + n) * 0.09) + 0.5);
+        }
+}
+
+static inline void wu_fill_rgb(ovni_frame *f, int n)
+{
+    int bpp = ovni_format_pixel_bytes(f->format);
+    for (int y = 0; y < f->height; y++)
+        for (int x = 0; x < f->width; x++) {
+            uint8_t *p = f->data[0] + (size_t)y * f->pitch[0] + (size_t)x * bpp;
+            p[0] = (uint8_t)(128 + 100 * sin((x + 2 * n) * 0.03));
+            p[1] = (uint8_t)(128 + 100 * cos((y + n) * 0.04));
+            p[2] = (uint8_t)((x + y) / 3 + 20);
+            if (bpp == 4) p[3] = 255;
+        }
+}
+
+/* Expected NV12 of frame n (host, on dev); the caller unrefs it. */
+typedef ovni_frame *(*wu_ref_fn)(ovni_device *dev, int w, int h, int n);
+
+static inline ovni_frame *wu_ref_nv12(ovni_device *dev, int w, int h, int n)
+{
+    ovni_frame *f = NULL;
+    if (ovni_frame_new(dev, OVNI_FORMAT_NV12, w, h, OVNI_MEMORY_HOST, &f) < 0) return NULL;
+    wu_fill_nv12(f, n);
+    return f;
+}
+
+typedef struct wu_result {
+    int frames, width, height, monotonic;
+    double fps;                 /* stream's average frame rate */
+    double psnr_min;            /* over frames, all planes */
+    double video_end;           /* seconds: last frame's pts + duration */
+    int audio_packets;
+    enum AVCodecID audio_codec;
+    double audio_end;           /* seconds: last audio packet's pts + duration */
+    double audio_last_dur;
+    double audio_start;
+    enum AVColorSpace colorspace;
+    enum AVColorRange color_range;
+} wu_result;
+
+static inline double wu_psnr(const AVFrame *d, const ovni_frame *ref)
+{
+    double se = 0;
+    long n = 0;
+    for (int y = 0; y < ref->height; y++)
+        for (int x = 0; x < ref->width; x++) {
+            double e = (double)d->data[0][(size_t)y * d->linesize[0] + x] - ref->data[0][(size_t)y * ref->pitch[0] + x];
+            se += e * e, n++;
+        }
+    for (int y = 0; y < ref->height / 2; y++)
+        for (int x = 0; x < ref->width / 2; x++)
+            for (int c = 0; c < 2; c++) {
+                double e = (double)d->data[1 + c][(size_t)y * d->linesize[1 + c] + x] -
+                           ref->data[1][(size_t)y * ref->pitch[1] + 2 * (size_t)x + c];
+                se += e * e, n++;
+            }
+    double mse = se / (double)n;
+    return mse <= 1e-10 ? 99.0 : 10.0 * log10(255.0 * 255.0 / mse);
+}
+
+/* Decodes every video frame of `path` and compares frame n with ref(n). */
+static inline int wu_read_back(const char *path, ovni_device *dev, wu_ref_fn ref, wu_result *res)
+{
+    memset(res, 0, sizeof(*res));
+    res->psnr_min = 99;
+    res->monotonic = 1;
+    res->audio_start = 1e9;
+    AVFormatContext *ic = NULL;
+    if (avformat_open_input(&ic, path, NULL, NULL) < 0) return -1;
+    if (avformat_find_stream_info(ic, NULL) < 0) {
+        avformat_close_input(&ic);
+        return -1;
+    }
+    int vi = av_find_best_stream(ic, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+    int ai = av_find_best_stream(ic, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
+    if (vi < 0) {
+        avformat_close_input(&ic);
+        return -1;
+    }
+    AVStream *vs = ic->streams[vi];
+    res->width = vs->codecpar->width;
+    res->height = vs->codecpar->height;
+    res->fps = av_q2d(vs->avg_frame_rate);
+    res->colorspace = vs->codecpar->color_space;
+    res->color_range = vs->codecpar->color_range;
+    if (ai >= 0) res->audio_codec = ic->streams[ai]->codecpar->codec_id;
+    const AVCodec *dc = avcodec_find_decoder(vs->codecpar->codec_id);
+    AVCodecContext *dec = avcodec_alloc_context3(dc);
+    avcodec_parameters_to_context(dec, vs->codecpar);
+    dec->pkt_timebase = vs->time_base;
+    avcodec_open2(dec, dc, NULL);
+    AVPacket *pkt = av_packet_alloc();
+    AVFrame *fr = av_frame_alloc();
+    int64_t last = INT64_MIN;
+    int eof = 0;
+    while (!eof) {
+        int r = av_read_frame(ic, pkt);
+        if (r < 0) {
+            eof = 1;
+            avcodec_send_packet(dec, NULL);
+        } else if (pkt->stream_index == ai) {
+            AVRational tb = ic->streams[ai]->time_base;
+            double s = pkt->pts * av_q2d(tb), d = pkt->duration * av_q2d(tb);
+            res->audio_packets++;
+            if (s + d > res->audio_end) res->audio_end = s + d, res->audio_last_dur = d;
+            if (s < res->audio_start) res->audio_start = s;
+            av_packet_unref(pkt);
+            continue;
+        } else if (pkt->stream_index == vi) {
+            double end = (pkt->pts + pkt->duration) * av_q2d(vs->time_base);
+            if (end > res->video_end) res->video_end = end;
+            avcodec_send_packet(dec, pkt);
+            av_packet_unref(pkt);
+        } else {
+            av_packet_unref(pkt);
+            continue;
+        }
+        while (avcodec_receive_frame(dec, fr) == 0) {
+            int64_t t = fr->best_effort_timestamp;
+            if (t <= last) res->monotonic = 0;
+            last = t;
+            ovni_frame *e = ref ? ref(dev, fr->width, fr->height, res->frames) : NULL;
+            if (e) {
+                double p = wu_psnr(fr, e);
+                if (p < res->psnr_min) res->psnr_min = p;
+                ovni_frame_unref(&e);
+            }
+            res->frames++;
+            av_frame_unref(fr);
+        }
+    }
+    av_frame_free(&fr);
+    av_packet_free(&pkt);
+    avcodec_free_context(&dec);
+    avformat_close_input(&ic);
+    return 0;
+}
+
+/* A 16-bit stereo WAV of a 440 Hz sine, `seconds` long. */
+static inline int wu_make_wav(const char *path, double seconds)
+{
+    AVFormatContext *oc = NULL;
+    if (avformat_alloc_output_context2(&oc, NULL, "wav", path) < 0) return -1;
+    AVStream *st = avformat_new_stream(oc, NULL);
+    st->codecpar->codec_type = AVMEDIA_TYPE_AUDIO;
+    st->codecpar->codec_id = AV_CODEC_ID_PCM_S16LE;
+    st->codecpar->sample_rate = 48000;
+    av_channel_layout_default(&st->codecpar->ch_layout, 2);
+    st->codecpar->bits_per_coded_sample = 16;
+    st->codecpar->block_align = 4;
+    st->time_base = (AVRational){1, 48000};
+    if (avio_open(&oc->pb, path, AVIO_FLAG_WRITE) < 0 || avformat_write_header(oc, NULL) < 0) {
+        avformat_free_context(oc);
+        return -1;
+    }
+    AVPacket *pkt = av_packet_alloc();
+    int total = (int)(seconds * 48000);
+    for (int s0 = 0; s0 < total; s0 += 1024) {
+        int n = total - s0 < 1024 ? total - s0 : 1024;
+        av_new_packet(pkt, n * 4);
+        int16_t *d = (int16_t *)pkt->data;
+        for (int i = 0; i < n; i++) d[2 * i] = d[2 * i + 1] = (int16_t)(8000 * sin(2 * M_PI * 440 * (s0 + i) / 48000.0));
+        pkt->pts = pkt->dts = s0;
+        pkt->duration = n;
+        pkt->stream_index = 0;
+        av_write_frame(oc, pkt);
+        av_packet_unref(pkt);
+    }
+    av_packet_free(&pkt);
+    av_write_trailer(oc);
+    avio_closep(&oc->pb);
+    avformat_free_context(oc);
+    return 0;
+}
+
+#endif
