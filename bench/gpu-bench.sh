@@ -5,12 +5,12 @@
 # shared/device/peers.sh does), then times each job for both and prints ratios.
 # N=1800 frames by default; BENCH=decode,transcode,showcase selects parts.
 set -u
+[ -f /tmp/gpu/env.sh ] && source /tmp/gpu/env.sh
 b=${1:-/tmp/ovni-build}
 out=${OUT:-/tmp/ovni-out}
 N=${N:-1800}
 parts=${BENCH:-decode,transcode,showcase}
 mkdir -p "$out" /tmp/bench && cd /tmp/bench || exit 1
-[ -f /tmp/gpu/env.sh ] && source /tmp/gpu/env.sh
 ovni=$b/src/cli/ovni
 log=$out/bench.log
 : >"$log"
@@ -35,7 +35,7 @@ fi
 secs() {
   local name=$1; shift
   local s=$(date +%s.%N)
-  "$@" >>"$out/cmd.log" 2>&1 || echo "$name FAILED (see cmd.log)" | tee -a "$log"
+  if ! "$@" >>"$out/cmd.log" 2>&1; then echo "$name FAILED (see cmd.log)"; return; fi
   local e=$(date +%s.%N)
   awk -v n="$name" -v s=$s -v e=$e -v N=$N 'BEGIN{printf "%-28s %7.2f s %8.1f fps\n", n, e-s, N/(e-s)}' | tee -a "$log"
 }

@@ -10,6 +10,11 @@
 
 #include "test.h"
 
+#define DEBIAN_DEJAVU "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+/* The font-lookup checks (missing-font warning, fonts_dir, default_font) rely
+ * on Debian's DejaVu fonts and fontconfig setup, present in CI. */
+static int have_debian_fonts(void) { return access(DEBIAN_DEJAVU, R_OK) == 0; }
+
 /* NV12 against the converted RGB reference (both compared after rounding
  * the reference). Luma: ovni blends from the frame's rounded Y code, off by
  * at most 0.5 and scaled by the transmittance (<= 1), so the blended value
@@ -269,8 +274,8 @@ static void test_reference(ovni_device *dev)
         CHECK_MSG(st0.layouts == st1.layouts + (uint64_t)animated, "%s: layouts %llu -> %llu", scripts[s].name,
                   (unsigned long long)st1.layouts, (unsigned long long)st0.layouts);
         ovni_frame_unref(&f);
-        if (!strcmp(scripts[s].name, "missingfont"))
-            CHECK_MSG(nwarnings == 1 && strstr(warnings, "No Such Font Ovni"), "font warnings: %d: %s", nwarnings,
+        if (!strcmp(scripts[s].name, "missingfont")) {
+            if (have_debian_fonts()) CHECK_MSG(nwarnings == 1 && strstr(warnings, "No Such Font Ovni"), "font warnings: %d: %s", nwarnings,
                       warnings);
         else
             CHECK_MSG(nwarnings == 0, "%s: unexpected warnings: %s", scripts[s].name, warnings);
@@ -337,7 +342,15 @@ static void test_bad_input(ovni_device *dev)
         free(bad);
     }
     free(good);
-    /* A font directory and default font; a frame of another size than opened. */
+    /* A font directory and default font; a frame of another size than opened.
+     * (Needs Debian's fonts-dejavu-core, as CI has; the GPU machine's bundle
+     * carries DejaVu Sans alone, in another place.) */
+    if (!have_debian_fonts()) {
+        printf("ass: fonts_dir/default_font checks not run: no %s\n", DEBIAN_DEJAVU);
+        ovni_frame_unref(&f);
+        ovni_frame_unref(&g);
+        return;
+    }
     o.fonts_dir = "/usr/share/fonts/truetype/dejavu";
     o.default_font = "DejaVu Serif";
     text = script_text(&scripts[1]);
@@ -375,7 +388,7 @@ static int test_gpu(ovni_device *cpu)
             for (int t = 0; t < NTIMES; t++) {
                 ovni_format of = fmt == 0 ? OVNI_FORMAT_RGB24 : fmt == 1 ? OVNI_FORMAT_RGBA32 : OVNI_FORMAT_NV12;
                 ovni_frame *h = NULL, *d = NULL, *scratch = NULL, *back = NULL;
-                CHECK_OK(ovni_frame_new(cpu, of, W, H, OVNI_MEMORY_HOST, &h));
+                CHECK_OK(ovni_frame_new(gpu, of, W, H, OVNI_MEMORY_HOST, &h)); /* host frame of the GPU: uploadable */
                 if (!h) continue;
                 test_fill_random(h);
                 CHECK_OK(ovni_frame_upload(h, &d));
