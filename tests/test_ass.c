@@ -275,10 +275,12 @@ static void test_reference(ovni_device *dev)
                   (unsigned long long)st1.layouts, (unsigned long long)st0.layouts);
         ovni_frame_unref(&f);
         if (!strcmp(scripts[s].name, "missingfont")) {
-            if (have_debian_fonts()) CHECK_MSG(nwarnings == 1 && strstr(warnings, "No Such Font Ovni"), "font warnings: %d: %s", nwarnings,
-                      warnings);
-        else
+            if (have_debian_fonts())
+                CHECK_MSG(nwarnings == 1 && strstr(warnings, "No Such Font Ovni"), "font warnings: %d: %s",
+                          nwarnings, warnings);
+        } else {
             CHECK_MSG(nwarnings == 0, "%s: unexpected warnings: %s", scripts[s].name, warnings);
+        }
         ovni_ass_close(&a);
         CHECK(a == NULL);
         ass_free_track(track);
