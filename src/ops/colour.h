@@ -78,7 +78,6 @@ OVNI_HD void colour_chroma_at(const colour_yuv *s, int x, int y, float *u, float
 {
     int cw = (s->width + 1) / 2, ch = (s->height + 1) / 2;
     int i0 = x >> 1;
-    float fx = (x & 1) ? 0.5f : 0.0f;
     int i1 = i0 + 1 < cw ? i0 + 1 : cw - 1;
     /* y/2 - 0.25: rows 0,1 of a pair sit at -0.25 and +0.25 of chroma row j. */
     int j0, j1;
@@ -92,9 +91,13 @@ OVNI_HD void colour_chroma_at(const colour_yuv *s, int x, int y, float *u, float
     }
     float r[2];
     for (int c = 0; c < 2; c++) {
-        float a = colour_load_c(s, i0, j0, c), b = colour_load_c(s, i1, j0, c);
-        float d = colour_load_c(s, i0, j1, c), e = colour_load_c(s, i1, j1, c);
-        float top = a + (b - a) * fx, bot = d + (e - d) * fx;
+        /* Even columns sit on a chroma sample: no horizontal blend (the
+         * blend with weight 0 would give the same value, at twice the loads). */
+        float top = colour_load_c(s, i0, j0, c), bot = colour_load_c(s, i0, j1, c);
+        if (x & 1) {
+            top += (colour_load_c(s, i1, j0, c) - top) * 0.5f;
+            bot += (colour_load_c(s, i1, j1, c) - bot) * 0.5f;
+        }
         r[c] = top + (bot - top) * fy;
     }
     *u = r[0];
