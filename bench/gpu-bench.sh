@@ -44,10 +44,11 @@ case $parts in *decode*)
   echo "== decode only"
   secs ffmpeg-nvdec ff -hwaccel cuda -hwaccel_output_format cuda -i in.mp4 -f null -
   secs ffmpeg-cpu ff -i in.mp4 -f null -
-  secs ovni-nvdec $b/bench/decode_bench in.mp4
+  # segments=0 (the default) is auto: one NVDEC session per engine, so sequential is asked for explicitly
+  secs ovni-nvdec $b/bench/decode_bench in.mp4 --segments 1
   secs ovni-nvdec-seg7 $b/bench/decode_bench in.mp4 --segments 7
   secs ovni-cpu $b/bench/decode_bench in.mp4 --cpu
-  $b/bench/decode_bench in.mp4 --hash | tee -a "$log"
+  $b/bench/decode_bench in.mp4 --hash --segments 1 | tee -a "$log"
   $b/bench/decode_bench in.mp4 --hash --segments 7 | tee -a "$log"
   $b/bench/decode_bench in.mp4 --hash --cpu | tee -a "$log"
 ;; esac

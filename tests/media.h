@@ -17,7 +17,7 @@ typedef struct media_spec {
     int fps_num, fps_den;
     int frames;             /* 0: no video stream (an audio-only file) */
     int gop;                /* keyframe interval; 0: 12 */
-    enum media_audio audio; /* a 440 Hz sine, stereo 48 kHz */
+    enum media_audio audio; /* a 440 Hz sine, stereo 48 kHz (fallbacks: see media_audio_codec) */
     double audio_seconds;   /* 0: as long as the video */
     const char *encoder;    /* NULL: "libx264"; or "libaom-av1", "libvpx-vp9" */
     int bits;               /* 0 or 8; 10: yuv420p10 (each 8-bit pattern value times 4) */
@@ -33,6 +33,11 @@ void media_pattern(int w, int h, int n, uint8_t *yuv);
  * frames * media_picture_bytes() bytes (free() it). 0 or -1 (message on
  * stderr). */
 int media_write(const media_spec *s, uint8_t **pictures);
+
+/* The audio codec the last media_write() wrote ("aac", "mp2", "pcm_s16le";
+ * "" for none): the one asked for, or a fallback where this FFmpeg lacks
+ * its encoder. */
+const char *media_audio_codec(void);
 
 /* PSNR in dB of a host NV12 frame against a yuv420p picture, over all
  * three planes (99 when identical). P010 frames are compared at 8 bits

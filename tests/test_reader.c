@@ -13,6 +13,7 @@
 #define N 48
 
 static char dir[256];
+static char main_audio[32]; /* the audio codec media_write gave clip.mp4 */
 
 static const char *tmp(const char *name)
 {
@@ -82,7 +83,8 @@ static void test_probe(const char *mp4)
     CHECK(info.matrix == OVNI_MATRIX_BT601 && info.range == OVNI_RANGE_LIMITED); /* untagged SD */
     CHECK(info.rotation == 0);
     CHECK(info.naudio == 1);
-    CHECK(!strcmp(info.audio[0].codec, "aac") && info.audio[0].sample_rate == 48000 && info.audio[0].channels == 2);
+    CHECK_MSG(!strcmp(info.audio[0].codec, main_audio) && info.audio[0].sample_rate == 48000 &&
+              info.audio[0].channels == 2, "audio %s (wrote %s)", info.audio[0].codec, main_audio);
     CHECK(info.audio[0].duration > 1.4 && info.audio[0].duration < 1.8);
 }
 
@@ -169,20 +171,23 @@ static void test_loop(ovni_device *dev, const char *mp4, ovni_frame **full)
 
 static void test_containers(ovni_device *dev)
 {
-    static const struct { const char *name; enum media_audio audio; const char *acodec; } c[] = {
-        {"clip.mkv", MEDIA_AUDIO_MP2, "mp2"},
-        {"clip.mov", MEDIA_AUDIO_PCM, "pcm_s16le"},
+    static const struct { const char *name; enum media_audio audio; } c[] = {
+        {"clip.mkv", MEDIA_AUDIO_MP2},
+        {"clip.mov", MEDIA_AUDIO_PCM},
     };
     for (size_t k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
         media_spec m = {.path = tmp(c[k].name), .width = 176, .height = 144, .fps_num = 25, .fps_den = 1,
                         .frames = 30, .audio = c[k].audio};
         uint8_t *pics = NULL;
         CHECK(media_write(&m, &pics) == 0);
+        char acodec[32]; /* what was written: mp2 falls back where this FFmpeg has no encoder for it */
+        snprintf(acodec, sizeof(acodec), "%s", media_audio_codec());
         ovni_video_info info;
         CHECK_OK(ovni_probe(m.path, &info));
         CHECK_MSG(info.width == 176 && info.height == 144 && info.fps.num == 25 && info.fps.den == 1,
                   "%s: %dx%d at %d/%d", c[k].name, info.width, info.height, info.fps.num, info.fps.den);
-        CHECK(info.naudio == 1 && !strcmp(info.audio[0].codec, c[k].acodec));
+        CHECK_MSG(info.naudio == 1 && !strcmp(info.audio[0].codec, acodec), "%s: audio %s, wrote %s", c[k].name,
+                  info.naudio ? info.audio[0].codec : "none", acodec);
         CHECK_MSG(info.frame_count >= 29 && info.frame_count <= 31, "%s: frame_count %lld", c[k].name,
                   (long long)info.frame_count);
         ovni_frame *got[40] = {0};
@@ -350,6 +355,7 @@ int main(void)
         fprintf(stderr, "cannot write the test clip\n");
         return 1;
     }
+    snprintf(main_audio, sizeof(main_audio), "%s", media_audio_codec());
     static char mp4[512];
     snprintf(mp4, sizeof(mp4), "%s", tmp("clip.mp4"));
     static ovni_frame *full[N + 8];

@@ -1,6 +1,7 @@
 /* The reader on the GPU: NVDEC against libavcodec on the same clips (same
  * frame count, identical NV12 bytes: H.264 decoding is bit-exact), device
- * output, start frame and loop through NVDEC, and the CPU fallback for a
+ * output, start frame and loop through NVDEC, parallel NVDEC sessions on one
+ * file (settings.segments) against one session, and the CPU fallback for a
  * codec the GPU cannot decode. Without a GPU: SKIP (77). */
 #include <stdio.h>
 #include <string.h>
@@ -9,7 +10,7 @@
 #include "media.h"
 #include "test.h"
 
-#define MAXF 128
+#define MAXF 256
 
 static char dir[256];
 
@@ -73,6 +74,42 @@ static void compare(ovni_device *gpu, const char *path, ovni_reader_settings s, 
     release(b, nb);
 }
 
+/* NVDEC with `segments` sessions against one session: same count, pts and
+ * bytes, device output. */
+static void compare_segments(ovni_device *gpu, const char *path, int start, int count)
+{
+    static ovni_frame *a[MAXF], *b[MAXF];
+    char da[32], db[32];
+    ovni_reader_settings s;
+    ovni_reader_default_settings(&s);
+    s.decoder = OVNI_DECODER_NVDEC;
+    s.output_memory = 1;
+    s.start_frame = start;
+    s.frame_count = count;
+    s.segments = 1;
+    int na = read_frames(gpu, path, &s, a, da, sizeof(da));
+    static const int segs[] = {2, 3, 4, 7};
+    for (size_t k = 0; k < sizeof(segs) / sizeof(segs[0]); k++) {
+        s.segments = segs[k];
+        int nb = read_frames(gpu, path, &s, b, db, sizeof(db));
+        CHECK_MSG(na > 0 && na == nb, "%s segments=%d start=%d count=%d: %d frames, %d with one session", path,
+                  segs[k], start, count, nb, na);
+        int same = 0;
+        for (int i = 0; i < na && i < nb && i < MAXF; i++) {
+            int ok = media_same_pixels(a[i], b[i]) && a[i]->pts == b[i]->pts;
+            if (!ok && same == i) fprintf(stderr, "segments=%d: frame %d differs (pts %lld vs %lld)\n", segs[k], i,
+                                          (long long)b[i]->pts, (long long)a[i]->pts);
+            same += ok;
+        }
+        CHECK_MSG(same == na, "segments=%d start=%d count=%d: %d of %d frames identical", segs[k], start, count, same,
+                  na);
+        printf("segments=%d start=%d count=%d: %d frames, %d identical to one NVDEC session\n", segs[k], start, count,
+               nb, same);
+        release(b, nb);
+    }
+    release(a, na);
+}
+
 int main(void)
 {
     ovni_device *gpu = NULL;
@@ -82,10 +119,12 @@ int main(void)
     }
     snprintf(dir, sizeof(dir), "/tmp/ovni_test_reader_gpu_XXXXXX");
     if (!mkdtemp(dir)) return 1;
-    char mp4[512], mkv[512], av1[512];
+    char mp4[512], mkv[512], av1[512], long_mp4[512], long_mkv[512];
     snprintf(mp4, sizeof(mp4), "%s/clip.mp4", dir);
     snprintf(mkv, sizeof(mkv), "%s/clip.mkv", dir);
     snprintf(av1, sizeof(av1), "%s/clip_av1.mkv", dir);
+    snprintf(long_mp4, sizeof(long_mp4), "%s/long.mp4", dir);
+    snprintf(long_mkv, sizeof(long_mkv), "%s/long.mkv", dir);
     media_spec m = {.path = mp4, .width = 640, .height = 360, .fps_num = 30, .fps_den = 1, .frames = 60, .gop = 12,
                     .audio = MEDIA_AUDIO_AAC};
     CHECK(media_write(&m, NULL) == 0);
@@ -117,6 +156,26 @@ int main(void)
         ovni_frame_unref(&f);
         ovni_reader_close(&r);
     }
+
+    /* Parallel sessions on one file: several GOPs (merged into chunks of
+     * >= 30 frames in the MP4; one GOP a chunk in the Matroska file). */
+    media_spec l = {.path = long_mp4, .width = 320, .height = 180, .fps_num = 30, .fps_den = 1, .frames = 200,
+                    .gop = 12};
+    CHECK(media_write(&l, NULL) == 0);
+    l.path = long_mkv;
+    l.frames = 190;
+    l.gop = 31;
+    CHECK(media_write(&l, NULL) == 0);
+    compare_segments(gpu, long_mp4, 0, 0);
+    compare_segments(gpu, long_mkv, 0, 0);
+    compare_segments(gpu, long_mp4, 37, 50);
+    compare_segments(gpu, long_mkv, 100, 0);
+    compare_segments(gpu, long_mp4, 0, 7);
+    ovni_reader_default_settings(&s);
+    s.segments = 3;
+    compare(gpu, long_mp4, s, 1, "segments=3 NVDEC vs libavcodec");
+    unlink(long_mp4);
+    unlink(long_mkv);
 
     /* AV1: NVDEC where the GPU has it, else the CPU (H100/H200 have none). */
     media_spec a = {.path = av1, .width = 320, .height = 180, .fps_num = 25, .fps_den = 1, .frames = 10,

@@ -77,6 +77,11 @@ OVNI_API int ovni_device_get_info(ovni_device *dev, ovni_device_info *info);
 
 OVNI_API void ovni_device_get_stats(ovni_device *dev, ovni_device_stats *stats);
 
+/* Free and total bytes of the GPU's memory (cuMemGetInfo: the whole GPU, all
+ * processes), for soak tests and monitoring. On the CPU device: OVNI_EUNSUPPORTED
+ * and both set to 0. Either pointer may be NULL. */
+OVNI_API int ovni_device_memory(ovni_device *dev, size_t *free_bytes, size_t *total_bytes);
+
 /* Waits for all GPU work queued on the device. No-op on the CPU. */
 OVNI_API int ovni_device_sync(ovni_device *dev);
 

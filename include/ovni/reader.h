@@ -12,6 +12,7 @@
 #ifndef OVNI_READER_H
 #define OVNI_READER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "device.h"
@@ -39,7 +40,11 @@ typedef struct ovni_reader_settings {
                              * reached; forever when frame_count is 0. pts keep increasing */
     int queue_depth;        /* frames decoded ahead; default 4 */
     int threads;            /* CPU decoder threads; 0: one per core */
-    int segments;           /* parallel decode sessions on one file; 0: auto, 1: sequential */
+    int segments;           /* decoders sharing one file (split at keyframes, frames still in
+                             * order); 0: auto (NVDEC: one per engine, at most 8; CPU: 1),
+                             * 1: sequential, up to 32. Needs a keyframe index (MP4/MOV,
+                             * Matroska with cues) and loop off, else reads in one piece.
+                             * See docs/reader.md for the memory it takes */
     uint8_t reserved[64];
 } ovni_reader_settings;
 
@@ -85,6 +90,13 @@ OVNI_API int ovni_probe(const char *path, ovni_video_info *info);
  * video stream. */
 OVNI_API int ovni_reader_open(ovni_reader **out, ovni_device *dev, const char *path,
                               const ovni_reader_settings *s);
+
+/* The same on a file held in memory (`size` bytes, copied: the caller keeps
+ * `data`). Messages name it "<memory: N bytes>". A container that refers to
+ * other files or URLs (playlists, references) cannot open them from here;
+ * settings.segments is taken as 1 (parallel decode reopens the file). */
+OVNI_API int ovni_reader_open_memory(ovni_reader **out, ovni_device *dev, const void *data, size_t size,
+                                     const ovni_reader_settings *s);
 
 OVNI_API const ovni_video_info *ovni_reader_info(const ovni_reader *r);
 

@@ -352,6 +352,11 @@ int job_run(const job_opts *o, ovni_device *dev, job_stats *st)
             if (rc != 1 || st->frames) progress_finish(&j.prog, st->frames);
         }
     }
+    /* a damaged input decodes what it can: say how much of it was lost */
+    int64_t bad = j.in.reader ? ovni_reader_corrupt_packets(j.in.reader) : 0;
+    if (bad > 0)
+        fprintf(stderr, "ovni %s: warning: input \"%s\": %lld damaged packet%s could not be decoded and %s skipped\n",
+                o->cmd, o->in, (long long)bad, bad == 1 ? "" : "s", bad == 1 ? "was" : "were");
     /* on any failure or Ctrl-C the target stays untouched */
     ovni_writer_cancel(&j.w);
     if (rc == 130) fprintf(stderr, "ovni %s: interrupted; no output written\n", o->cmd);

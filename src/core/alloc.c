@@ -1,6 +1,7 @@
 /* Host allocation wrappers and the allocation-fault injector (see common.h). */
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common.h"
 
@@ -32,4 +33,9 @@ void *ovni_malloc(size_t size)
 void *ovni_calloc(size_t n, size_t size)
 {
     return ovni_fault_hit() ? NULL : calloc(n, size);
+}
+
+char *ovni_strdup(const char *s)
+{
+    return ovni_fault_hit() ? NULL : strdup(s);
 }

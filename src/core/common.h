@@ -36,6 +36,7 @@ int ovni_cpu_threads(void);
  * load. */
 void *ovni_malloc(size_t size);
 void *ovni_calloc(size_t n, size_t size);
+char *ovni_strdup(const char *s);
 /* Arms the injector: the k-th allocation from now (k >= 1) fails; k <= 0
  * disarms. Returns how many allocations were counted since the last arm. */
 long ovni_fault_arm(long k);

@@ -74,6 +74,7 @@ static int load_extras(ovni_device *dev)
     X(cuCtxSynchronize, "cuCtxSynchronize")
     X(cuEventElapsedTime, "cuEventElapsedTime")
     X(cuMemsetD2D8Async, "cuMemsetD2D8Async")
+    X(cuStreamWaitEvent, "cuStreamWaitEvent")
 #undef X
     return 0;
 }
@@ -195,6 +196,23 @@ int ovni_device_sync(ovni_device *dev)
     CUresult r = dev->cu->cuStreamSynchronize(dev->stream);
     gpu_leave(dev);
     return r == CUDA_SUCCESS ? 0 : gpu_fail(dev, r, "cuStreamSynchronize", "ovni_device_sync");
+}
+
+int ovni_device_memory(ovni_device *dev, size_t *free_bytes, size_t *total_bytes)
+{
+    size_t f = 0, t = 0;
+    if (free_bytes) *free_bytes = 0;
+    if (total_bytes) *total_bytes = 0;
+    if (!dev) return ovni_error(OVNI_EINVAL, "ovni_device_memory: device is NULL");
+    if (!dev->is_gpu) return ovni_error(OVNI_EUNSUPPORTED, "ovni_device_memory: the CPU device has no GPU memory");
+    int ret = gpu_enter(dev);
+    if (ret < 0) return ret;
+    CUresult r = dev->x.cuMemGetInfo(&f, &t);
+    gpu_leave(dev);
+    if (r != CUDA_SUCCESS) return gpu_fail(dev, r, "cuMemGetInfo", "ovni_device_memory");
+    if (free_bytes) *free_bytes = f;
+    if (total_bytes) *total_bytes = t;
+    return 0;
 }
 
 void ovni_device_get_stats(ovni_device *dev, ovni_device_stats *stats)

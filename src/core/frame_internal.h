@@ -44,6 +44,11 @@ int frame_mark_pending(ovni_device *dev, const ovni_frame *f);
 /* Pools (src/core/pool.c). */
 int pool_get(ovni_device *dev, ovni_format fmt, int w, int h, ovni_memory mem, ovni_frame **out);
 void pool_put(struct ovni_frame_priv *p);
+/* Raises (delta > 0) or lowers every pool's idle cap on dev. A parallel
+ * reader keeps many frames in flight; without this, frames released beyond
+ * the default cap are freed and allocated again (cuMemFree/cuMemAlloc each
+ * frame). Lowering it frees idle frames above the new cap. */
+void pool_reserve(ovni_device *dev, int delta);
 
 #define OVNI_MAX_DIM 16384
 

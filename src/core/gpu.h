@@ -27,6 +27,7 @@ typedef CUresult CUDAAPI tcuCtxSynchronize(void);
 typedef CUresult CUDAAPI tcuEventElapsedTime(float *ms, CUevent start, CUevent end);
 typedef CUresult CUDAAPI tcuMemsetD2D8Async(CUdeviceptr dst, size_t pitch, unsigned char v,
                                             size_t w, size_t h, CUstream s);
+typedef CUresult CUDAAPI tcuStreamWaitEvent(CUstream s, CUevent e, unsigned int flags);
 
 typedef struct gpu_extras {
     tcuMemHostAlloc *cuMemHostAlloc;
@@ -37,6 +38,7 @@ typedef struct gpu_extras {
     tcuCtxSynchronize *cuCtxSynchronize;
     tcuEventElapsedTime *cuEventElapsedTime;
     tcuMemsetD2D8Async *cuMemsetD2D8Async;
+    tcuStreamWaitEvent *cuStreamWaitEvent;
 } gpu_extras;
 
 /* ffnvcodec's CUresult lists few codes; the driver's value for this one. */
@@ -61,6 +63,7 @@ struct ovni_device {
     struct { const char *name; CUfunction fn; } kernels[OVNI_MAX_KERNELS];
     int nkernels;
     struct frame_pool *pools;
+    int pool_reserve;          /* extra idle frames each pool keeps (parallel readers, pool_reserve()) */
     ovni_device_stats stats;
     int probed;
     ovni_device_info info;

@@ -150,7 +150,7 @@ void pool_put(struct ovni_frame_priv *p)
     int drop = 0;
     pthread_mutex_lock(&dev->lock);
     dev->stats.frames_live--;
-    if (pool->nfree < POOL_MAX_FREE) {
+    if (pool->nfree < POOL_MAX_FREE + dev->pool_reserve) {
         p->next_free = pool->free_list;
         pool->free_list = p;
         pool->nfree++;
@@ -163,6 +163,31 @@ void pool_put(struct ovni_frame_priv *p)
     pthread_mutex_unlock(&dev->lock);
     if (drop) box_free(dev, (struct frame_box *)p->self);
     device_release(dev);
+}
+
+void pool_reserve(ovni_device *dev, int delta)
+{
+    struct ovni_frame_priv *drop = NULL;
+    pthread_mutex_lock(&dev->lock);
+    dev->pool_reserve += delta;
+    if (dev->pool_reserve < 0) dev->pool_reserve = 0;
+    for (struct frame_pool *pool = dev->pools; pool; pool = pool->next)
+        while (pool->nfree > POOL_MAX_FREE + dev->pool_reserve) {
+            struct ovni_frame_priv *p = pool->free_list;
+            frame_layout l;
+            frame_layout_get(pool->fmt, pool->w, pool->h, OVNI_PITCH_ALIGN, &l);
+            pool->free_list = p->next_free;
+            pool->nfree--;
+            dev->stats.pool_bytes -= l.total;
+            p->next_free = drop;
+            drop = p;
+        }
+    pthread_mutex_unlock(&dev->lock);
+    while (drop) { /* freed outside the lock: cuMemFree may wait */
+        struct ovni_frame_priv *n = drop->next_free;
+        box_free(dev, (struct frame_box *)drop->self);
+        drop = n;
+    }
 }
 
 /* Called when the device's last reference goes: every frame has been

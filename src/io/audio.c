@@ -265,7 +265,7 @@ int audio_open(ovni_writer *w)
     const char *src = w->audio_path;
     if (access(src, R_OK) != 0)
         return ovni_error(OVNI_EIO, "%s: cannot read the audio file %s: %s", w->path, src, strerror(errno));
-    struct writer_audio *a = calloc(1, sizeof(*a));
+    struct writer_audio *a = ovni_calloc(1, sizeof(*a));
     if (!a) return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
     w->audio = a;
     int r;

@@ -201,7 +201,7 @@ int decoder_cpu_open(decoder **out, const decode_params *p)
     if (!codec)
         return ovni_error(OVNI_EUNSUPPORTED, "%s: stream %d: this FFmpeg has no decoder for %s", p->path,
                           p->st->index, avcodec_get_name(par->codec_id));
-    cpu_decoder *c = calloc(1, sizeof(*c));
+    cpu_decoder *c = ovni_calloc(1, sizeof(*c));
     if (!c) return ovni_error(OVNI_ENOMEM, "%s: out of memory", p->path);
     c->p = *p;
     c->pub.name = "libavcodec";

@@ -7,9 +7,17 @@
  *   how many decode surfaces the parser may cycle through;
  * - decode: cuvidDecodePicture;
  * - display (presentation order): the surface is mapped, both planes are
- *   copied into a pooled NV12/P010 frame on the device's stream, the stream
- *   is synchronised and the surface unmapped at once, so no mapped surface
- *   is ever held while the frame waits in the reader's queue.
+ *   copied into a pooled NV12/P010 frame on the decoder's own stream, that
+ *   stream is synchronised and the surface unmapped at once, so no mapped
+ *   surface is ever held while the frame waits in the reader's queue, and a
+ *   device frame is complete when it reaches the caller.
+ *
+ * Why a stream per decoder: synchronising the device's stream would also
+ * wait for the caller's kernels, and several decoders (parallel segments,
+ * src/io/segments.c) would wait for each other's copies. The one ordering
+ * still needed is for recycled pool buffers, whose last readers were queued
+ * on the device's stream: an event recorded there is waited for on the GPU
+ * (cuStreamWaitEvent) before the copy overwrites the buffer.
  * Timestamps ride through the parser in its 10 MHz clock. */
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +39,8 @@ typedef struct nv_decoder {
     CUvideoctxlock lock;
     CUvideoparser parser;
     CUvideodecoder dec;
+    CUstream stream;           /* this decoder's copies (non-blocking) */
+    CUevent fence;             /* recorded on the device's stream before a copy into a pooled buffer */
     CUVIDDECODECREATEINFO ci;  /* the decoder's current configuration */
     unsigned surfaces;
     int width, height;         /* frame size (the display area) */
@@ -191,10 +201,10 @@ static int copy_surface(nv_decoder *nv, ovni_frame *f, unsigned long long src, u
         c.dstPitch = f->pitch[i];
         c.WidthInBytes = bytes[i];
         c.Height = rows[i];
-        CU_CHECK(nv->dev, cuMemcpy2DAsync(&c, nv->dev->stream), nv->p.path);
+        CU_CHECK(nv->dev, cuMemcpy2DAsync(&c, nv->stream), nv->p.path);
     }
     /* The surface is unmapped right after: the copies must be done. */
-    CU_CHECK(nv->dev, cuStreamSynchronize(nv->dev->stream), nv->p.path);
+    CU_CHECK(nv->dev, cuStreamSynchronize(nv->stream), nv->p.path);
     return 0;
 }
 
@@ -222,10 +232,22 @@ static int CUDAAPI on_display(void *opaque, CUVIDPARSERDISPINFO *di)
     pp.progressive_frame = di->progressive_frame;
     pp.top_field_first = di->top_field_first;
     pp.unpaired_field = di->repeat_first_field < 0;
-    pp.output_stream = nv->dev->stream;
+    pp.output_stream = nv->stream;
     unsigned long long src = 0;
     unsigned pitch = 0;
-    CUresult r = nv->cv->cuvidMapVideoFrame(nv->dec, di->picture_index, &src, &pitch, &pp);
+    CUresult r = CUDA_SUCCESS;
+    if (f->memory == OVNI_MEMORY_DEVICE) {
+        /* A recycled device buffer may still be read by work the caller
+         * queued on the device's stream: the copy waits for it on the GPU. */
+        r = nv->dev->cu->cuEventRecord(nv->fence, nv->dev->stream);
+        if (r == CUDA_SUCCESS) r = nv->dev->x.cuStreamWaitEvent(nv->stream, nv->fence, 0);
+        if (r != CUDA_SUCCESS) {
+            ovni_frame_unref(&f);
+            nv->err = gpu_fail(nv->dev, r, "cuStreamWaitEvent", nv->p.path);
+            return 1;
+        }
+    }
+    r = nv->cv->cuvidMapVideoFrame(nv->dec, di->picture_index, &src, &pitch, &pp);
     if (r != CUDA_SUCCESS) {
         ovni_frame_unref(&f);
         nv->err = gpu_fail(nv->dev, r, "cuvidMapVideoFrame", nv->p.path);
@@ -349,6 +371,8 @@ static void nv_close(decoder *d)
         destroy_parser(nv);
         if (nv->dec) nv->cv->cuvidDestroyDecoder(nv->dec);
         if (nv->lock) nv->cv->cuvidCtxLockDestroy(nv->lock);
+        if (nv->fence) nv->dev->cu->cuEventDestroy(nv->fence);
+        if (nv->stream) nv->dev->cu->cuStreamDestroy(nv->stream);
         gpu_leave(nv->dev);
     }
     av_bsf_free(&nv->bsf);
@@ -413,7 +437,7 @@ int decoder_nvdec_open(decoder **out, const decode_params *p)
                           avcodec_get_name(par->codec_id), desc->name);
     if (depth > 10)
         return ovni_error(OVNI_EUNSUPPORTED, "%s: %d-bit video: ovni's NVDEC path takes 8 and 10 bits", p->path, depth);
-    nv_decoder *nv = calloc(1, sizeof(*nv));
+    nv_decoder *nv = ovni_calloc(1, sizeof(*nv));
     if (!nv) return ovni_error(OVNI_ENOMEM, "%s: out of memory", p->path);
     nv->p = *p;
     nv->dev = dev;
@@ -430,8 +454,17 @@ int decoder_nvdec_open(decoder **out, const decode_params *p)
         set_ext(nv);
         if ((ret = gpu_enter(dev)) == 0) {
             CUresult r = nv->cv->cuvidCtxLockCreate(&nv->lock, dev->ctx);
+            if (r != CUDA_SUCCESS) {
+                nv->lock = NULL;
+                ret = gpu_fail(dev, r, "cuvidCtxLockCreate", p->path);
+            } else if ((r = dev->cu->cuStreamCreate(&nv->stream, CU_STREAM_NON_BLOCKING)) != CUDA_SUCCESS) {
+                nv->stream = NULL;
+                ret = gpu_fail(dev, r, "cuStreamCreate", p->path);
+            } else if ((r = dev->cu->cuEventCreate(&nv->fence, CU_EVENT_DISABLE_TIMING)) != CUDA_SUCCESS) {
+                nv->fence = NULL;
+                ret = gpu_fail(dev, r, "cuEventCreate", p->path);
+            }
             gpu_leave(dev);
-            if (r != CUDA_SUCCESS) ret = gpu_fail(dev, r, "cuvidCtxLockCreate", p->path);
         }
     }
     if (ret == 0) ret = create_parser(nv);

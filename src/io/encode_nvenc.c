@@ -123,7 +123,7 @@ static int init_encoder(ovni_writer *w, struct nvenc_enc *e, int global_header)
     GUID preset = *presets[writer_nvenc_preset(s->preset) - 1];
     NV_ENC_TUNING_INFO tuning = s->tune_low_latency ? NV_ENC_TUNING_INFO_LOW_LATENCY : NV_ENC_TUNING_INFO_HIGH_QUALITY;
 
-    NV_ENC_PRESET_CONFIG *pc = calloc(1, sizeof(*pc));
+    NV_ENC_PRESET_CONFIG *pc = ovni_calloc(1, sizeof(*pc));
     if (!pc) return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
     pc->version = NV_ENC_PRESET_CONFIG_VER;
     pc->presetCfg.version = NV_ENC_CONFIG_VER;
@@ -271,7 +271,7 @@ static int open_session(ovni_writer *w, struct nvenc_enc *e)
 int nvenc_open(ovni_writer *w)
 {
     if (!w->dev->is_gpu) return ovni_error(OVNI_ENODEV, "%s: NVENC needs a GPU device", w->path);
-    struct nvenc_enc *e = calloc(1, sizeof(*e));
+    struct nvenc_enc *e = ovni_calloc(1, sizeof(*e));
     if (!e) return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
     w->nvenc = e;
     int global_header = (w->oc->oformat->flags & AVFMT_GLOBALHEADER) != 0;

@@ -85,7 +85,7 @@ int x264_open(ovni_writer *w)
     if (!codec)
         return ovni_error(OVNI_EUNSUPPORTED, "%s: %s video needs the %s encoder, which this FFmpeg lacks", w->path,
                           x265 ? "HEVC" : "H.264", name);
-    struct x264_enc *e = calloc(1, sizeof(*e));
+    struct x264_enc *e = ovni_calloc(1, sizeof(*e));
     if (!e) return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
     w->x264 = e;
     w->enc_name = name;

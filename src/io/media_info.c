@@ -19,14 +19,21 @@ static void copy_str(char *dst, size_t size, const char *src)
     snprintf(dst, size, "%s", src ? src : "");
 }
 
-/* Looks at the first bytes to explain why libavformat refused a file. */
-static int explain_refusal(const char *path, int averr)
+/* Looks at the first bytes to explain why libavformat refused a file: from
+ * the file itself, or (pb non-NULL: an in-memory input) from its AVIOContext. */
+static int explain_refusal(const char *path, AVIOContext *pb, int averr)
 {
     uint8_t buf[4096 + AVPROBE_PADDING_SIZE];
     memset(buf, 0, sizeof(buf));
-    FILE *fp = fopen(path, "rb");
-    size_t n = fp ? fread(buf, 1, 4096, fp) : 0;
-    if (fp) fclose(fp);
+    size_t n = 0;
+    if (pb) {
+        int got = avio_seek(pb, 0, SEEK_SET) == 0 ? avio_read(pb, buf, 4096) : 0;
+        n = got > 0 ? (size_t)got : 0;
+    } else {
+        FILE *fp = fopen(path, "rb");
+        n = fp ? fread(buf, 1, 4096, fp) : 0;
+        if (fp) fclose(fp);
+    }
     char why[128];
     av_strerror(averr, why, sizeof(why));
     AVProbeData pd = {.filename = path, .buf = buf, .buf_size = (int)n};
@@ -140,32 +147,80 @@ static void fill_info(AVFormatContext *fmt, int si, ovni_video_info *info)
     }
 }
 
+/* An in-memory input handed over by ovni_reader_open_memory() for the next
+ * media_open() on this thread (reader_memory.c), so that the reader's own
+ * open path serves both. */
+static _Thread_local AVIOContext *next_io;
+
+void media_set_next_io(AVIOContext *pb) { next_io = pb; }
+
+AVIOContext *media_take_next_io(void)
+{
+    AVIOContext *pb = next_io;
+    next_io = NULL;
+    return pb;
+}
+
+void media_close(AVFormatContext **fmt)
+{
+    if (!fmt || !*fmt) return;
+    /* libavformat leaves a caller's AVIOContext to the caller. */
+    AVIOContext *pb = (*fmt)->flags & AVFMT_FLAG_CUSTOM_IO ? (*fmt)->pb : NULL;
+    avformat_close_input(fmt);
+    media_memory_io_free(&pb);
+}
+
 int media_open(const char *path, const AVIOInterruptCB *interrupt, AVFormatContext **out,
                ovni_video_info *info)
 {
     *out = NULL;
-    if (!path || !*path) return ovni_error(OVNI_EINVAL, "ovni_reader_open: path is NULL or empty");
-    struct stat sb;
-    if (stat(path, &sb) != 0) return ovni_error(OVNI_EIO, "%s: cannot open: %s", path, strerror(errno));
-    if (S_ISDIR(sb.st_mode)) return ovni_error(OVNI_EIO, "%s: is a directory, not a video file", path);
-    if (S_ISREG(sb.st_mode) && sb.st_size == 0)
-        return ovni_error(OVNI_EFORMAT, "%s: the file is empty (0 bytes)", path);
-    if (access(path, R_OK) != 0) return ovni_error(OVNI_EIO, "%s: cannot read: %s", path, strerror(errno));
+    AVIOContext *pb = media_take_next_io();
+    if (!path || !*path) {
+        media_memory_io_free(&pb);
+        return ovni_error(OVNI_EINVAL, "ovni_reader_open: path is NULL or empty");
+    }
+    if (pb && avio_size(pb) == 0) {
+        media_memory_io_free(&pb);
+        return ovni_error(OVNI_EFORMAT, "%s: the input is empty (0 bytes)", path);
+    }
+    if (!pb) {
+        struct stat sb;
+        if (stat(path, &sb) != 0) return ovni_error(OVNI_EIO, "%s: cannot open: %s", path, strerror(errno));
+        if (S_ISDIR(sb.st_mode)) return ovni_error(OVNI_EIO, "%s: is a directory, not a video file", path);
+        if (S_ISREG(sb.st_mode) && sb.st_size == 0)
+            return ovni_error(OVNI_EFORMAT, "%s: the file is empty (0 bytes)", path);
+        if (access(path, R_OK) != 0) return ovni_error(OVNI_EIO, "%s: cannot read: %s", path, strerror(errno));
+    }
 
     AVFormatContext *fmt = avformat_alloc_context();
-    if (!fmt) return ovni_error(OVNI_ENOMEM, "%s: out of memory", path);
+    if (!fmt) {
+        media_memory_io_free(&pb);
+        return ovni_error(OVNI_ENOMEM, "%s: out of memory", path);
+    }
     if (interrupt) fmt->interrupt_callback = *interrupt;
-    int r = avformat_open_input(&fmt, path, NULL, NULL); /* frees fmt on failure */
-    if (r < 0) return explain_refusal(path, r);
+    AVDictionary *opts = NULL;
+    if (pb) {
+        fmt->pb = pb;
+        /* Bytes from memory name no other file: a playlist or reference in
+         * them must not make libavformat open files or URLs. */
+        av_dict_set(&opts, "protocol_whitelist", "none", 0);
+    }
+    int r = avformat_open_input(&fmt, pb ? "" : path, NULL, &opts); /* frees fmt on failure */
+    av_dict_free(&opts);
+    if (r < 0) {
+        r = explain_refusal(path, pb, r);
+        media_memory_io_free(&pb);
+        return r;
+    }
     /* libavformat's "tty" demuxer turns any .txt file into an ANSI-art video. */
     if (!strcmp(fmt->iformat->name, "tty")) {
-        avformat_close_input(&fmt);
+        media_close(&fmt);
         return ovni_error(OVNI_EFORMAT, "%s: a text file, not a video", path);
     }
     if ((r = avformat_find_stream_info(fmt, NULL)) < 0) {
         char why[128];
         av_strerror(r, why, sizeof(why));
-        avformat_close_input(&fmt);
+        media_close(&fmt);
         return ovni_error(OVNI_EFORMAT, "%s: cannot read the streams (damaged or truncated file?): %s", path, why);
     }
     int si = pick_stream(fmt);
@@ -173,14 +228,14 @@ int media_open(const char *path, const AVIOInterruptCB *interrupt, AVFormatConte
         int naudio = 0;
         for (unsigned i = 0; i < fmt->nb_streams; i++)
             naudio += fmt->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO;
-        avformat_close_input(&fmt);
+        media_close(&fmt);
         return ovni_error(OVNI_EFORMAT, "%s: no video stream (the file has %d audio stream%s)", path, naudio,
                           naudio == 1 ? "" : "s");
     }
     const AVCodecParameters *par = fmt->streams[si]->codecpar;
     if (par->width < 1 || par->height < 1 || par->width > OVNI_MAX_DIM || par->height > OVNI_MAX_DIM) {
         int w = par->width, h = par->height;
-        avformat_close_input(&fmt);
+        media_close(&fmt);
         return ovni_error(OVNI_EFORMAT, "%s: stream %d: video size %dx%d is unknown or outside 1..%d "
                           "(damaged or truncated file?)", path, si, w, h, OVNI_MAX_DIM);
     }
@@ -194,6 +249,6 @@ int ovni_probe(const char *path, ovni_video_info *info)
     if (!info) return ovni_error(OVNI_EINVAL, "ovni_probe: info is NULL");
     AVFormatContext *fmt = NULL;
     int ret = media_open(path, NULL, &fmt, info);
-    avformat_close_input(&fmt);
+    media_close(&fmt);
     return ret;
 }

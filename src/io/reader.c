@@ -1,7 +1,9 @@
 /* The video reader: libavformat demuxes on the reader's own thread, which
  * feeds a decoder (NVDEC or libavcodec, src/io/decode_*.c), picks the frames
  * the caller asked for (start frame, count, loops) and pushes them through a
- * bounded queue; ovni_reader_read() pops them. */
+ * bounded queue; ovni_reader_read() pops them. With settings.segments, and a
+ * file with a keyframe index, several decoders share the file instead
+ * (src/io/segments.c) and ovni_reader_read() takes their frames in order. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 #include "../core/queue.h"
 #include "decode.h"
 #include "media_info.h"
+#include "segments.h"
 
 
 struct ovni_reader {
@@ -20,6 +23,8 @@ struct ovni_reader {
     AVFormatContext *fmt;
     AVStream *st;
     decoder *dec;
+    segments *seg;           /* parallel decode (then no dec, thread or q) */
+    int rewind;              /* the demuxer was moved while planning: seek to the start first */
     ovni_queue q;
     pthread_t thread;
     int thread_started;
@@ -66,8 +71,9 @@ static int check_settings(const char *path, const ovni_reader_settings *s)
         return ovni_error(OVNI_EINVAL, "%s: queue_depth=%d is outside 1..64 (0: default 4)", path, s->queue_depth);
     if (s->threads < 0 || s->threads > 256)
         return ovni_error(OVNI_EINVAL, "%s: threads=%d is outside 0..256", path, s->threads);
-    if (s->segments < 0)
-        return ovni_error(OVNI_EINVAL, "%s: segments=%d is negative", path, s->segments);
+    if (s->segments < 0 || s->segments > SEG_MAX_WORKERS)
+        return ovni_error(OVNI_EINVAL, "%s: segments=%d is outside 0..%d (0: auto)", path, s->segments,
+                          SEG_MAX_WORKERS);
     return 0;
 }
 
@@ -146,7 +152,7 @@ static void *decode_thread(void *arg)
     AVPacket *pkt = av_packet_alloc();
     int ret = pkt ? 0 : ovni_error(OVNI_ENOMEM, "%s: out of memory", r->path);
     int read_errors = 0;
-    if (ret == 0 && r->s.start_frame > 0) ret = seek_to_start(r);
+    if (ret == 0 && (r->s.start_frame > 0 || r->rewind)) ret = seek_to_start(r);
     while (ret == 0 && !atomic_load(&r->stop)) {
         int e = av_read_frame(r->fmt, pkt);
         if (e == AVERROR(EAGAIN)) continue;
@@ -214,6 +220,56 @@ static int open_decoder(ovni_reader *r, ovni_memory memory)
     return 0;
 }
 
+/* settings.segments, resolved: how many decoders share the file. */
+static int segments_wanted(ovni_reader *r)
+{
+    if (r->s.loop) return 1; /* parallel reads are for one pass; a loop reads in one piece */
+    if (r->s.segments > 0) return r->s.segments;
+    if (strcmp(r->dec->name, "nvdec")) return 1; /* auto on the CPU: frame threads already use every core */
+    ovni_device_info di;
+    if (ovni_device_get_info(r->dev, &di) < 0) return 1;
+    return di.nvdec_engines < 1 ? 1 : di.nvdec_engines > 8 ? 8 : di.nvdec_engines;
+}
+
+/* Switches to parallel decode where it is wanted and the file has a
+ * keyframe index; else leaves the sequential decoder in place. */
+static int start_segments(ovni_reader *r, ovni_memory memory)
+{
+    int n = segments_wanted(r);
+    if (n < 2) return 0;
+    seg_plan plan;
+    int chunks = segments_plan(r->fmt, r->st->index, r->target_pts, r->frame_dur, &plan);
+    if (chunks < 0) return chunks;
+    r->rewind = plan.moved;
+    if (chunks - plan.first < 2) {
+        if (r->s.segments > 1)
+            ovni_log(OVNI_LOG_INFO, "%s: segments=%d: read in one piece (%s)", r->path, r->s.segments,
+                     chunks ? "the part to read is one keyframe interval"
+                            : "no keyframe index in this file, or too few keyframes to split it");
+        segments_plan_free(&plan);
+        return 0;
+    }
+    int threads = r->s.threads > 0 ? r->s.threads : ovni_cpu_threads();
+    segments_params p = {
+        .dev = r->dev,
+        .path = r->path,
+        .st = r->st,
+        .nvdec = !strcmp(r->dec->name, "nvdec"),
+        .memory = memory,
+        .matrix = r->info.matrix,
+        .range = r->info.range,
+        .threads = threads / n > 0 ? threads / n : 1, /* the cores shared among the CPU decoders */
+        .workers = n,
+        .target_pts = r->target_pts,
+        .frame_dur = r->frame_dur,
+    };
+    ovni_log(OVNI_LOG_DEBUG, "%s: %d %s decoders on %d chunks from chunk %d (longest %lld frames)", r->path, n,
+             r->dec->name, chunks, plan.first, (long long)plan.max_frames);
+    r->dec->close(r->dec); /* the workers open their own */
+    r->dec = NULL;
+    return segments_open(&r->seg, &p, &plan);
+}
+
 int ovni_reader_open(ovni_reader **out, ovni_device *dev, const char *path, const ovni_reader_settings *s)
 {
     if (!out) return ovni_error(OVNI_EINVAL, "ovni_reader_open: out is NULL");
@@ -230,8 +286,8 @@ int ovni_reader_open(ovni_reader **out, ovni_device *dev, const char *path, cons
     ovni_memory memory = s->output_memory >= 0 ? (ovni_memory)s->output_memory
                          : dev->is_gpu ? OVNI_MEMORY_DEVICE : OVNI_MEMORY_HOST;
 
-    ovni_reader *r = calloc(1, sizeof(*r));
-    if (!r || !(r->path = strdup(path))) {
+    ovni_reader *r = ovni_calloc(1, sizeof(*r));
+    if (!r || !(r->path = ovni_strdup(path))) {
         free(r);
         return ovni_error(OVNI_ENOMEM, "%s: out of memory", path);
     }
@@ -268,6 +324,11 @@ int ovni_reader_open(ovni_reader **out, ovni_device *dev, const char *path, cons
     r->pass_end = INT64_MIN;
     r->last_raw = r->last_out = AV_NOPTS_VALUE;
     if ((ret = open_decoder(r, memory)) < 0) goto fail;
+    if ((ret = start_segments(r, memory)) < 0) goto fail;
+    if (r->seg) {
+        *out = r;
+        return 0;
+    }
     if (queue_init(&r->q, r->s.queue_depth) < 0) {
         ret = ovni_error(OVNI_ENOMEM, "%s: out of memory", path);
         goto fail;
@@ -286,11 +347,34 @@ fail:
 
 const ovni_video_info *ovni_reader_info(const ovni_reader *r) { return r ? &r->info : NULL; }
 
+/* Parallel decode: the workers' frames in order, with the count and the pts
+ * rules of emit_frame(). */
+static int read_segments(ovni_reader *r, ovni_frame **out)
+{
+    if (r->s.frame_count > 0 && r->delivered >= r->s.frame_count) return OVNI_EOF;
+    ovni_frame *f = NULL;
+    int ret = segments_read(r->seg, &f);
+    if (ret == DECODE_STOP) return OVNI_EOF;
+    if (ret < 0) return ret;
+    int64_t pts = f->pts;
+    if (pts == AV_NOPTS_VALUE) pts = r->last_raw == AV_NOPTS_VALUE ? 0 : r->last_raw + r->frame_dur;
+    r->last_raw = pts;
+    if (r->last_out != AV_NOPTS_VALUE && pts <= r->last_out) pts = r->last_out + 1; /* broken files */
+    r->last_out = pts;
+    f->pts = pts;
+    f->time_base = (ovni_rational){r->st->time_base.num, r->st->time_base.den};
+    r->delivered++;
+    if (r->s.frame_count > 0 && r->delivered >= r->s.frame_count) segments_stop(r->seg); /* no more decoding */
+    *out = f;
+    return 0;
+}
+
 int ovni_reader_read(ovni_reader *r, ovni_frame **out)
 {
     if (!out) return ovni_error(OVNI_EINVAL, "ovni_reader_read: out is NULL");
     *out = NULL;
     if (!r) return ovni_error(OVNI_EINVAL, "ovni_reader_read: reader is NULL");
+    if (r->seg) return read_segments(r, out);
     void *item;
     if (queue_pop(&r->q, &item) == 0) {
         *out = item;
@@ -304,7 +388,7 @@ int64_t ovni_reader_corrupt_packets(const ovni_reader *r)
 {
     if (!r) return 0;
     ovni_reader *w = (ovni_reader *)r; /* atomics are read through non-const pointers */
-    return atomic_load(&w->corrupt_demux) + (w->dec ? atomic_load(&w->dec->corrupt) : 0);
+    return atomic_load(&w->corrupt_demux) + (w->dec ? atomic_load(&w->dec->corrupt) : 0) + segments_corrupt(w->seg);
 }
 
 void ovni_reader_close(ovni_reader **rp)
@@ -317,9 +401,10 @@ void ovni_reader_close(ovni_reader **rp)
         queue_close(&r->q); /* wakes the thread if it waits for room */
         pthread_join(r->thread, NULL);
     }
+    segments_close(r->seg);
     if (r->q.items) queue_destroy(&r->q, drop_frame);
     if (r->dec) r->dec->close(r->dec);
-    avformat_close_input(&r->fmt);
+    media_close(&r->fmt);
     device_release(r->dev);
     free(r->path);
     free(r);

@@ -355,7 +355,7 @@ int ovni_writer_open(ovni_writer **out, ovni_device *dev, const char *path, cons
         return ovni_error(OVNI_EINVAL, "%s: unknown extension \"%s\": expected .mp4, .mov, .mkv, .webm or .ts", path, ext);
     if ((ret = check_settings(path, settings)) < 0) return ret;
 
-    ovni_writer *w = calloc(1, sizeof(*w));
+    ovni_writer *w = ovni_calloc(1, sizeof(*w));
     if (!w) return ovni_error(OVNI_ENOMEM, "ovni_writer_open: out of memory");
     pthread_mutex_init(&w->err_lock, NULL);
     atomic_init(&w->cancel, 0);
@@ -363,8 +363,8 @@ int ovni_writer_open(ovni_writer **out, ovni_device *dev, const char *path, cons
     w->container = ext;
     snprintf(w->preset, sizeof(w->preset), "%s", settings->preset ? settings->preset : "p4");
     w->s.preset = w->preset;
-    w->path = strdup(path);
-    w->audio_path = settings->audio_path ? strdup(settings->audio_path) : NULL;
+    w->path = ovni_strdup(path);
+    w->audio_path = settings->audio_path ? ovni_strdup(settings->audio_path) : NULL;
     w->s.audio_path = w->audio_path;
     if (!w->s.queue_depth) w->s.queue_depth = 4;
     w->dev = dev;
@@ -440,7 +440,7 @@ int ovni_writer_write(ovni_writer *w, ovni_frame *frame)
             return ret;
         }
     }
-    writer_item *it = malloc(sizeof(*it));
+    writer_item *it = ovni_malloc(sizeof(*it));
     if (!it) {
         ovni_frame_unref(&f);
         return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);

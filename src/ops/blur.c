@@ -84,7 +84,7 @@ static void blur_vertical_rows(void *ctx, int y0, int y1)
     const blur_planes *p = &j->p;
     const blur_taps *t = j->t;
     int n = p->width * p->ch;
-    float *buf = malloc(3 * (size_t)n * sizeof(float));
+    float *buf = ovni_malloc(3 * (size_t)n * sizeof(float));
     if (!buf) {
         atomic_store(&j->failed, 1);
         return;
@@ -116,7 +116,7 @@ static void blur_horizontal_rows(void *ctx, int y0, int y1)
     const blur_planes *p = &j->p;
     const blur_taps *t = j->t;
     int ch = p->ch, r = t->radius, n = p->width * ch;
-    float *buf = malloc(((size_t)n + (size_t)(p->width + 2 * r) * ch) * sizeof(float));
+    float *buf = ovni_malloc(((size_t)n + (size_t)(p->width + 2 * r) * ch) * sizeof(float));
     if (!buf) {
         atomic_store(&j->failed, 1);
         return;
@@ -178,8 +178,8 @@ int ovni_gaussian_blur_into(ovni_frame *dst, const ovni_frame *src, float sigma)
         ovni_frame_unref(&hi);
         return ret;
     }
-    blur_taps *t = malloc(sizeof(*t));
-    blur_job *j = malloc(sizeof(*j));
+    blur_taps *t = ovni_malloc(sizeof(*t));
+    blur_job *j = ovni_malloc(sizeof(*j));
     if (!t || !j) {
         ret = ovni_error(OVNI_ENOMEM, "gaussian_blur: out of host memory");
         goto done;
