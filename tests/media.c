@@ -148,8 +148,12 @@ int media_write(const media_spec *s, uint8_t **pictures)
     audio_codec[0] = 0;
     r = avformat_alloc_output_context2(&oc, NULL, NULL, s->path);
     size_t len = strlen(s->path);
-    if (r < 0 && len > 4 && !strcmp(s->path + len - 4, ".mka")) /* builds without the audio-only muxer */
+    /* Builds without the audio-only muxers (the GPU machine's FFmpeg) write
+     * the same container under its general name. */
+    if (r < 0 && len > 4 && !strcmp(s->path + len - 4, ".mka"))
         r = avformat_alloc_output_context2(&oc, NULL, "matroska", s->path);
+    if (r < 0 && len > 4 && !strcmp(s->path + len - 4, ".m4a"))
+        r = avformat_alloc_output_context2(&oc, NULL, "mp4", s->path);
     if (r < 0) return fail(s->path, r);
     AVRational fps = {s->fps_num, s->fps_den};
     if (s->frames > 0) {

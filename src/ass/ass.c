@@ -338,7 +338,7 @@ static int upload(ovni_ass *a, ovni_device *dev)
         if (r != CUDA_SUCCESS) return gpu_fail(dev, r, "cuMemAlloc", "captions");
         a->dbuf_cap = cap;
     }
-    if (!a->copied) CU_CHECK(dev, cuEventCreate(&a->copied, CU_EVENT_DISABLE_TIMING), "captions");
+    if (!a->copied) CU_CHECK(dev, cuEventCreate(&a->copied, CU_EVENT_DISABLE_TIMING | CU_EVENT_BLOCKING_SYNC), "captions");
     CU_CHECK(dev, cuMemcpyHtoDAsync(a->dbuf, a->stage, a->stage_bytes, dev->stream), "captions: upload");
     CU_CHECK(dev, cuEventRecord(a->copied, dev->stream), "captions: upload");
     a->copy_pending = 1;

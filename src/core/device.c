@@ -91,6 +91,10 @@ static int open_gpu(ovni_device *dev, int index)
     if (index >= count)
         return ovni_error(OVNI_ENODEV, "device %d requested, but the driver sees %d GPU(s)", index, count);
     CU_CHECK(dev, cuDeviceGet(&dev->cudev, index), "ovni_device_open");
+    /* Waits block the thread instead of spinning: a pipeline's decode and
+     * encode threads wait on the GPU often, and spinning would take cores
+     * from x264. (Fails harmlessly if another user made the context active.) */
+    dev->cu->cuDevicePrimaryCtxSetFlags(dev->cudev, CU_CTX_SCHED_BLOCKING_SYNC);
     CU_CHECK(dev, cuDevicePrimaryCtxRetain(&dev->ctx, dev->cudev), "ovni_device_open");
     dev->index = index;
     dev->is_gpu = 1;

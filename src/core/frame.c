@@ -189,7 +189,7 @@ int frame_mark_pending(ovni_device *dev, const ovni_frame *f)
         CU_CHECK(dev, cuStreamSynchronize(dev->stream), "frame copy");
         return 0;
     }
-    if (!p->pending) CU_CHECK(dev, cuEventCreate(&p->pending, CU_EVENT_DISABLE_TIMING), "frame copy");
+    if (!p->pending) CU_CHECK(dev, cuEventCreate(&p->pending, CU_EVENT_DISABLE_TIMING | CU_EVENT_BLOCKING_SYNC), "frame copy");
     CU_CHECK(dev, cuEventRecord(p->pending, dev->stream), "frame copy");
     p->has_pending = 1;
     return 0;

@@ -460,7 +460,7 @@ int decoder_nvdec_open(decoder **out, const decode_params *p)
             } else if ((r = dev->cu->cuStreamCreate(&nv->stream, CU_STREAM_NON_BLOCKING)) != CUDA_SUCCESS) {
                 nv->stream = NULL;
                 ret = gpu_fail(dev, r, "cuStreamCreate", p->path);
-            } else if ((r = dev->cu->cuEventCreate(&nv->fence, CU_EVENT_DISABLE_TIMING)) != CUDA_SUCCESS) {
+            } else if ((r = dev->cu->cuEventCreate(&nv->fence, CU_EVENT_DISABLE_TIMING | CU_EVENT_BLOCKING_SYNC)) != CUDA_SUCCESS) {
                 nv->fence = NULL;
                 ret = gpu_fail(dev, r, "cuEventCreate", p->path);
             }
