@@ -42,6 +42,22 @@ void frame_layout_get(ovni_format f, int w, int h, size_t align, frame_layout *l
     l->total = off;
 }
 
+void frame_init(ovni_frame *f, struct ovni_frame_priv *p, ovni_device *dev, ovni_format format, int w, int h,
+                ovni_memory memory)
+{
+    memset(f, 0, sizeof(*f));
+    f->format = format;
+    f->memory = memory;
+    f->width = w;
+    f->height = h;
+    f->time_base = (ovni_rational){1, 1};
+    f->matrix = OVNI_MATRIX_BT709;
+    f->range = OVNI_RANGE_LIMITED;
+    f->device = dev;
+    f->priv = p;
+    atomic_init(&p->refs, 1);
+}
+
 int frame_check(const char *op, const char *name, const ovni_frame *f)
 {
     if (!f) return ovni_error(OVNI_EINVAL, "%s: %s frame is NULL", op, name);
@@ -108,20 +124,11 @@ int ovni_frame_wrap(ovni_device *dev, ovni_format format, int width, int height,
     } *b = ovni_calloc(1, sizeof(*b));
     if (!b) return ovni_error(OVNI_ENOMEM, "ovni_frame_wrap: out of memory");
     ovni_frame *f = &b->frame;
-    f->format = format;
-    f->memory = memory;
-    f->width = width;
-    f->height = height;
-    f->time_base = (ovni_rational){1, 1};
-    f->matrix = OVNI_MATRIX_BT709;
-    f->range = OVNI_RANGE_LIMITED;
-    f->device = dev;
-    f->priv = &b->priv;
+    frame_init(f, &b->priv, dev, format, width, height, memory);
     for (int i = 0; i < formats[format].planes; i++) {
         f->data[i] = data[i];
         f->pitch[i] = pitch[i];
     }
-    atomic_init(&b->priv.refs, 1);
     b->priv.release = release;
     b->priv.opaque = opaque;
     b->priv.self = f;

@@ -30,6 +30,10 @@ typedef struct frame_layout {
 } frame_layout;
 void frame_layout_get(ovni_format f, int w, int h, size_t align, frame_layout *l);
 
+/* Sets a frame's fields to a fresh frame's (default tags, one reference). */
+void frame_init(ovni_frame *f, struct ovni_frame_priv *p, ovni_device *dev, ovni_format format, int w, int h,
+                ovni_memory memory);
+
 /* Validation of a frame given to an op: non-NULL, sane format and size. */
 int frame_check(const char *op, const char *name, const ovni_frame *f);
 /* Both frames in the same memory of the same device. */

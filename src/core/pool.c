@@ -124,21 +124,11 @@ int pool_get(ovni_device *dev, ovni_format fmt, int w, int h, ovni_memory mem, o
     }
     device_retain(dev); /* a live frame keeps its device; idle ones do not */
     ovni_frame *f = p->self;
-    memset(f, 0, sizeof(*f));
-    f->format = fmt;
-    f->memory = mem;
-    f->width = w;
-    f->height = h;
-    f->time_base = (ovni_rational){1, 1};
-    f->matrix = OVNI_MATRIX_BT709;
-    f->range = OVNI_RANGE_LIMITED;
-    f->device = dev;
-    f->priv = p;
+    frame_init(f, p, dev, fmt, w, h, mem);
     for (int i = 0; i < 2; i++) {
         f->pitch[i] = l.pitch[i];
         f->data[i] = l.row_bytes[i] ? (uint8_t *)p->mem + l.offset[i] : NULL;
     }
-    atomic_init(&p->refs, 1);
     *out = f;
     return 0;
 }
