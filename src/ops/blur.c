@@ -143,7 +143,8 @@ static int blur_gpu(blur_planes *p, blur_taps *t, ovni_device *dev)
      * wrapped frames may not). */
     uintptr_t align = (uintptr_t)p->src | p->src_pitch | (uintptr_t)p->hi | p->hi_pitch | (uintptr_t)p->lo | p->lo_pitch;
     int ret = align % 4 == 0
-                  ? op_launch_2d(dev, "ovni_blur_vertical4", (p->width * p->ch + 3) / 4, p->height, args)
+                  ? op_launch_2d(dev, "ovni_blur_vertical4", (p->width * p->ch + 3) / 4,
+                                 (p->height + BLUR_VROWS - 1) / BLUR_VROWS, args)
                   : op_launch_2d(dev, "ovni_blur_vertical", p->width, p->height, args);
     if (ret < 0) return ret;
     if ((ret = gpu_enter(dev)) < 0) return ret;

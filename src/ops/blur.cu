@@ -27,35 +27,64 @@ __device__ static inline void ovni_blur_unpack4(const blur_planes *p, const uint
         for (int j = 0; j < 3; j++) v[j] = blur_premul(v[j], v[3]);
 }
 
+// Each thread of ovni_blur_vertical4 computes BLUR_VROWS rows of its 4
+// bytes. Output row y+o takes tap pair k from rows y+o-k and y+o+k (clamped),
+// so the pairs of all BLUR_VROWS outputs at step k are two windows of
+// consecutive source rows; from step k to k+1 each window slides by one row,
+// so one thread loads 2 rows per step instead of 2 * BLUR_VROWS. Every output
+// still sums w[0]*p[0] and then pairs k = 1..r in order, as blur_vertical_px.
 extern "C" __global__ void ovni_blur_vertical4(const __grid_constant__ blur_planes p,
                                                const __grid_constant__ blur_taps t)
 {
-    int i = 4 * (blockIdx.x * blockDim.x + threadIdx.x), y = blockIdx.y * blockDim.y + threadIdx.y;
-    int n = p.width * p.ch;
+    int i = 4 * (blockIdx.x * blockDim.x + threadIdx.x), y = (blockIdx.y * blockDim.y + threadIdx.y) * BLUR_VROWS;
+    int n = p.width * p.ch, last = p.height - 1;
     if (i >= n || y >= p.height) return;
     if (i + 4 > n) { // a row's last 1..3 bytes (never RGBA32)
-        for (int b = i; b < n; b++)
-            blur_store_mid(&p, b / p.ch, y, b % p.ch, blur_vertical_px(&p, &t, b / p.ch, y, b % p.ch));
+        for (int o = 0; o < BLUR_VROWS && y + o < p.height; o++)
+            for (int b = i; b < n; b++)
+                blur_store_mid(&p, b / p.ch, y + o, b % p.ch, blur_vertical_px(&p, &t, b / p.ch, y + o, b % p.ch));
         return;
     }
     const uint8_t *col = p.src + i;
-    float acc[4], a[4], b[4];
-    ovni_blur_unpack4(&p, col + (size_t)y * p.src_pitch, a);
-    for (int j = 0; j < 4; j++) acc[j] = BLUR_MUL(t.w[0], a[j]);
+    // lo[o]: row y+o-k, hi[o]: row y+o+k (each clamped to the frame).
+    float acc[BLUR_VROWS][4], lo[BLUR_VROWS][4], hi[BLUR_VROWS][4];
+#pragma unroll
+    for (int o = 0; o < BLUR_VROWS; o++) {
+        ovni_blur_unpack4(&p, col + (size_t)(y + o < last ? y + o : last) * p.src_pitch, lo[o]);
+#pragma unroll
+        for (int j = 0; j < 4; j++) hi[o][j] = lo[o][j], acc[o][j] = BLUR_MUL(t.w[0], lo[o][j]);
+    }
     for (int k = 1; k <= t.radius; k++) {
-        int y0 = y - k < 0 ? 0 : y - k, y1 = y + k >= p.height ? p.height - 1 : y + k;
-        ovni_blur_unpack4(&p, col + (size_t)y0 * p.src_pitch, a);
-        ovni_blur_unpack4(&p, col + (size_t)y1 * p.src_pitch, b);
-        for (int j = 0; j < 4; j++) acc[j] = blur_tap(acc[j], t.w[k], a[j], b[j]);
+#pragma unroll
+        for (int o = BLUR_VROWS - 1; o > 0; o--)
+#pragma unroll
+            for (int j = 0; j < 4; j++) lo[o][j] = lo[o - 1][j];
+#pragma unroll
+        for (int o = 0; o < BLUR_VROWS - 1; o++)
+#pragma unroll
+            for (int j = 0; j < 4; j++) hi[o][j] = hi[o + 1][j];
+        int ya = y - k, yb = y + BLUR_VROWS - 1 + k;
+        ovni_blur_unpack4(&p, col + (size_t)(ya > 0 ? ya : 0) * p.src_pitch, lo[0]);
+        ovni_blur_unpack4(&p, col + (size_t)(yb < last ? yb : last) * p.src_pitch, hi[BLUR_VROWS - 1]);
+        float w = t.w[k];
+#pragma unroll
+        for (int o = 0; o < BLUR_VROWS; o++)
+#pragma unroll
+            for (int j = 0; j < 4; j++) acc[o][j] = blur_tap(acc[o][j], w, lo[o][j], hi[o][j]);
     }
-    uint32_t hi = 0, lo = 0;
-    for (int j = 0; j < 4; j++) {
-        unsigned q = blur_quantize(acc[j]);
-        hi |= (q >> 8) << (8 * j);
-        lo |= (q & 255u) << (8 * j);
+#pragma unroll
+    for (int o = 0; o < BLUR_VROWS; o++) {
+        if (y + o >= p.height) break;
+        uint32_t qh = 0, ql = 0;
+#pragma unroll
+        for (int j = 0; j < 4; j++) {
+            unsigned q = blur_quantize(acc[o][j]);
+            qh |= (q >> 8) << (8 * j);
+            ql |= (q & 255u) << (8 * j);
+        }
+        *(uint32_t *)(p.hi + (size_t)(y + o) * p.hi_pitch + i) = qh;
+        *(uint32_t *)(p.lo + (size_t)(y + o) * p.lo_pitch + i) = ql;
     }
-    *(uint32_t *)(p.hi + (size_t)y * p.hi_pitch + i) = hi;
-    *(uint32_t *)(p.lo + (size_t)y * p.lo_pitch + i) = lo;
 }
 
 // Horizontal pass: a block of BLUR_TILE_W x BLUR_TILE_ROWS outputs loads its

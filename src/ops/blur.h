@@ -30,6 +30,8 @@
  * 2 * 4 * 1150 * 4 = 36.8 KB: under the 48 KB a launch gets without opt-in. */
 #define BLUR_TILE_W 128
 #define BLUR_TILE_ROWS 2
+/* GPU vertical pass (word-aligned rows): output rows per thread. */
+#define BLUR_VROWS 4
 typedef struct blur_taps {
     int radius;
     float w[BLUR_MAX_RADIUS + 1];

@@ -36,8 +36,8 @@ static int yuv_to_rgb(ovni_frame *dst, const ovni_frame *src)
     dst->range = src->range;
     if (op_on_gpu(dst)) {
         void *args[] = {&j.s, &j.dst, &j.pitch, &j.bpp};
-        /* the kernel does 4 pixels per thread */
-        return op_launch_2d(dst->device, "ovni_colour_yuv_to_rgb", (src->width + 3) / 4, src->height, args);
+        /* the kernel does a 4x2 block of pixels per thread */
+        return op_launch_2d(dst->device, "ovni_colour_yuv_to_rgb", (src->width + 3) / 4, (src->height + 1) / 2, args);
     }
     ovni_parallel_for(src->height, yuv_rows, &j);
     return 0;

@@ -1,23 +1,124 @@
 // Colour conversion kernels: the per-pixel math is in colour.h.
 #include "colour.h"
 
-// Four pixels per thread: the math per pixel is colour.h's; the output is
-// stored as 32-bit words (3 for RGB24, 4 for RGBA32) where aligned, since
-// byte stores at a 3-byte stride coalesce poorly.
+// YUV -> RGB: each thread writes a 4x2 block (columns x0..x0+3 of luma rows
+// 2m and 2m+1). The block's 8 pixels read their chroma from 3 columns x 3
+// rows of chroma samples, loaded once into registers instead of 2-4 times
+// per pixel; the per-pixel math is colour.h's (colour_chroma_blend,
+// colour_yuv_to_rgbf, ovni_u8), so the results are the CPU walk's. Loads
+// and stores are words where aligned and bytes otherwise (wrapped frames
+// may have any pitch and address), and at the right edge.
+
+// Chroma row cy at columns cx0, cx0+1, cx0+2, each clamped to cw-1 as
+// colour_chroma_at clamps i1.
+__device__ static inline void ovni_colour_load_c3(const colour_yuv *s, int cx0, int cy, int cw, float u[3],
+                                                  float v[3])
+{
+    const uint8_t *row = s->uv + (size_t)cy * s->uv_pitch;
+    if (cx0 + 2 < cw) {
+        if (!s->wide) {
+            const uint8_t *q = row + 2 * (size_t)cx0; // U0 V0 U1 V1 | U2 V2
+            if (((uintptr_t)q & 3) == 0) {
+                uint32_t a = __ldg((const unsigned int *)q), b = __ldg((const unsigned short *)(q + 4));
+                u[0] = (float)(a & 255u), v[0] = (float)((a >> 8) & 255u);
+                u[1] = (float)((a >> 16) & 255u), v[1] = (float)(a >> 24);
+                u[2] = (float)(b & 255u), v[2] = (float)(b >> 8);
+                return;
+            }
+        } else {
+            const uint8_t *q = row + 4 * (size_t)cx0; // 16-bit U0 V0 U1 V1 | U2 V2
+            if (((uintptr_t)q & 7) == 0) {
+                uint2 a = __ldg((const uint2 *)q);
+                uint32_t b = __ldg((const unsigned int *)(q + 8));
+                u[0] = (float)((a.x & 0xffffu) >> 6), v[0] = (float)(a.x >> 22);
+                u[1] = (float)((a.y & 0xffffu) >> 6), v[1] = (float)(a.y >> 22);
+                u[2] = (float)((b & 0xffffu) >> 6), v[2] = (float)(b >> 22);
+                return;
+            }
+        }
+    }
+    for (int k = 0; k < 3; k++) {
+        int cx = cx0 + k < cw ? cx0 + k : cw - 1;
+        u[k] = colour_load_c(s, cx, cy, 0);
+        v[k] = colour_load_c(s, cx, cy, 1);
+    }
+}
+
+// Lumas x0..x0+n-1 of row y.
+__device__ static inline void ovni_colour_load_y4(const colour_yuv *s, int x0, int y, int n, float Y[4])
+{
+    if (n == 4) {
+        const uint8_t *row = s->y + (size_t)y * s->y_pitch;
+        if (!s->wide && ((uintptr_t)(row + x0) & 3) == 0) {
+            uint32_t a = __ldg((const unsigned int *)(row + x0));
+            for (int i = 0; i < 4; i++) Y[i] = (float)((a >> (8 * i)) & 255u);
+            return;
+        }
+        if (s->wide && ((uintptr_t)(row + 2 * (size_t)x0) & 7) == 0) {
+            uint2 a = __ldg((const uint2 *)(row + 2 * (size_t)x0));
+            Y[0] = (float)((a.x & 0xffffu) >> 6), Y[1] = (float)(a.x >> 22);
+            Y[2] = (float)((a.y & 0xffffu) >> 6), Y[3] = (float)(a.y >> 22);
+            return;
+        }
+    }
+#pragma unroll
+    for (int i = 0; i < 4; i++) Y[i] = i < n ? colour_load_y(s, x0 + i, y) : 0.0f;
+}
+
+// BPP is a template argument so that every byte position below is a
+// compile-time constant and the output words stay in registers.
+template <int BPP>
+__device__ static inline void ovni_colour_yuv_block(const colour_yuv &s, uint8_t *dst, size_t dst_pitch, int x0, int m)
+{
+    int n = s.width - x0 < 4 ? s.width - x0 : 4;
+    int rows = 2 * m + 1 < s.height ? 2 : 1;
+    int cw = (s.width + 1) / 2, ch = (s.height + 1) / 2, cx0 = x0 >> 1;
+    // chroma rows m-1, m, m+1 (clamped): luma row 2m blends rows 0 and 1
+    // with fy 0.75, row 2m+1 rows 1 and 2 with fy 0.25 (colour_chroma_at).
+    float u[3][3], v[3][3];
+    ovni_colour_load_c3(&s, cx0, m > 0 ? m - 1 : 0, cw, u[0], v[0]);
+    ovni_colour_load_c3(&s, cx0, m, cw, u[1], v[1]);
+    if (rows == 2) ovni_colour_load_c3(&s, cx0, m + 1 < ch ? m + 1 : ch - 1, cw, u[2], v[2]);
+#pragma unroll
+    for (int r = 0; r < 2; r++) {
+        if (r >= rows) break;
+        int y = 2 * m + r;
+        float fy = r ? 0.25f : 0.75f, Y[4];
+        ovni_colour_load_y4(&s, x0, y, n, Y);
+        uint32_t words[BPP] = {0};
+#pragma unroll
+        for (int i = 0; i < 4; i++) {
+            if (i >= n) break;
+            // x0 is even, so pixel x0+i has i0 = cx0 + i/2 and is odd when i is.
+            int k = i >> 1;
+            float cu = colour_chroma_blend(u[r][k], u[r][k + 1], u[r + 1][k], u[r + 1][k + 1], i & 1, fy);
+            float cv = colour_chroma_blend(v[r][k], v[r][k + 1], v[r + 1][k], v[r + 1][k + 1], i & 1, fy);
+            float rgb[3];
+            colour_yuv_to_rgbf(&s.k, Y[i], cu, cv, rgb);
+            uint32_t b[4] = {ovni_u8(rgb[0]), ovni_u8(rgb[1]), ovni_u8(rgb[2]), 255u};
+#pragma unroll
+            for (int c = 0; c < BPP; c++) words[(i * BPP + c) / 4] |= b[c] << (8 * ((i * BPP + c) % 4));
+        }
+        uint8_t *d = ovni_px(dst, dst_pitch, x0, y, BPP);
+        if (n == 4 && BPP == 4 && ((uintptr_t)d & 15) == 0) {
+            *(uint4 *)d = make_uint4(words[0], words[1], words[2], words[BPP - 1]);
+        } else if (n == 4 && ((uintptr_t)d & 3) == 0) {
+#pragma unroll
+            for (int i = 0; i < BPP; i++) ((uint32_t *)d)[i] = words[i];
+        } else {
+#pragma unroll
+            for (int i = 0; i < 4 * BPP; i++)
+                if (i < n * BPP) d[i] = (uint8_t)(words[i / 4] >> (8 * (i % 4)));
+        }
+    }
+}
+
 extern "C" __global__ void ovni_colour_yuv_to_rgb(colour_yuv s, uint8_t *dst, size_t dst_pitch, int bpp)
 {
-    int x0 = (blockIdx.x * blockDim.x + threadIdx.x) * 4, y = blockIdx.y * blockDim.y + threadIdx.y;
-    if (x0 >= s.width || y >= s.height) return;
-    int n = s.width - x0 < 4 ? s.width - x0 : 4;
-    uint32_t words[4];
-    uint8_t *px = (uint8_t *)words;
-    for (int i = 0; i < n; i++) colour_yuv_to_rgb_px(&s, x0 + i, y, px + i * bpp, bpp);
-    uint8_t *d = ovni_px(dst, dst_pitch, x0, y, bpp);
-    if (n == 4 && ((uintptr_t)d & 3) == 0) {
-        for (int i = 0; i < bpp; i++) ((uint32_t *)d)[i] = words[i];
-    } else {
-        for (int i = 0; i < n * bpp; i++) d[i] = px[i];
-    }
+    int x0 = (blockIdx.x * blockDim.x + threadIdx.x) * 4, m = blockIdx.y * blockDim.y + threadIdx.y;
+    if (x0 >= s.width || 2 * m >= s.height) return;
+    if (bpp == 4) ovni_colour_yuv_block<4>(s, dst, dst_pitch, x0, m);
+    else ovni_colour_yuv_block<3>(s, dst, dst_pitch, x0, m);
 }
 
 extern "C" __global__ void ovni_colour_rgb_to_nv12(colour_rgb_to_nv12 p)

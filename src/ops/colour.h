@@ -72,6 +72,21 @@ OVNI_HD float colour_load_c(const colour_yuv *s, int cx, int cy, int c)
     return (float)s->uv[(size_t)cy * s->uv_pitch + 2 * (size_t)cx + c];
 }
 
+/* One chroma value from its samples: t0, t1 on row j0 at columns i0, i1;
+ * b0, b1 on row j1. Odd luma columns blend i0 and i1 half and half; even ones
+ * sit on i0 (the blend with weight 0 would give the same value, at twice the
+ * loads). Shared by colour_chroma_at and the GPU's 4x2 walk, which loads each
+ * sample once for several pixels. */
+OVNI_HD float colour_chroma_blend(float t0, float t1, float b0, float b1, int odd, float fy)
+{
+    float top = t0, bot = b0;
+    if (odd) {
+        top += (t1 - top) * 0.5f;
+        bot += (b1 - bot) * 0.5f;
+    }
+    return top + (bot - top) * fy;
+}
+
 /* Bilinear chroma at luma pixel (x, y) with MPEG-2 siting: chroma sample
  * (i, j) sits at luma position (2i, 2j + 0.5). */
 OVNI_HD void colour_chroma_at(const colour_yuv *s, int x, int y, float *u, float *v)
@@ -91,14 +106,9 @@ OVNI_HD void colour_chroma_at(const colour_yuv *s, int x, int y, float *u, float
     }
     float r[2];
     for (int c = 0; c < 2; c++) {
-        /* Even columns sit on a chroma sample: no horizontal blend (the
-         * blend with weight 0 would give the same value, at twice the loads). */
-        float top = colour_load_c(s, i0, j0, c), bot = colour_load_c(s, i0, j1, c);
-        if (x & 1) {
-            top += (colour_load_c(s, i1, j0, c) - top) * 0.5f;
-            bot += (colour_load_c(s, i1, j1, c) - bot) * 0.5f;
-        }
-        r[c] = top + (bot - top) * fy;
+        float t0 = colour_load_c(s, i0, j0, c), b0 = colour_load_c(s, i0, j1, c), t1 = t0, b1 = b0;
+        if (x & 1) t1 = colour_load_c(s, i1, j0, c), b1 = colour_load_c(s, i1, j1, c);
+        r[c] = colour_chroma_blend(t0, t1, b0, b1, x & 1, fy);
     }
     *u = r[0];
     *v = r[1];
