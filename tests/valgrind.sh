@@ -6,6 +6,14 @@
 # before main, which valgrind 3.19 refuses with SIGILL.
 # Usage: valgrind.sh VALGRIND SUPPRESSIONS PROGRAM [ARGS...]
 set -u
+# Opt-in (OVNI_VALGRIND=1) until it has run clean once on a CPU where
+# valgrind works: on our machines it cannot start (above), so whether
+# Debian's x264/FFmpeg need suppressions under memcheck is unknown, and an
+# unverified third-party report must not turn CI red.
+if [ -z "${OVNI_VALGRIND:-}" ]; then
+    echo "valgrind: SKIP: opt-in, run with OVNI_VALGRIND=1 meson test valgrind"
+    exit 77
+fi
 VG=$1 SUPP=$2
 shift 2
 log=$(mktemp)
