@@ -51,6 +51,10 @@ static int run_shadow(ovni_frame *const *out, ovni_frame *const *in, const check
     return ret;
 }
 
+/* In place: the frame is read and written (the roofline's bytes). */
+static double vignette_rw_rgb(int w, int h) { return 2.0 * 3 * w * h; }
+static double vignette_rw_rgba(int w, int h) { return 2.0 * 4 * w * h; }
+
 /* ---- vignette, in place: f[0] strength, f[1] radius, f[2] softness ---- */
 static void draw_vignette(checkops_params *p, int w, int h)
 {
@@ -76,7 +80,7 @@ const checkops_case checkops_effects[] = {
     BLUR("blur_gray8_s25", OVNI_FORMAT_GRAY8, draw_sigma_25, blur_bytes_gray),
     BLUR("blur_rgba32_random", OVNI_FORMAT_RGBA32, draw_sigma_any, blur_bytes_rgba),
     {"make_shadow", 1, 0, 1, {0}, {OVNI_FORMAT_RGBA32}, shadow_sizes, draw_shadow, run_shadow, NULL},
-    {"vignette_rgb24", 1, 0, 1, {0}, {OVNI_FORMAT_RGB24}, NULL, draw_vignette, run_vignette, NULL},
-    {"vignette_rgba32", 1, 0, 1, {0}, {OVNI_FORMAT_RGBA32}, NULL, draw_vignette, run_vignette, NULL},
+    {"vignette_rgb24", 1, 0, 1, {0}, {OVNI_FORMAT_RGB24}, NULL, draw_vignette, run_vignette, vignette_rw_rgb},
+    {"vignette_rgba32", 1, 0, 1, {0}, {OVNI_FORMAT_RGBA32}, NULL, draw_vignette, run_vignette, vignette_rw_rgba},
     {0},
 };
