@@ -9,6 +9,8 @@
 #include <libavutil/channel_layout.h>
 #include <libavutil/opt.h>
 
+#include "ovni/error.h"
+
 #include "media.h"
 
 size_t media_picture_bytes(const media_spec *s)
@@ -290,4 +292,29 @@ int media_same_pixels(const ovni_frame *a, const ovni_frame *b)
             if (memcmp(a->data[p] + (size_t)y * a->pitch[p], b->data[p] + (size_t)y * b->pitch[p], bytes)) return 0;
     }
     return 1;
+}
+
+int media_read_all(ovni_device *dev, const char *path, const ovni_reader_settings *s, ovni_frame **out, int max)
+{
+    ovni_reader *r = NULL;
+    int ret = ovni_reader_open(&r, dev, path, s);
+    if (ret < 0) {
+        fprintf(stderr, "open %s: %s\n", path, ovni_last_error());
+        return -1;
+    }
+    int n = 0;
+    ovni_frame *f = NULL;
+    while ((ret = ovni_reader_read(r, &f)) == 0) {
+        if (n < max && out) out[n] = f;
+        else ovni_frame_unref(&f);
+        n++;
+    }
+    if (ret != OVNI_EOF) fprintf(stderr, "read %s: %s\n", path, ovni_last_error());
+    ovni_reader_close(&r);
+    return ret == OVNI_EOF ? n : -1;
+}
+
+void media_unref_all(ovni_frame **out, int n)
+{
+    for (int i = 0; i < n; i++) ovni_frame_unref(&out[i]);
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "ovni/frame.h"
+#include "ovni/reader.h"
 
 enum media_audio { MEDIA_AUDIO_NONE = 0, MEDIA_AUDIO_AAC, MEDIA_AUDIO_MP2, MEDIA_AUDIO_PCM };
 
@@ -46,5 +47,12 @@ double media_psnr(const ovni_frame *f, const uint8_t *yuv);
 
 /* 1 when two host frames hold the same pixels (format, size, every byte). */
 int media_same_pixels(const ovni_frame *a, const ovni_frame *b);
+
+/* Reads the whole file with settings `s` (NULL: defaults); the first `max`
+ * frames go to `out` (may be NULL), the rest are released. Returns the
+ * count, or -1 when opening or reading failed (the error is printed). */
+int media_read_all(ovni_device *dev, const char *path, const ovni_reader_settings *s, ovni_frame **out, int max);
+/* Releases out[0..n). */
+void media_unref_all(ovni_frame **out, int n);
 
 #endif

@@ -24,32 +24,6 @@ static const char *tmp(const char *name)
     return buf[i];
 }
 
-/* Reads the whole file; frames go to `out` (up to `max`), returns the count
- * or -1 when the reader ended with an error. */
-static int read_all(ovni_device *dev, const char *path, const ovni_reader_settings *s, ovni_frame **out, int max)
-{
-    ovni_reader *r = NULL;
-    int ret = ovni_reader_open(&r, dev, path, s);
-    if (ret < 0) {
-        fprintf(stderr, "open %s: %s\n", path, ovni_last_error());
-        return -1;
-    }
-    int n = 0;
-    ovni_frame *f = NULL;
-    while ((ret = ovni_reader_read(r, &f)) == 0) {
-        if (n < max && out) out[n] = f;
-        else ovni_frame_unref(&f);
-        n++;
-    }
-    if (ret != OVNI_EOF) fprintf(stderr, "read %s: %s\n", path, ovni_last_error());
-    ovni_reader_close(&r);
-    return ret == OVNI_EOF ? n : -1;
-}
-
-static void unref_all(ovni_frame **f, int n)
-{
-    for (int i = 0; i < n; i++) ovni_frame_unref(&f[i]);
-}
 
 static int pts_increasing(ovni_frame **f, int n)
 {
@@ -92,7 +66,7 @@ static void test_full_read(ovni_device *dev, const char *mp4, const uint8_t *pic
 {
     ovni_video_info info;
     ovni_probe(mp4, &info);
-    int n = read_all(dev, mp4, NULL, full, N + 8);
+    int n = media_read_all(dev, mp4, NULL, full, N + 8);
     CHECK_MSG(n == N, "read %d frames of %d", n, N);
     if (n != N) return;
     CHECK(pts_increasing(full, n));
@@ -120,13 +94,13 @@ static void test_start_and_count(ovni_device *dev, const char *mp4, ovni_frame *
         ovni_reader_default_settings(&s);
         s.start_frame = starts[k];
         ovni_frame *got[N] = {0};
-        int n = read_all(dev, mp4, &s, got, N);
+        int n = media_read_all(dev, mp4, &s, got, N);
         CHECK_MSG(n == N - starts[k], "start %d: %d frames", starts[k], n);
         int same = n > 0;
         for (int i = 0; i < n && i + starts[k] < N; i++)
             same &= media_same_pixels(got[i], full[i + starts[k]]) && got[i]->pts == full[i + starts[k]]->pts;
         CHECK_MSG(same, "start_frame %d does not give the frames of a full read", starts[k]);
-        unref_all(got, n < N ? n : N);
+        media_unref_all(got, n < N ? n : N);
     }
     ovni_reader_settings s;
     ovni_reader_default_settings(&s);
@@ -135,10 +109,10 @@ static void test_start_and_count(ovni_device *dev, const char *mp4, ovni_frame *
     s.queue_depth = 1;
     s.threads = 1;
     ovni_frame *got[N] = {0};
-    int n = read_all(dev, mp4, &s, got, N);
+    int n = media_read_all(dev, mp4, &s, got, N);
     CHECK_MSG(n == 7, "frame_count 7 gave %d", n);
     CHECK(n == 7 && media_same_pixels(got[0], full[5]) && media_same_pixels(got[6], full[11]));
-    unref_all(got, n > 0 && n < N ? n : 0);
+    media_unref_all(got, n > 0 && n < N ? n : 0);
 }
 
 static void test_loop(ovni_device *dev, const char *mp4, ovni_frame **full)
@@ -148,24 +122,24 @@ static void test_loop(ovni_device *dev, const char *mp4, ovni_frame **full)
     s.loop = 1;
     s.frame_count = 100;
     static ovni_frame *got[100];
-    int n = read_all(dev, mp4, &s, got, 100);
+    int n = media_read_all(dev, mp4, &s, got, 100);
     CHECK_MSG(n == 100, "loop gave %d frames", n);
     if (n == 100) {
         CHECK(pts_increasing(got, n));
         CHECK(media_same_pixels(got[48], full[0]) && media_same_pixels(got[60], full[12]) &&
               media_same_pixels(got[99], full[3]));
         CHECK(got[48]->pts - got[47]->pts == full[1]->pts - full[0]->pts); /* no gap at the seam */
-        unref_all(got, n);
+        media_unref_all(got, n);
     }
     /* Looping a section: start 40, 20 frames: 40..47, 40..47, 40..43. */
     s.start_frame = 40;
     s.frame_count = 20;
-    n = read_all(dev, mp4, &s, got, 100);
+    n = media_read_all(dev, mp4, &s, got, 100);
     CHECK_MSG(n == 20, "loop from 40 gave %d frames", n);
     if (n == 20) {
         CHECK(pts_increasing(got, n));
         CHECK(media_same_pixels(got[8], full[40]) && media_same_pixels(got[19], full[43]));
-        unref_all(got, n);
+        media_unref_all(got, n);
     }
 }
 
@@ -191,7 +165,7 @@ static void test_containers(ovni_device *dev)
         CHECK_MSG(info.frame_count >= 29 && info.frame_count <= 31, "%s: frame_count %lld", c[k].name,
                   (long long)info.frame_count);
         ovni_frame *got[40] = {0};
-        int n = read_all(dev, m.path, NULL, got, 40);
+        int n = media_read_all(dev, m.path, NULL, got, 40);
         CHECK_MSG(n == 30, "%s: %d frames", c[k].name, n);
         double worst = 99;
         for (int i = 0; i < n && i < 30 && pics; i++) {
@@ -200,7 +174,7 @@ static void test_containers(ovni_device *dev)
         }
         CHECK_MSG(worst >= 35.0, "%s: worst PSNR %.2f", c[k].name, worst);
         CHECK(n > 1 && pts_increasing(got, n < 40 ? n : 40));
-        unref_all(got, n > 0 && n < 40 ? n : 0);
+        media_unref_all(got, n > 0 && n < 40 ? n : 0);
         free(pics);
     }
 }
@@ -219,7 +193,7 @@ static void test_10bit(ovni_device *dev)
     CHECK_OK(ovni_probe(m.path, &info));
     CHECK_MSG(info.bit_depth == 10, "bit_depth %d", info.bit_depth);
     ovni_frame *got[16] = {0};
-    int n = read_all(dev, m.path, NULL, got, 16);
+    int n = media_read_all(dev, m.path, NULL, got, 16);
     CHECK_MSG(n == 10, "10-bit: %d frames", n);
     double worst = 99;
     for (int i = 0; i < n && i < 10; i++) {
@@ -229,7 +203,7 @@ static void test_10bit(ovni_device *dev)
     }
     printf("10-bit: %d frames, worst PSNR %.2f dB (8-bit high bytes)\n", n, worst);
     CHECK_MSG(worst >= 35.0, "10-bit: worst PSNR %.2f", worst);
-    unref_all(got, n > 0 && n < 16 ? n : 0);
+    media_unref_all(got, n > 0 && n < 16 ? n : 0);
     free(pics);
     unlink(m.path);
 }
@@ -365,7 +339,7 @@ int main(void)
         test_start_and_count(dev, mp4, full);
         test_loop(dev, mp4, full);
     }
-    unref_all(full, N + 8);
+    media_unref_all(full, N + 8);
     test_containers(dev);
     test_10bit(dev);
     test_damaged(dev, mp4);

@@ -25,30 +25,13 @@ static const char *tmp(const char *name)
     return buf[i];
 }
 
-/* Reads up to MAXF frames; the count, or -1 when the reader failed. */
+/* Up to MAXF frames kept (tests/media.c does the reading). */
 static int read_all(ovni_device *dev, const char *path, const ovni_reader_settings *s, ovni_frame **out)
 {
-    ovni_reader *r = NULL;
-    if (ovni_reader_open(&r, dev, path, s) < 0) {
-        fprintf(stderr, "open %s: %s\n", path, ovni_last_error());
-        return -1;
-    }
-    int n = 0, ret;
-    ovni_frame *f = NULL;
-    while ((ret = ovni_reader_read(r, &f)) == 0) {
-        if (n < MAXF) out[n] = f;
-        else ovni_frame_unref(&f);
-        n++;
-    }
-    if (ret != OVNI_EOF) fprintf(stderr, "read %s: %s\n", path, ovni_last_error());
-    ovni_reader_close(&r);
-    return ret == OVNI_EOF ? n : -1;
+    return media_read_all(dev, path, s, out, MAXF);
 }
 
-static void unref_all(ovni_frame **f, int n)
-{
-    for (int i = 0; i < n && i < MAXF; i++) ovni_frame_unref(&f[i]);
-}
+static void unref_all(ovni_frame **f, int n) { media_unref_all(f, n < MAXF ? n : MAXF); }
 
 /* Reads `path` with `segments` decoders and compares with ref[first ...]. */
 static void compare(ovni_device *dev, const char *path, ovni_frame **ref, int nref, int segments, int start,
