@@ -12,7 +12,9 @@ static int run_blur(ovni_frame *const *out, ovni_frame *const *in, const checkop
 static void draw_sigma_05(checkops_params *p, int w, int h) { p->f[0] = 0.5; }
 static void draw_sigma_3(checkops_params *p, int w, int h) { p->f[0] = 3.0; }
 static void draw_sigma_25(checkops_params *p, int w, int h) { p->f[0] = 25.0; }
-static void draw_sigma_any(checkops_params *p, int w, int h) { p->f[0] = checkops_uniform(0.0, 8.0); }
+static void draw_sigma_100(checkops_params *p, int w, int h) { p->f[0] = 100.0; }
+/* across the exact path and the constant-time one (from sigma 6) */
+static void draw_sigma_any(checkops_params *p, int w, int h) { p->f[0] = checkops_uniform(0.0, 40.0); }
 
 /* The separable passes' bytes: each pass reads and writes the frame once. */
 static double blur_bytes_gray(int w, int h) { return 4.0 * w * h; }
@@ -78,6 +80,8 @@ const checkops_case checkops_effects[] = {
     BLUR("blur_gray8_s0.5", OVNI_FORMAT_GRAY8, draw_sigma_05, blur_bytes_gray),
     BLUR("blur_gray8_s3", OVNI_FORMAT_GRAY8, draw_sigma_3, blur_bytes_gray),
     BLUR("blur_gray8_s25", OVNI_FORMAT_GRAY8, draw_sigma_25, blur_bytes_gray),
+    BLUR("blur_rgb24_s100", OVNI_FORMAT_RGB24, draw_sigma_100, blur_bytes_rgb),
+    BLUR("blur_rgba32_s100", OVNI_FORMAT_RGBA32, draw_sigma_100, blur_bytes_rgba),
     BLUR("blur_rgba32_random", OVNI_FORMAT_RGBA32, draw_sigma_any, blur_bytes_rgba),
     {"make_shadow", 1, 0, 1, {0}, {OVNI_FORMAT_RGBA32}, shadow_sizes, draw_shadow, run_shadow, NULL},
     {"vignette_rgb24", 1, 0, 1, {0}, {OVNI_FORMAT_RGB24}, NULL, draw_vignette, run_vignette, vignette_rw_rgb},

@@ -1,5 +1,6 @@
 /* A short read -> ops -> write pipeline on one device, shared by the fault,
- * soak and valgrind tests: reader (CPU decoder) -> RGB24 -> vignette ->
+ * soak and valgrind tests: reader (CPU decoder; NVDEC on a GPU device) ->
+ * RGB24 -> vignette ->
  * gaussian blur -> resize -> NV12 -> writer (x264 ultrafast). */
 #ifndef OVNI_TESTS_PIPELINE_H
 #define OVNI_TESTS_PIPELINE_H

@@ -1,4 +1,5 @@
-/* Device selection and the CPU worker pool. */
+/* Device selection, GPU timing with a CUDA graph, and the CPU worker pool. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,124 @@ static void mark(void *ctx, int b, int e)
 {
     int *hits = ctx;
     for (int i = b; i < e; i++) __atomic_fetch_add(&hits[i], 1, __ATOMIC_RELAXED);
+}
+
+/* ovni_device_gpu_time's fn: paints a box on `frame`, or fails on call `fail_at`. */
+typedef struct timed_fill {
+    ovni_frame *frame;
+    int calls, fail_at, sync; /* sync: wait inside fn, which a graph cannot hold */
+} timed_fill;
+
+static const uint8_t fill_colour[4] = {200, 40, 90, 255};
+
+static int timed_fill_run(void *ctx)
+{
+    timed_fill *t = ctx;
+    if (++t->calls == t->fail_at) return ovni_error(OVNI_EFORMAT, "timed_fill: failing on purpose");
+    if (t->sync) {
+        int ret = ovni_device_sync(t->frame->device);
+        if (ret < 0) return ret;
+    }
+    return ovni_fill_rect(t->frame, 3, 2, 17, 9, fill_colour);
+}
+
+static void gpu_time_argument_checks(void)
+{
+    ovni_device *cpu = NULL;
+    timed_fill t = {0};
+    double ms = 1;
+    CHECK_OK(ovni_device_open(&cpu, "cpu"));
+    CHECK_ERR(ovni_device_gpu_time(cpu, timed_fill_run, &t, 10, &ms), OVNI_EUNSUPPORTED, "ovni_device_gpu_time");
+    CHECK(ms == 0 && t.calls == 0);
+    CHECK_ERR(ovni_device_gpu_time(cpu, timed_fill_run, &t, 0, &ms), OVNI_EINVAL, "reps");
+    CHECK_ERR(ovni_device_gpu_time(cpu, timed_fill_run, &t, -4, &ms), OVNI_EINVAL, "reps");
+    CHECK_ERR(ovni_device_gpu_time(cpu, timed_fill_run, &t, 10001, &ms), OVNI_EINVAL, "reps");
+    CHECK_ERR(ovni_device_gpu_time(cpu, NULL, &t, 10, &ms), OVNI_EINVAL, "fn");
+    CHECK_ERR(ovni_device_gpu_time(cpu, timed_fill_run, &t, 10, NULL), OVNI_EINVAL, "ms_per_call");
+    CHECK_ERR(ovni_device_gpu_time(NULL, timed_fill_run, &t, 10, &ms), OVNI_EINVAL, "device");
+    CHECK(t.calls == 0);
+    ovni_device_close(&cpu);
+}
+
+/* Sets every byte of a frame's rows (host memory) to 0. */
+static void zero_rows(ovni_frame *f)
+{
+    for (int y = 0; y < f->height; y++) memset(f->data[0] + (size_t)y * f->pitch[0], 0, (size_t)f->width * 4);
+}
+
+/* A fill box timed on the GPU: a positive time, fn called `reps` times, and
+ * the frame holds the fill afterwards although it held zeros before the
+ * call: captured work is only recorded, so the replays painted it. */
+static void gpu_time_fill(ovni_device *gpu, ovni_frame *zeros, ovni_frame *back, ovni_frame *ref,
+                          ovni_frame *dframe)
+{
+    zero_rows(zeros);
+    zero_rows(ref);
+    timed_fill t = {dframe, 0, 0, 0};
+    CHECK_OK(timed_fill_run(&t)); /* once before, as the contract asks */
+    CHECK_OK(ovni_frame_copy(dframe, zeros));
+    CHECK_OK(ovni_device_sync(gpu));
+    t.calls = 0;
+    double ms = -1;
+    CHECK_OK(ovni_device_gpu_time(gpu, timed_fill_run, &t, 20, &ms));
+    CHECK_MSG(ms > 0 && isfinite(ms), "ms per call %g", ms);
+    CHECK_MSG(t.calls == 20, "fn called %d times, wanted 20", t.calls);
+    CHECK_OK(ovni_fill_rect(ref, 3, 2, 17, 9, fill_colour));
+    CHECK_OK(ovni_frame_copy(back, dframe));
+    CHECK_OK(ovni_frame_wait(back));
+    int same = 1, painted = 0;
+    for (int y = 0; y < ref->height; y++) {
+        same &= !memcmp(back->data[0] + (size_t)y * back->pitch[0], ref->data[0] + (size_t)y * ref->pitch[0],
+                        (size_t)ref->width * 4);
+        painted |= back->data[0][(size_t)y * back->pitch[0] + 4 * 3] == fill_colour[0];
+    }
+    CHECK_MSG(same && painted, "after the graph's replays the frame is not the fill (same %d, painted %d)",
+              same, painted);
+
+    /* fn failing mid-capture: its code, a message naming the function, and a
+     * stream out of capture mode (the device still works). */
+    t = (timed_fill){dframe, 0, 3, 0};
+    CHECK_ERR(ovni_device_gpu_time(gpu, timed_fill_run, &t, 10, &ms), OVNI_EFORMAT, "ovni_device_gpu_time");
+    CHECK(ms == 0 && t.calls == 3);
+    CHECK(strstr(ovni_last_error(), "on purpose") != NULL);
+    CHECK_OK(ovni_device_sync(gpu));
+    /* A wait inside fn cannot be captured: an error, never a hang or a time. */
+    t = (timed_fill){dframe, 0, 0, 1};
+    CHECK_ERR(ovni_device_gpu_time(gpu, timed_fill_run, &t, 10, &ms), OVNI_EGPU, "ovni_device_gpu_time");
+    CHECK(ms == 0);
+    CHECK_OK(ovni_device_sync(gpu));
+    t = (timed_fill){dframe, 0, 0, 0};
+    CHECK_OK(ovni_device_gpu_time(gpu, timed_fill_run, &t, 1, &ms));
+    CHECK(ms > 0);
+}
+
+static void gpu_time_on_gpu(ovni_device *gpu)
+{
+    ovni_device *cpu = NULL;
+    ovni_frame *zeros = NULL, *dframe = NULL, *back = NULL, *ref = NULL;
+    CHECK_OK(ovni_device_open(&cpu, "cpu"));
+    CHECK_OK(ovni_frame_new(gpu, OVNI_FORMAT_RGBA32, 40, 24, OVNI_MEMORY_HOST, &zeros));
+    CHECK_OK(ovni_frame_new(gpu, OVNI_FORMAT_RGBA32, 40, 24, OVNI_MEMORY_HOST, &back));
+    CHECK_OK(ovni_frame_new(cpu, OVNI_FORMAT_RGBA32, 40, 24, OVNI_MEMORY_HOST, &ref));
+    CHECK_OK(ovni_frame_new(gpu, OVNI_FORMAT_RGBA32, 40, 24, OVNI_MEMORY_DEVICE, &dframe));
+    if (zeros && back && ref && dframe) gpu_time_fill(gpu, zeros, back, ref, dframe);
+    ovni_frame_unref(&zeros);
+    ovni_frame_unref(&back);
+    ovni_frame_unref(&ref);
+    ovni_frame_unref(&dframe);
+    ovni_device_close(&cpu);
+}
+
+static void gpu_time_checks(void)
+{
+    gpu_time_argument_checks();
+    ovni_device *gpu = NULL;
+    if (ovni_device_open(&gpu, "gpu") < 0) {
+        printf("device: ovni_device_gpu_time on a GPU skipped (%s)\n", ovni_last_error());
+        return;
+    }
+    gpu_time_on_gpu(gpu);
+    ovni_device_close(&gpu);
 }
 
 int main(void)
@@ -53,6 +172,8 @@ int main(void)
         r = ovni_device_open(&dev, "gpu");
         CHECK(r < 0 && dev == NULL && strstr(ovni_last_error(), "gpu"));
     }
+
+    gpu_time_checks();
 
     /* The worker pool visits every index exactly once. */
     for (int n = 0; n < 1000; n += 37) {

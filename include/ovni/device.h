@@ -85,6 +85,25 @@ OVNI_API int ovni_device_memory(ovni_device *dev, size_t *free_bytes, size_t *to
 /* Waits for all GPU work queued on the device. No-op on the CPU. */
 OVNI_API int ovni_device_sync(ovni_device *dev);
 
+/* GPU time of fn's work, without the host's cost of queuing it (argument
+ * checks, context switches, kernel launches): fn(ctx) is called `reps` times
+ * (1..10000) while the device's stream is captured into a CUDA graph; the
+ * graph is launched once to warm up, then once more between two events, and
+ * *ms_per_call = that elapsed time / reps. For benchmarks (tests/checkops).
+ * fn returns 0 or a negative OVNI_E* code. fn must only queue work on dev's
+ * stream: no waits, no host copies; run it once before so pools hold every
+ * frame it needs (a frame allocated or freed during the capture would be
+ * baked into the graph). While capturing, fn's work is only recorded, not run;
+ * the replays run it twice over (2 x reps calls), so in-place ops change
+ * their frames. No other thread may queue work on dev meanwhile (it would be
+ * captured too). Errors: OVNI_EINVAL (dev, fn or ms_per_call NULL, reps out
+ * of range), OVNI_EUNSUPPORTED (the CPU device, or a driver without CUDA
+ * graphs), fn's own code if it fails (its message prefixed), OVNI_EGPU if the
+ * driver refuses (e.g. CUDA_ERROR_STREAM_CAPTURE_* when fn did something a
+ * graph cannot hold). *ms_per_call is 0 on error. */
+OVNI_API int ovni_device_gpu_time(ovni_device *dev, int (*fn)(void *ctx), void *ctx, int reps,
+                                  double *ms_per_call);
+
 /* "0.1.0" */
 OVNI_API const char *ovni_version(void);
 /* 1 when this build embeds CUDA kernels (nvcc was found at build time). */

@@ -79,6 +79,34 @@ static int load_extras(ovni_device *dev)
     return 0;
 }
 
+/* CUDA graphs serve only ovni_device_gpu_time(), so a driver without them
+ * still opens the device. All six are kept or none: that function checks one.
+ * Names are what CUDA 13's cuda.h maps the calls to (without per-thread
+ * default stream): cuStreamBeginCapture -> _v2, cuGraphInstantiate ->
+ * cuGraphInstantiateWithFlags; the others are unsuffixed. */
+static void load_graph_extras(ovni_device *dev)
+{
+    void *lib = dev->cu->lib;
+    const char *missing = NULL;
+#define X(field, sym)                                                          \
+    if (!(dev->x.field = (t##field *)dlsym(lib, sym)) && !missing) missing = sym;
+    X(cuStreamBeginCapture, "cuStreamBeginCapture_v2")
+    X(cuStreamEndCapture, "cuStreamEndCapture")
+    X(cuGraphInstantiateWithFlags, "cuGraphInstantiateWithFlags")
+    X(cuGraphLaunch, "cuGraphLaunch")
+    X(cuGraphExecDestroy, "cuGraphExecDestroy")
+    X(cuGraphDestroy, "cuGraphDestroy")
+#undef X
+    if (!missing) return;
+    ovni_log(OVNI_LOG_DEBUG, "the CUDA driver lacks %s: no CUDA graphs (ovni_device_gpu_time)", missing);
+    dev->x.cuStreamBeginCapture = NULL;
+    dev->x.cuStreamEndCapture = NULL;
+    dev->x.cuGraphInstantiateWithFlags = NULL;
+    dev->x.cuGraphLaunch = NULL;
+    dev->x.cuGraphExecDestroy = NULL;
+    dev->x.cuGraphDestroy = NULL;
+}
+
 /* Brings up CUDA device `index`: driver, primary context, stream, kernels. */
 static int open_gpu(ovni_device *dev, int index)
 {
@@ -86,6 +114,7 @@ static int open_gpu(ovni_device *dev, int index)
     if (cuda_load_functions(&dev->cu, NULL) < 0)
         return ovni_error(OVNI_ENODEV, "no NVIDIA driver (libcuda.so.1 could not be loaded)");
     if ((ret = load_extras(dev)) < 0) return ret;
+    load_graph_extras(dev);
     CU_CHECK(dev, cuInit(0), "ovni_device_open");
     CU_CHECK(dev, cuDeviceGetCount(&count), "ovni_device_open");
     if (index >= count)
@@ -217,6 +246,98 @@ int ovni_device_memory(ovni_device *dev, size_t *free_bytes, size_t *total_bytes
     if (free_bytes) *free_bytes = f;
     if (total_bytes) *total_bytes = t;
     return 0;
+}
+
+/* What ovni_device_gpu_time() creates; graph_run_free() destroys it on every path. */
+typedef struct graph_run {
+    CUgraph graph;
+    CUgraphExec exec;
+    CUevent start, end;
+} graph_run;
+
+static const char gpu_time_what[] = "ovni_device_gpu_time";
+
+static void graph_run_free(ovni_device *dev, graph_run *g)
+{
+    /* An exec still in flight is freed by the driver when it completes. */
+    if (g->exec) dev->x.cuGraphExecDestroy(g->exec);
+    if (g->graph) dev->x.cuGraphDestroy(g->graph);
+    if (g->start) dev->cu->cuEventDestroy(g->start);
+    if (g->end) dev->cu->cuEventDestroy(g->end);
+}
+
+/* Records fn's work, `reps` calls of it, into g->graph. Relaxed mode: ops may
+ * push contexts, look kernels up or allocate (the pools) while the stream is
+ * captured; global or thread-local mode would refuse those calls. The stream
+ * leaves capture mode on every path, fn failing included. */
+static int graph_capture(ovni_device *dev, int (*fn)(void *), void *ctx, int reps, graph_run *g)
+{
+    CUresult r = dev->x.cuStreamBeginCapture(dev->stream, GPU_STREAM_CAPTURE_MODE_RELAXED);
+    if (r != CUDA_SUCCESS) return gpu_fail(dev, r, "cuStreamBeginCapture", gpu_time_what);
+    int ret = 0, done = 0;
+    while (done < reps && (ret = fn(ctx)) >= 0) done++;
+    r = dev->x.cuStreamEndCapture(dev->stream, &g->graph);
+    if (ret < 0)
+        return ovni_error_prefix(ret, "%s: fn failed on call %d of %d, while its work was captured",
+                                 gpu_time_what, done + 1, reps);
+    if (r != CUDA_SUCCESS)
+        return gpu_fail(dev, r, "cuStreamEndCapture", "ovni_device_gpu_time (fn queued work a CUDA graph cannot hold)");
+    return 0;
+}
+
+/* Launches g->exec between g->start and g->end and waits: elapsed ms. */
+static int graph_launch_timed(ovni_device *dev, graph_run *g, float *ms)
+{
+    CU_CHECK(dev, cuEventRecord(g->start, dev->stream), gpu_time_what);
+    CUresult r = dev->x.cuGraphLaunch(g->exec, dev->stream);
+    if (r != CUDA_SUCCESS) return gpu_fail(dev, r, "cuGraphLaunch", gpu_time_what);
+    CU_CHECK(dev, cuEventRecord(g->end, dev->stream), gpu_time_what);
+    CU_CHECK(dev, cuEventSynchronize(g->end), gpu_time_what);
+    r = dev->x.cuEventElapsedTime(ms, g->start, g->end);
+    return r == CUDA_SUCCESS ? 0 : gpu_fail(dev, r, "cuEventElapsedTime", gpu_time_what);
+}
+
+/* Context current. Sync first, so earlier work (and any error it left) is
+ * not counted; the warm-up launch uploads the graph to the GPU and brings
+ * caches to their steady state. */
+static int graph_time(ovni_device *dev, int (*fn)(void *), void *ctx, int reps, graph_run *g, double *ms_per_call)
+{
+    CU_CHECK(dev, cuStreamSynchronize(dev->stream), gpu_time_what);
+    int ret = graph_capture(dev, fn, ctx, reps, g);
+    if (ret < 0) return ret;
+    CUresult r = dev->x.cuGraphInstantiateWithFlags(&g->exec, g->graph, 0);
+    if (r != CUDA_SUCCESS) return gpu_fail(dev, r, "cuGraphInstantiateWithFlags", gpu_time_what);
+    /* Timing stays enabled (no CU_EVENT_DISABLE_TIMING); blocking waits. */
+    CU_CHECK(dev, cuEventCreate(&g->start, CU_EVENT_BLOCKING_SYNC), gpu_time_what);
+    CU_CHECK(dev, cuEventCreate(&g->end, CU_EVENT_BLOCKING_SYNC), gpu_time_what);
+    float ms = 0;
+    if ((ret = graph_launch_timed(dev, g, &ms)) < 0) return ret; /* warm-up */
+    if ((ret = graph_launch_timed(dev, g, &ms)) < 0) return ret;
+    *ms_per_call = (double)ms / reps;
+    return 0;
+}
+
+int ovni_device_gpu_time(ovni_device *dev, int (*fn)(void *ctx), void *ctx, int reps, double *ms_per_call)
+{
+    if (ms_per_call) *ms_per_call = 0;
+    if (!dev) return ovni_error(OVNI_EINVAL, "ovni_device_gpu_time: device is NULL");
+    if (!fn) return ovni_error(OVNI_EINVAL, "ovni_device_gpu_time: fn is NULL");
+    if (!ms_per_call) return ovni_error(OVNI_EINVAL, "ovni_device_gpu_time: ms_per_call is NULL");
+    if (reps < 1 || reps > 10000)
+        return ovni_error(OVNI_EINVAL, "ovni_device_gpu_time: reps=%d is outside 1..10000", reps);
+    if (!dev->is_gpu)
+        return ovni_error(OVNI_EUNSUPPORTED, "ovni_device_gpu_time: the CPU device has no GPU stream to time");
+    if (!dev->x.cuStreamBeginCapture)
+        return ovni_error(OVNI_EUNSUPPORTED, "ovni_device_gpu_time: the CUDA driver has no CUDA graphs");
+    int ret = gpu_enter(dev);
+    if (ret < 0) return ret;
+    graph_run g = {0};
+    double ms = 0;
+    ret = graph_time(dev, fn, ctx, reps, &g, &ms);
+    graph_run_free(dev, &g);
+    gpu_leave(dev);
+    if (ret == 0) *ms_per_call = ms;
+    return ret;
 }
 
 void ovni_device_get_stats(ovni_device *dev, ovni_device_stats *stats)

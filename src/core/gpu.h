@@ -29,6 +29,23 @@ typedef CUresult CUDAAPI tcuMemsetD2D8Async(CUdeviceptr dst, size_t pitch, unsig
                                             size_t w, size_t h, CUstream s);
 typedef CUresult CUDAAPI tcuStreamWaitEvent(CUstream s, CUevent e, unsigned int flags);
 
+/* CUDA graphs, for ovni_device_gpu_time() only. The loader's header has no
+ * graph types; these two match cuda.h's (an identical typedef is legal C11 if
+ * a later header adds them). The capture mode is an int: cuda.h's enum has
+ * the same ABI, and naming the enum here could clash with a later header. */
+typedef struct CUgraph_st *CUgraph;
+typedef struct CUgraphExec_st *CUgraphExec;
+#define GPU_STREAM_CAPTURE_MODE_RELAXED 2 /* CU_STREAM_CAPTURE_MODE_RELAXED */
+/* Symbol cuStreamBeginCapture_v2: what cuda.h maps cuStreamBeginCapture to. */
+typedef CUresult CUDAAPI tcuStreamBeginCapture(CUstream s, int mode);
+typedef CUresult CUDAAPI tcuStreamEndCapture(CUstream s, CUgraph *graph);
+/* cuda.h (CUDA 12+) maps cuGraphInstantiate to cuGraphInstantiateWithFlags. */
+typedef CUresult CUDAAPI tcuGraphInstantiateWithFlags(CUgraphExec *exec, CUgraph graph,
+                                                      unsigned long long flags);
+typedef CUresult CUDAAPI tcuGraphLaunch(CUgraphExec exec, CUstream s);
+typedef CUresult CUDAAPI tcuGraphExecDestroy(CUgraphExec exec);
+typedef CUresult CUDAAPI tcuGraphDestroy(CUgraph graph);
+
 typedef struct gpu_extras {
     tcuMemHostAlloc *cuMemHostAlloc;
     tcuMemFreeHost *cuMemFreeHost;
@@ -39,6 +56,13 @@ typedef struct gpu_extras {
     tcuEventElapsedTime *cuEventElapsedTime;
     tcuMemsetD2D8Async *cuMemsetD2D8Async;
     tcuStreamWaitEvent *cuStreamWaitEvent;
+    /* Optional: all six or none (NULL) -- see load_graph_extras(). */
+    tcuStreamBeginCapture *cuStreamBeginCapture;
+    tcuStreamEndCapture *cuStreamEndCapture;
+    tcuGraphInstantiateWithFlags *cuGraphInstantiateWithFlags;
+    tcuGraphLaunch *cuGraphLaunch;
+    tcuGraphExecDestroy *cuGraphExecDestroy;
+    tcuGraphDestroy *cuGraphDestroy;
 } gpu_extras;
 
 /* ffnvcodec's CUresult lists few codes; the driver's value for this one. */

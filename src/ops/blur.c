@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "blur.h"
+#include "blur_pyramid.h"
 #include "op_internal.h"
 
 #define BLUR_SIGMA_MAX 170.0    /* ceil(3 * 170) = 510 <= BLUR_MAX_RADIUS */
@@ -156,24 +157,13 @@ static int blur_gpu(blur_planes *p, blur_taps *t, ovni_device *dev)
     return ret;
 }
 
-int ovni_gaussian_blur_into(ovni_frame *dst, const ovni_frame *src, float sigma)
+int blur_exact_into(ovni_frame *dst, const ovni_frame *src, float sigma)
 {
-    int ret = op_begin("gaussian_blur", dst, src);
-    if (ret < 0) return ret;
-    if ((ret = op_check_float("gaussian_blur", "sigma", sigma, 0.0, BLUR_SIGMA_MAX)) < 0) return ret;
-    if (src->format != OVNI_FORMAT_RGB24 && src->format != OVNI_FORMAT_RGBA32 && src->format != OVNI_FORMAT_GRAY8)
-        return ovni_error(OVNI_EINVAL, "gaussian_blur: source format %s is not supported (rgb24, rgba32, gray8)",
-                          ovni_format_name(src->format));
-    if (dst->format != src->format || dst->width != src->width || dst->height != src->height)
-        return ovni_error(OVNI_EINVAL, "gaussian_blur: destination (%s %dx%d) must match the source (%s %dx%d)",
-                          ovni_format_name(dst->format), dst->width, dst->height, ovni_format_name(src->format),
-                          src->width, src->height);
-    if (sigma < BLUR_SIGMA_IDENTITY) return dst == src ? 0 : ovni_frame_copy(dst, src);
-
     /* Scratch planes come from the pool; on the GPU they go back as soon as
      * the kernels are queued, which is safe because all work on a device is
      * ordered on its one stream. */
     ovni_frame *hi = NULL, *lo = NULL;
+    int ret;
     if ((ret = op_new_frame(dst, src->format, src->width, src->height, &hi)) < 0 ||
         (ret = op_new_frame(dst, src->format, src->width, src->height, &lo)) < 0) {
         ovni_frame_unref(&hi);
@@ -191,7 +181,6 @@ int ovni_gaussian_blur_into(ovni_frame *dst, const ovni_frame *src, float sigma)
                          ovni_format_pixel_bytes(src->format), src->format == OVNI_FORMAT_RGBA32};
     j->t = t;
     atomic_init(&j->failed, 0);
-    ovni_frame_copy_props(dst, src);
     if (op_on_gpu(dst)) {
         ret = blur_gpu(&j->p, t, dst->device);
     } else {
@@ -205,6 +194,25 @@ done:
     ovni_frame_unref(&hi);
     ovni_frame_unref(&lo);
     return ret;
+}
+
+int ovni_gaussian_blur_into(ovni_frame *dst, const ovni_frame *src, float sigma)
+{
+    int ret = op_begin("gaussian_blur", dst, src);
+    if (ret < 0) return ret;
+    if ((ret = op_check_float("gaussian_blur", "sigma", sigma, 0.0, BLUR_SIGMA_MAX)) < 0) return ret;
+    if (src->format != OVNI_FORMAT_RGB24 && src->format != OVNI_FORMAT_RGBA32 && src->format != OVNI_FORMAT_GRAY8)
+        return ovni_error(OVNI_EINVAL, "gaussian_blur: source format %s is not supported (rgb24, rgba32, gray8)",
+                          ovni_format_name(src->format));
+    if (dst->format != src->format || dst->width != src->width || dst->height != src->height)
+        return ovni_error(OVNI_EINVAL, "gaussian_blur: destination (%s %dx%d) must match the source (%s %dx%d)",
+                          ovni_format_name(dst->format), dst->width, dst->height, ovni_format_name(src->format),
+                          src->width, src->height);
+    if (sigma < BLUR_SIGMA_IDENTITY) return dst == src ? 0 : ovni_frame_copy(dst, src);
+    ovni_frame_copy_props(dst, src);
+    /* Exact up to BLUR_PYR_MIN_SIGMA, constant time per pixel from there
+     * (blur_pyramid.h). */
+    return sigma < BLUR_PYR_MIN_SIGMA ? blur_exact_into(dst, src, sigma) : blur_pyramid_into(dst, src, sigma);
 }
 
 int ovni_gaussian_blur(const ovni_frame *src, float sigma, ovni_frame **out)

@@ -45,6 +45,15 @@ typedef struct blur_taps {
 #define BLUR_MUL(a, b) ((a) * (b))
 #define BLUR_ADD(a, b) ((a) + (b))
 #define BLUR_DIV(a, b) ((a) / (b))
+#ifndef __CUDACC__
+#include "ovni/frame.h"
+/* The two ways gaussian_blur runs, after its checks (blur.c): exactly, with
+ * these taps (time grows with sigma), and from BLUR_PYR_MIN_SIGMA up in
+ * constant time per pixel (blur_pyramid.c). dst matches src; may be src. */
+int blur_exact_into(ovni_frame *dst, const ovni_frame *src, float sigma);
+int blur_pyramid_into(ovni_frame *dst, const ovni_frame *src, float sigma);
+#endif
+
 #endif
 
 /* One pass's planes. The scratch holds value * 256 as a 16-bit number split
@@ -136,5 +145,14 @@ OVNI_HD void blur_store_dst(const blur_planes *p, int x, int y, const float *v)
     for (int c = 0; c < 3; c++) d[c] = a > 0.0f ? ovni_u8(BLUR_DIV(BLUR_MUL(v[c], 255.0f), a)) : 0;
     d[3] = ovni_u8(a);
 }
+
+#ifndef __CUDACC__
+#include "ovni/frame.h"
+/* The two ways gaussian_blur runs, after its checks (blur.c): exactly, with
+ * these taps (time grows with sigma), and from BLUR_PYR_MIN_SIGMA up in
+ * constant time per pixel (blur_pyramid.c). dst matches src; may be src. */
+int blur_exact_into(ovni_frame *dst, const ovni_frame *src, float sigma);
+int blur_pyramid_into(ovni_frame *dst, const ovni_frame *src, float sigma);
+#endif
 
 #endif

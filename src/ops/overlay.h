@@ -58,9 +58,11 @@ OVNI_HD void overlay_over_px(uint8_t *d, int dbpp, const float pc[3], float as)
         for (int c = 0; c < 3; c++) o[c] = ovni_u8(pc[c] + v[c] * k);
         o[3] = 255;
     } else {
-        float k = (v[3] / 255.0f) * (1.0f - as);
-        float oa = as + k; /* >= as > 0 */
-        for (int c = 0; c < 3; c++) o[c] = ovni_u8((pc[c] + v[c] * k) / oa);
+        /* multiplications by reciprocals: an IEEE division costs the GPU
+         * about ten instructions, and these kernels must stay memory-bound */
+        float k = v[3] * (1.0f / 255.0f) * (1.0f - as);
+        float oa = as + k, inv = 1.0f / oa; /* oa >= as > 0 */
+        for (int c = 0; c < 3; c++) o[c] = ovni_u8((pc[c] + v[c] * k) * inv);
         o[3] = ovni_u8(oa * 255.0f);
     }
     overlay_store(d, dbpp, o);
@@ -97,7 +99,7 @@ OVNI_HD void overlay_px(const overlay_params *p, int rx, int ry)
             float s[4];
             overlay_load(ovni_cpx(p->src, p->src_pitch, xx, yy, p->src_bpp), p->src_bpp, s);
             float w = wy[j] * wx[i];
-            if (p->use_alpha) w = w * (s[3] / 255.0f);
+            if (p->use_alpha) w = w * (s[3] * (1.0f / 255.0f));
             pc[0] += w * s[0];
             pc[1] += w * s[1];
             pc[2] += w * s[2];

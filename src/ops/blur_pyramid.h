@@ -1,0 +1,141 @@
+/* Large-sigma Gaussian blur in constant time per pixel, shared by
+ * blur_pyramid.c (CPU) and blur_pyramid.cu (CUDA).
+ *
+ * The exact blur (blur.h) costs time proportional to the radius, 3 sigma.
+ * From BLUR_PYR_MIN_SIGMA up, gaussian_blur instead
+ *   1. shrinks the frame by f = 2, 4, 8 or 16 (sigma / 3 rounded down to a
+ *      power of two) with a box average of f x f pixels, reaching 3 sigma'
+ *      beyond the borders (replicated edge pixels);
+ *   2. blurs the small frame exactly with sigma' (blur.h), where
+ *      (f sigma')^2 = sigma^2 - var(box of f) - var(bilinear over spacing f),
+ *      so the three kernels together have the requested variance;
+ *   3. enlarges it back bilinearly (small pixel i's centre is at
+ *      i f + (f - 1) / 2, clamped at the borders).
+ * sigma' stays >= about 2.9, so the small frame's blur is smooth enough that
+ * the bilinear step adds no visible grid; steps 1 and 3 read and write the
+ * full frame once each, whatever sigma. docs/ops.md gives the measured
+ * difference to the exact blur.
+ *
+ * Steps 1 and 3 are integer arithmetic (f is a power of two: divisions are
+ * shifts, but for the premultiplied colour), so both backends give the same
+ * bits. RGBA32 is averaged and interpolated premultiplied, as in blur.h. */
+#ifndef OVNI_OPS_BLUR_PYRAMID_H
+#define OVNI_OPS_BLUR_PYRAMID_H
+
+#include "op_common.h"
+
+#define BLUR_PYR_MIN_SIGMA 6.0f /* f = 2 from here (sigma' ~ 2.9) */
+#define BLUR_PYR_MAX_SHIFT 4    /* f <= 16: step 1 sums at most 256 pixels */
+#define BLUR_PYR_DOWN_THREADS 256 /* GPU step 1: threads per block, f per small pixel */
+
+typedef struct blur_pyr {
+    const uint8_t *src;  /* full size (steps 1) */
+    size_t src_pitch;
+    uint8_t *small;      /* sw x sh, the source's format (step 1 writes, 3 reads) */
+    size_t small_pitch;
+    uint8_t *dst;        /* full size (step 3) */
+    size_t dst_pitch;
+    int width, height, sw, sh, ch;
+    int shift;           /* f = 1 << shift */
+    int margin;          /* small pixels left of and above the frame (see blur_pyr_down_px) */
+    int premul;          /* RGBA32 */
+} blur_pyr;
+
+/* Step 1 for small pixel (i, j) is the mean of the f x f block at
+ * ((i - margin) f, (j - margin) f), coordinates clamped to the frame. The
+ * small frame reaches `margin` small pixels (>= 3 sigma') beyond every
+ * edge, so its blur sees the same replicated borders as the exact blur's
+ * (the edge pixels themselves, not f x f averages holding inner pixels).
+ * Integer sums, so the order rows are added in (one thread per row on the
+ * GPU) does not change the result. */
+
+/* Adds row dy (0..f-1) of small pixel (i, j)'s block to sum[]: channel
+ * values, or for RGBA32 colour times alpha and alpha. */
+OVNI_HD void blur_pyr_row_sum(const blur_pyr *p, int i, int j, int dy, uint32_t sum[4])
+{
+    const int f = 1 << p->shift, x0 = (i - p->margin) * f;
+    const int y = ovni_clampi((j - p->margin) * f + dy, 0, p->height - 1);
+    const uint8_t *row = p->src + (size_t)y * p->src_pitch;
+    for (int dx = 0; dx < f; dx++) {
+        const uint8_t *s = row + (size_t)ovni_clampi(x0 + dx, 0, p->width - 1) * p->ch;
+        if (p->premul) {
+            uint32_t a = s[3];
+            sum[0] += s[0] * a, sum[1] += s[1] * a, sum[2] += s[2] * a, sum[3] += a;
+        } else {
+            for (int c = 0; c < p->ch; c++) sum[c] += s[c];
+        }
+    }
+}
+
+/* Writes small pixel (i, j) from its block's sums. */
+OVNI_HD void blur_pyr_down_store(const blur_pyr *p, int i, int j, const uint32_t sum[4])
+{
+    const int n2 = 2 * p->shift;
+    const uint32_t half = (1u << n2) >> 1;
+    uint8_t *d = ovni_px(p->small, p->small_pitch, i, j, p->ch);
+    if (!p->premul) {
+        for (int c = 0; c < p->ch; c++) d[c] = (uint8_t)((sum[c] + half) >> n2);
+        return;
+    }
+    /* colour = sum(c a) / sum(a), rounded; alpha = the plain mean */
+    for (int c = 0; c < 3; c++) {
+        uint32_t v = sum[3] ? (2 * sum[c] + sum[3]) / (2 * sum[3]) : 0;
+        d[c] = (uint8_t)(v > 255 ? 255 : v);
+    }
+    d[3] = (uint8_t)((sum[3] + half) >> n2);
+}
+
+OVNI_HD void blur_pyr_down_px(const blur_pyr *p, int i, int j)
+{
+    uint32_t sum[4] = {0, 0, 0, 0};
+    for (int dy = 0; dy < (1 << p->shift); dy++) blur_pyr_row_sum(p, i, j, dy, sum);
+    blur_pyr_down_store(p, i, j, sum);
+}
+
+/* Step 3 along one axis: output index x (x + margin f from the small
+ * frame's edge) sits at small coordinate u = (2x - f + 1) / 2f; returns the two small indices (clamped) and the
+ * weight of the second in units of 1/2f. */
+OVNI_HD void blur_pyr_axis(int x, int shift, int n, int *i0, int *i1, uint32_t *w1)
+{
+    const int num = 2 * x - (1 << shift) + 1; /* >= 1 - f > -2f */
+    const int i = num < 0 ? -1 : num >> (shift + 1);
+    *w1 = (uint32_t)(num - i * (2 << shift));
+    *i0 = ovni_clampi(i, 0, n - 1);
+    *i1 = ovni_clampi(i + 1, 0, n - 1);
+}
+
+/* Step 3 for output pixel (x, y): bilinear from the (blurred) small frame,
+ * weights in units of 1 / (2f)^2. */
+OVNI_HD void blur_pyr_up_px(const blur_pyr *p, int x, int y)
+{
+    int x0, x1, y0, y1;
+    uint32_t wx1, wy1;
+    blur_pyr_axis(x + (p->margin << p->shift), p->shift, p->sw, &x0, &x1, &wx1);
+    blur_pyr_axis(y + (p->margin << p->shift), p->shift, p->sh, &y0, &y1, &wy1);
+    const uint32_t one = 2u << p->shift, wx0 = one - wx1, wy0 = one - wy1;
+    const uint32_t w[4] = {wx0 * wy0, wx1 * wy0, wx0 * wy1, wx1 * wy1};
+    const uint8_t *s[4] = {ovni_cpx(p->small, p->small_pitch, x0, y0, p->ch),
+                           ovni_cpx(p->small, p->small_pitch, x1, y0, p->ch),
+                           ovni_cpx(p->small, p->small_pitch, x0, y1, p->ch),
+                           ovni_cpx(p->small, p->small_pitch, x1, y1, p->ch)};
+    const int n2 = 2 * p->shift + 2; /* (2f)^2 = 1 << n2 */
+    const uint32_t half = 1u << (n2 - 1);
+    uint8_t *d = ovni_px(p->dst, p->dst_pitch, x, y, p->ch);
+    if (!p->premul) {
+        for (int c = 0; c < p->ch; c++) {
+            uint32_t acc = w[0] * s[0][c] + w[1] * s[1][c] + w[2] * s[2][c] + w[3] * s[3][c];
+            d[c] = (uint8_t)((acc + half) >> n2);
+        }
+        return;
+    }
+    uint32_t wa[4], acc_a = 0; /* weight times alpha: <= 1024 * 255 each */
+    for (int k = 0; k < 4; k++) wa[k] = w[k] * s[k][3], acc_a += wa[k];
+    for (int c = 0; c < 3; c++) {
+        uint32_t acc = wa[0] * s[0][c] + wa[1] * s[1][c] + wa[2] * s[2][c] + wa[3] * s[3][c];
+        uint32_t v = acc_a ? (2 * acc + acc_a) / (2 * acc_a) : 0;
+        d[c] = (uint8_t)(v > 255 ? 255 : v);
+    }
+    d[3] = (uint8_t)((acc_a + half) >> n2);
+}
+
+#endif
