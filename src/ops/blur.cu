@@ -22,7 +22,7 @@ extern "C" __global__ void ovni_blur_vertical(const __grid_constant__ blur_plane
 __device__ static inline void ovni_blur_unpack4(const blur_planes *p, const uint8_t *s, float v[4])
 {
     uint32_t w = *(const uint32_t *)s;
-    for (int j = 0; j < 4; j++) v[j] = ovni_uf((w >> (8 * j)) & 255u); // byte j (little-endian)
+    for (int j = 0; j < 4; j++) v[j] = (float)((w >> (8 * j)) & 255u); // byte j (little-endian)
     if (p->premul)
         for (int j = 0; j < 3; j++) v[j] = blur_premul(v[j], v[3]);
 }

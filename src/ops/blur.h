@@ -77,8 +77,8 @@ OVNI_HD float blur_premul(float c, float a) { return BLUR_MUL(c, BLUR_MUL(a, 1.0
 OVNI_HD float blur_load_src(const blur_planes *p, int x, int y, int c)
 {
     const uint8_t *s = ovni_cpx(p->src, p->src_pitch, x, y, p->ch);
-    float v = ovni_uf(s[c]);
-    if (p->premul && c < 3) v = blur_premul(v, ovni_uf(s[3]));
+    float v = (float)s[c];
+    if (p->premul && c < 3) v = blur_premul(v, (float)s[3]);
     return v;
 }
 
@@ -92,7 +92,7 @@ OVNI_HD float blur_tap(float acc, float w, float a, float b)
 OVNI_HD unsigned blur_quantize(float v)
 {
     float f = BLUR_ADD(BLUR_MUL(ovni_clampf(v, 0.0f, 255.0f), 256.0f), 0.5f);
-    unsigned q = ovni_floor_u(f);
+    unsigned q = (unsigned)f;
     return q > 65535u ? 65535u : q;
 }
 
@@ -107,7 +107,7 @@ OVNI_HD float blur_load_mid(const blur_planes *p, int x, int y, int c)
 {
     size_t i = (size_t)x * p->ch + c;
     unsigned q = ((unsigned)p->hi[(size_t)y * p->hi_pitch + i] << 8) | p->lo[(size_t)y * p->lo_pitch + i];
-    return BLUR_MUL(ovni_uf(q), 1.0f / 256.0f);
+    return BLUR_MUL((float)q, 1.0f / 256.0f);
 }
 
 /* Vertical pass at (x, y), channel c: the whole column sum for one output. */

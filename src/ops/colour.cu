@@ -20,9 +20,9 @@ __device__ static inline void ovni_colour_load_c3(const colour_yuv *s, int cx0, 
             const uint8_t *q = row + 2 * (size_t)cx0; // U0 V0 U1 V1 | U2 V2
             if (((uintptr_t)q & 3) == 0) {
                 uint32_t a = __ldg((const unsigned int *)q), b = __ldg((const unsigned short *)(q + 4));
-                u[0] = ovni_uf(a & 255u), v[0] = ovni_uf((a >> 8) & 255u);
-                u[1] = ovni_uf((a >> 16) & 255u), v[1] = ovni_uf(a >> 24);
-                u[2] = ovni_uf(b & 255u), v[2] = ovni_uf(b >> 8);
+                u[0] = (float)(a & 255u), v[0] = (float)((a >> 8) & 255u);
+                u[1] = (float)((a >> 16) & 255u), v[1] = (float)(a >> 24);
+                u[2] = (float)(b & 255u), v[2] = (float)(b >> 8);
                 return;
             }
         } else {
@@ -30,9 +30,9 @@ __device__ static inline void ovni_colour_load_c3(const colour_yuv *s, int cx0, 
             if (((uintptr_t)q & 7) == 0) {
                 uint2 a = __ldg((const uint2 *)q);
                 uint32_t b = __ldg((const unsigned int *)(q + 8));
-                u[0] = ovni_uf((a.x & 0xffffu) >> 6), v[0] = ovni_uf(a.x >> 22);
-                u[1] = ovni_uf((a.y & 0xffffu) >> 6), v[1] = ovni_uf(a.y >> 22);
-                u[2] = ovni_uf((b & 0xffffu) >> 6), v[2] = ovni_uf(b >> 22);
+                u[0] = (float)((a.x & 0xffffu) >> 6), v[0] = (float)(a.x >> 22);
+                u[1] = (float)((a.y & 0xffffu) >> 6), v[1] = (float)(a.y >> 22);
+                u[2] = (float)((b & 0xffffu) >> 6), v[2] = (float)(b >> 22);
                 return;
             }
         }
@@ -51,13 +51,13 @@ __device__ static inline void ovni_colour_load_y4(const colour_yuv *s, int x0, i
         const uint8_t *row = s->y + (size_t)y * s->y_pitch;
         if (!s->wide && ((uintptr_t)(row + x0) & 3) == 0) {
             uint32_t a = __ldg((const unsigned int *)(row + x0));
-            for (int i = 0; i < 4; i++) Y[i] = ovni_uf((a >> (8 * i)) & 255u);
+            for (int i = 0; i < 4; i++) Y[i] = (float)((a >> (8 * i)) & 255u);
             return;
         }
         if (s->wide && ((uintptr_t)(row + 2 * (size_t)x0) & 7) == 0) {
             uint2 a = __ldg((const uint2 *)(row + 2 * (size_t)x0));
-            Y[0] = ovni_uf((a.x & 0xffffu) >> 6), Y[1] = ovni_uf(a.x >> 22);
-            Y[2] = ovni_uf((a.y & 0xffffu) >> 6), Y[3] = ovni_uf(a.y >> 22);
+            Y[0] = (float)((a.x & 0xffffu) >> 6), Y[1] = (float)(a.x >> 22);
+            Y[2] = (float)((a.y & 0xffffu) >> 6), Y[3] = (float)(a.y >> 22);
             return;
         }
     }

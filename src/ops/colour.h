@@ -61,15 +61,15 @@ typedef struct colour_yuv {
 
 OVNI_HD float colour_load_y(const colour_yuv *s, int x, int y)
 {
-    if (s->wide) return ovni_uf(((const uint16_t *)(s->y + (size_t)y * s->y_pitch))[x] >> 6);
-    return ovni_uf(s->y[(size_t)y * s->y_pitch + (size_t)x]);
+    if (s->wide) return (float)(((const uint16_t *)(s->y + (size_t)y * s->y_pitch))[x] >> 6);
+    return (float)s->y[(size_t)y * s->y_pitch + (size_t)x];
 }
 
 /* Chroma pair c (0 = U/Cb, 1 = V/Cr) of chroma sample (cx, cy). */
 OVNI_HD float colour_load_c(const colour_yuv *s, int cx, int cy, int c)
 {
-    if (s->wide) return ovni_uf(((const uint16_t *)(s->uv + (size_t)cy * s->uv_pitch))[2 * cx + c] >> 6);
-    return ovni_uf(s->uv[(size_t)cy * s->uv_pitch + 2 * (size_t)cx + c]);
+    if (s->wide) return (float)(((const uint16_t *)(s->uv + (size_t)cy * s->uv_pitch))[2 * cx + c] >> 6);
+    return (float)s->uv[(size_t)cy * s->uv_pitch + 2 * (size_t)cx + c];
 }
 
 /* One chroma value from its samples: t0, t1 on row j0 at columns i0, i1;

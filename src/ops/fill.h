@@ -42,7 +42,7 @@ OVNI_HD void fade_px(const fade_params *p, int x, int y)
 {
     uint8_t *d = ovni_px(p->dst, p->pitch, x, y, p->bpp);
     for (int c = 0; c < 3; c++) {
-        float v = ovni_uf(d[c]);
+        float v = (float)d[c];
         d[c] = ovni_u8(v + (p->colour[c] - v) * p->t);
     }
 }

@@ -25,8 +25,8 @@ OVNI_HD void mix_crossfade_px(const mix_crossfade_params *p, int x, int y)
     const uint8_t *a = ovni_cpx(p->a, p->a_pitch, x, y, p->bpp), *b = ovni_cpx(p->b, p->b_pitch, x, y, p->bpp);
     uint8_t *d = ovni_px(p->dst, p->dst_pitch, x, y, p->bpp);
     for (int c = 0; c < p->bpp; c++) {
-        float va = ovni_uf(a[c]);
-        d[c] = ovni_u8(va + (ovni_uf(b[c]) - va) * p->t);
+        float va = (float)a[c];
+        d[c] = ovni_u8(va + ((float)b[c] - va) * p->t);
     }
 }
 
@@ -40,7 +40,7 @@ typedef struct mix_adjust_params {
 OVNI_HD void mix_adjust_px(const mix_adjust_params *p, int x, int y)
 {
     uint8_t *d = ovni_px(p->dst, p->pitch, x, y, p->bpp);
-    float r = ovni_uf(d[0]), g = ovni_uf(d[1]), b = ovni_uf(d[2]);
+    float r = (float)d[0], g = (float)d[1], b = (float)d[2];
     float l = p->B * (0.2126f * r + 0.7152f * g + 0.0722f * b) + p->C;
     d[0] = ovni_u8(p->A * r + l);
     d[1] = ovni_u8(p->A * g + l);

@@ -21,13 +21,13 @@ OVNI_HD void overlay_load(const uint8_t *s, int bpp, float v[4])
 #ifdef __CUDA_ARCH__
     if (bpp == 4 && ((size_t)s & 3) == 0) {
         uint32_t u = *(const uint32_t *)s;
-        v[0] = ovni_uf(u & 255u), v[1] = ovni_uf((u >> 8) & 255u);
-        v[2] = ovni_uf((u >> 16) & 255u), v[3] = ovni_uf(u >> 24);
+        v[0] = (float)(u & 255u), v[1] = (float)((u >> 8) & 255u);
+        v[2] = (float)((u >> 16) & 255u), v[3] = (float)(u >> 24);
         return;
     }
 #endif
-    v[0] = ovni_uf(s[0]), v[1] = ovni_uf(s[1]), v[2] = ovni_uf(s[2]);
-    v[3] = bpp == 4 ? ovni_uf(s[3]) : 255.0f;
+    v[0] = (float)s[0], v[1] = (float)s[1], v[2] = (float)s[2];
+    v[3] = bpp == 4 ? (float)s[3] : 255.0f;
 }
 
 OVNI_HD void overlay_store(uint8_t *d, int bpp, const uint8_t v[4])

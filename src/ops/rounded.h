@@ -72,7 +72,7 @@ OVNI_HD void rounded_px(const rounded_params *p, int x, int y)
         return;
     }
     const uint8_t *s = ovni_cpx(p->src, p->src_pitch, x, y, p->src_bpp);
-    float sa = p->src_bpp == 4 ? ovni_uf(s[3]) : 255.0f;
+    float sa = p->src_bpp == 4 ? (float)s[3] : 255.0f;
     d[0] = s[0], d[1] = s[1], d[2] = s[2];
     d[3] = ovni_u8(sa * cov);
 }

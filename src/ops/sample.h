@@ -61,16 +61,16 @@ OVNI_HD void sample_acc_tap(sample_acc *acc, const sample_src *s, int i, int j, 
     const uint8_t *p = ovni_cpx(s->data, s->pitch, i, j, s->bpp);
     acc->w += w;
     if (s->bpp == 4) {
-        float wa = SAMPLE_MUL(w, ovni_uf(p[3]));
+        float wa = SAMPLE_MUL(w, (float)p[3]);
         for (int k = 0; k < 3; k++) {
-            acc->c[k] += wa * ovni_uf(p[k]);
-            acc->raw[k] += w * ovni_uf(p[k]);
+            acc->c[k] += wa * (float)p[k];
+            acc->raw[k] += w * (float)p[k];
         }
         acc->a += wa;
     } else if (s->bpp == 3) {
-        for (int k = 0; k < 3; k++) acc->c[k] += w * ovni_uf(p[k]);
+        for (int k = 0; k < 3; k++) acc->c[k] += w * (float)p[k];
     } else {
-        acc->c[0] += w * ovni_uf(p[0]);
+        acc->c[0] += w * (float)p[0];
     }
 }
 
@@ -180,11 +180,11 @@ OVNI_HD void sample_store_over(uint8_t *d, int bpp, sample_px v, const float bg[
 OVNI_HD void sample_load_bg(const uint8_t *p, int bpp, float bg[4])
 {
     if (bpp == 1) {
-        bg[0] = ovni_uf(p[0]), bg[1] = bg[2] = 0.0f, bg[3] = 1.0f;
+        bg[0] = (float)p[0], bg[1] = bg[2] = 0.0f, bg[3] = 1.0f;
         return;
     }
-    for (int k = 0; k < 3; k++) bg[k] = ovni_uf(p[k]);
-    bg[3] = bpp == 4 ? ovni_uf(p[3]) * (1.0f / 255.0f) : 1.0f;
+    for (int k = 0; k < 3; k++) bg[k] = (float)p[k];
+    bg[3] = bpp == 4 ? (float)p[3] * (1.0f / 255.0f) : 1.0f;
 }
 
 #endif

@@ -28,7 +28,7 @@ __device__ static inline void ovni_vignette4(const vignette_params &v, int x0, i
         for (int b = 0; b < 4; b++) {
             int q = 4 * k + b, c = q % BPP; // byte q is channel c of pixel q / BPP
             uint32_t byte = (in >> (8 * b)) & 255u;
-            if (c < 3) byte = ovni_u8(ovni_uf(byte) * f[q / BPP]);
+            if (c < 3) byte = ovni_u8((float)byte * f[q / BPP]);
             out |= byte << (8 * b);
         }
         w[k] = out;

@@ -39,9 +39,9 @@ OVNI_HD void vignette_px(const vignette_params *v, int x, int y)
     float f = vignette_factor(v, x, y);
     if (f == 1.0f) return;
     uint8_t *p = ovni_px(v->data, v->pitch, x, y, v->bpp);
-    p[0] = ovni_u8(ovni_uf(p[0]) * f);
-    p[1] = ovni_u8(ovni_uf(p[1]) * f);
-    p[2] = ovni_u8(ovni_uf(p[2]) * f);
+    p[0] = ovni_u8((float)p[0] * f);
+    p[1] = ovni_u8((float)p[1] * f);
+    p[2] = ovni_u8((float)p[2] * f);
 }
 
 #endif
