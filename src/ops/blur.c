@@ -8,7 +8,7 @@
 #include "blur_pyramid.h"
 #include "op_internal.h"
 
-#define BLUR_SIGMA_MAX 170.0    /* ceil(3 * 170) = 510 <= BLUR_MAX_RADIUS */
+#define BLUR_SIGMA_MAX 170.0    /* from 6 the constant-time path: blur_pyramid.h */
 #define BLUR_SIGMA_IDENTITY 0.1 /* below this the kernel is a single tap */
 
 /* Sampled Gaussian exp(-k^2 / 2 sigma^2) for k = 0..ceil(3 sigma),
@@ -140,6 +140,10 @@ static void blur_horizontal_rows(void *ctx, int y0, int y1)
 static int blur_gpu(blur_planes *p, blur_taps *t, ovni_device *dev)
 {
     void *args[] = {p, t};
+    unsigned shmem = (unsigned)(BLUR_TILE_ROWS * p->ch * (BLUR_TILE_W + 2 * t->radius) * sizeof(float));
+    if (shmem > 48 * 1024) /* gaussian_blur never asks for it: radius <= 33 on the GPU */
+        return ovni_error(OVNI_EUNSUPPORTED, "gaussian_blur: exact GPU pass with radius %d (at most %d)", t->radius,
+                          (48 * 1024 / (int)(BLUR_TILE_ROWS * p->ch * sizeof(float)) - BLUR_TILE_W) / 2);
     /* Word loads where every row start allows them (pool frames always do;
      * wrapped frames may not). */
     uintptr_t align = (uintptr_t)p->src | p->src_pitch | (uintptr_t)p->hi | p->hi_pitch | (uintptr_t)p->lo | p->lo_pitch;
@@ -149,9 +153,8 @@ static int blur_gpu(blur_planes *p, blur_taps *t, ovni_device *dev)
                   : op_launch_2d(dev, "ovni_blur_vertical", p->width, p->height, args);
     if (ret < 0) return ret;
     if ((ret = gpu_enter(dev)) < 0) return ret;
-    unsigned shmem = (unsigned)(BLUR_TILE_ROWS * p->ch * (BLUR_TILE_W + 2 * t->radius) * sizeof(float));
     ret = gpu_launch(dev, "ovni_blur_horizontal", (unsigned)(p->width + BLUR_TILE_W - 1) / BLUR_TILE_W,
-                     (unsigned)(p->height + BLUR_TILE_ROWS - 1) / BLUR_TILE_ROWS, BLUR_TILE_W, BLUR_TILE_ROWS,
+                     (unsigned)(p->height + BLUR_TILE_ROWS - 1) / BLUR_TILE_ROWS, BLUR_TILE_THREADS, BLUR_TILE_ROWS,
                      shmem, args);
     gpu_leave(dev);
     return ret;

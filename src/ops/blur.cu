@@ -89,7 +89,12 @@ extern "C" __global__ void ovni_blur_vertical4(const __grid_constant__ blur_plan
 
 // Horizontal pass: a block of BLUR_TILE_W x BLUR_TILE_ROWS outputs loads its
 // rows' span [x0 - r, x0 + BLUR_TILE_W + r) once into shared memory, one
-// plane per channel so neighbouring threads read neighbouring banks.
+// plane per channel. Each thread computes BLUR_HX consecutive outputs, as
+// ovni_blur_vertical4 does rows: at tap pair k output o takes e[o - k] and
+// e[o + k], two windows that slide by one element per step, so a step loads
+// 2 values and one tap weight for BLUR_HX outputs (one thread per output
+// spent most of its instructions on loads and loop overhead). Every output
+// sums w[0]*p[0] and then pairs k = 1..r in order, as blur_row_px.
 extern "C" __global__ void ovni_blur_horizontal(const __grid_constant__ blur_planes p,
                                                 const __grid_constant__ blur_taps t)
 {
@@ -98,14 +103,36 @@ extern "C" __global__ void ovni_blur_horizontal(const __grid_constant__ blur_pla
     const int x0 = blockIdx.x * BLUR_TILE_W, y = blockIdx.y * BLUR_TILE_ROWS + threadIdx.y;
     float *rows = ovni_blur_tile + (size_t)threadIdx.y * p.ch * span;
     if (y < p.height)
-        for (int i = threadIdx.x; i < span; i += BLUR_TILE_W) {
+        for (int i = threadIdx.x; i < span; i += BLUR_TILE_THREADS) {
             int x = ovni_clampi(x0 + i - r, 0, p.width - 1);
             for (int c = 0; c < p.ch; c++) rows[c * span + i] = blur_load_mid(&p, x, y, c);
         }
     __syncthreads();
-    int x = x0 + threadIdx.x;
-    if (x >= p.width || y >= p.height) return;
-    float v[4];
-    for (int c = 0; c < p.ch; c++) v[c] = blur_row_px(rows + c * span, threadIdx.x + r, &t);
-    blur_store_dst(&p, x, y, v);
+    const int xa = x0 + threadIdx.x * BLUR_HX; // first output of this thread
+    if (xa >= p.width || y >= p.height) return;
+    float v[BLUR_HX][4];
+#pragma unroll
+    for (int c = 0; c < 4; c++) { // constant trip count: v stays in registers
+        if (c >= p.ch) break;
+        const float *e = rows + c * span + threadIdx.x * BLUR_HX + r; // e[o]: output o's centre
+        float acc[BLUR_HX], lo[BLUR_HX], hi[BLUR_HX];                   // lo[o] = e[o - k], hi[o] = e[o + k]
+#pragma unroll
+        for (int o = 0; o < BLUR_HX; o++) lo[o] = hi[o] = e[o], acc[o] = BLUR_MUL(t.w[0], e[o]);
+        for (int k = 1; k <= r; k++) {
+#pragma unroll
+            for (int o = BLUR_HX - 1; o > 0; o--) lo[o] = lo[o - 1];
+#pragma unroll
+            for (int o = 0; o < BLUR_HX - 1; o++) hi[o] = hi[o + 1];
+            lo[0] = e[-k];
+            hi[BLUR_HX - 1] = e[BLUR_HX - 1 + k];
+            const float w = t.w[k];
+#pragma unroll
+            for (int o = 0; o < BLUR_HX; o++) acc[o] = blur_tap(acc[o], w, lo[o], hi[o]);
+        }
+#pragma unroll
+        for (int o = 0; o < BLUR_HX; o++) v[o][c] = acc[o];
+    }
+#pragma unroll
+    for (int o = 0; o < BLUR_HX; o++)
+        if (xa + o < p.width) blur_store_dst(&p, xa + o, y, v[o]);
 }

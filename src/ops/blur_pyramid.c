@@ -38,11 +38,13 @@ static void blur_pyr_down_rows(void *ctx, int j0, int j1)
         for (int i = 0; i < p->sw; i++) blur_pyr_down_px(p, i, j);
 }
 
-static void blur_pyr_up_rows(void *ctx, int y0, int y1)
+static void blur_pyr_up_walk(void *ctx, int y0, int y1)
 {
     const blur_pyr *p = ctx;
-    for (int y = y0; y < y1; y++)
-        for (int x = 0; x < p->width; x++) blur_pyr_up_px(p, x, y);
+    for (int y = y0; y < y1; y++) {
+        blur_pyr_rows rows = blur_pyr_up_rows(p, y);
+        for (int x = 0; x < p->width; x++) blur_pyr_up_at(p, &rows, x, y);
+    }
 }
 
 /* One block per BLUR_PYR_DOWN_THREADS / f small pixels of a small row. */
@@ -80,8 +82,11 @@ int blur_pyramid_into(ovni_frame *dst, const ovni_frame *src, float sigma)
     if (ret < 0) goto done;
     p.small = blurred->data[0];
     p.small_pitch = blurred->pitch[0];
-    if (op_on_gpu(dst)) ret = op_launch_2d(dst->device, "ovni_blur_pyr_up", src->width, src->height, args);
-    else ovni_parallel_for(src->height, blur_pyr_up_rows, &p);
+    if (op_on_gpu(dst))
+        ret = op_launch_2d(dst->device, "ovni_blur_pyr_up", (src->width + BLUR_PYR_UP_X - 1) / BLUR_PYR_UP_X,
+                           src->height, args);
+    else
+        ovni_parallel_for(src->height, blur_pyr_up_walk, &p);
 done:
     ovni_frame_unref(&small);
     ovni_frame_unref(&blurred);

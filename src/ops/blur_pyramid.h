@@ -27,6 +27,7 @@
 #define BLUR_PYR_MIN_SIGMA 6.0f /* f = 2 from here (sigma' ~ 2.9) */
 #define BLUR_PYR_MAX_SHIFT 4    /* f <= 16: step 1 sums at most 256 pixels */
 #define BLUR_PYR_DOWN_THREADS 256 /* GPU step 1: threads per block, f per small pixel */
+#define BLUR_PYR_UP_X 4           /* GPU step 3: consecutive output pixels per thread */
 
 typedef struct blur_pyr {
     const uint8_t *src;  /* full size (steps 1) */
@@ -62,7 +63,8 @@ OVNI_HD void blur_pyr_row_sum(const blur_pyr *p, int i, int j, int dy, uint32_t 
             uint32_t a = s[3];
             sum[0] += s[0] * a, sum[1] += s[1] * a, sum[2] += s[2] * a, sum[3] += a;
         } else {
-            for (int c = 0; c < p->ch; c++) sum[c] += s[c];
+            for (int c = 0; c < 4; c++) /* a constant bound: sum[] stays in registers on the GPU */
+                if (c < p->ch) sum[c] += s[c];
         }
     }
 }
@@ -74,7 +76,8 @@ OVNI_HD void blur_pyr_down_store(const blur_pyr *p, int i, int j, const uint32_t
     const uint32_t half = (1u << n2) >> 1;
     uint8_t *d = ovni_px(p->small, p->small_pitch, i, j, p->ch);
     if (!p->premul) {
-        for (int c = 0; c < p->ch; c++) d[c] = (uint8_t)((sum[c] + half) >> n2);
+        for (int c = 0; c < 4; c++)
+            if (c < p->ch) d[c] = (uint8_t)((sum[c] + half) >> n2);
         return;
     }
     /* colour = sum(c a) / sum(a), rounded; alpha = the plain mean */
@@ -104,28 +107,41 @@ OVNI_HD void blur_pyr_axis(int x, int shift, int n, int *i0, int *i1, uint32_t *
     *i1 = ovni_clampi(i + 1, 0, n - 1);
 }
 
-/* Step 3 for output pixel (x, y): bilinear from the (blurred) small frame,
- * weights in units of 1 / (2f)^2. */
-OVNI_HD void blur_pyr_up_px(const blur_pyr *p, int x, int y)
+/* Step 3's vertical part for output row y: the two small rows and their
+ * weights, shared by the whole row. */
+typedef struct blur_pyr_rows {
+    const uint8_t *r0, *r1;
+    uint32_t w0, w1; /* units of 1/2f */
+} blur_pyr_rows;
+
+OVNI_HD blur_pyr_rows blur_pyr_up_rows(const blur_pyr *p, int y)
 {
-    int x0, x1, y0, y1;
-    uint32_t wx1, wy1;
+    int y0, y1;
+    blur_pyr_rows r;
+    blur_pyr_axis(y + (p->margin << p->shift), p->shift, p->sh, &y0, &y1, &r.w1);
+    r.w0 = (2u << p->shift) - r.w1;
+    r.r0 = p->small + (size_t)y0 * p->small_pitch;
+    r.r1 = p->small + (size_t)y1 * p->small_pitch;
+    return r;
+}
+
+/* Step 3 for output pixel (x, y) of row `rows`: bilinear from the
+ * (blurred) small frame, weights in units of 1 / (2f)^2. */
+OVNI_HD void blur_pyr_up_at(const blur_pyr *p, const blur_pyr_rows *rows, int x, int y)
+{
+    int x0, x1;
+    uint32_t wx1;
     blur_pyr_axis(x + (p->margin << p->shift), p->shift, p->sw, &x0, &x1, &wx1);
-    blur_pyr_axis(y + (p->margin << p->shift), p->shift, p->sh, &y0, &y1, &wy1);
-    const uint32_t one = 2u << p->shift, wx0 = one - wx1, wy0 = one - wy1;
-    const uint32_t w[4] = {wx0 * wy0, wx1 * wy0, wx0 * wy1, wx1 * wy1};
-    const uint8_t *s[4] = {ovni_cpx(p->small, p->small_pitch, x0, y0, p->ch),
-                           ovni_cpx(p->small, p->small_pitch, x1, y0, p->ch),
-                           ovni_cpx(p->small, p->small_pitch, x0, y1, p->ch),
-                           ovni_cpx(p->small, p->small_pitch, x1, y1, p->ch)};
+    const uint32_t wx0 = (2u << p->shift) - wx1;
+    const uint32_t w[4] = {wx0 * rows->w0, wx1 * rows->w0, wx0 * rows->w1, wx1 * rows->w1};
+    const uint8_t *s[4] = {rows->r0 + (size_t)x0 * p->ch, rows->r0 + (size_t)x1 * p->ch,
+                           rows->r1 + (size_t)x0 * p->ch, rows->r1 + (size_t)x1 * p->ch};
     const int n2 = 2 * p->shift + 2; /* (2f)^2 = 1 << n2 */
     const uint32_t half = 1u << (n2 - 1);
     uint8_t *d = ovni_px(p->dst, p->dst_pitch, x, y, p->ch);
     if (!p->premul) {
-        for (int c = 0; c < p->ch; c++) {
-            uint32_t acc = w[0] * s[0][c] + w[1] * s[1][c] + w[2] * s[2][c] + w[3] * s[3][c];
-            d[c] = (uint8_t)((acc + half) >> n2);
-        }
+        for (int c = 0; c < 4; c++) /* a constant bound: unrolled on the GPU */
+            if (c < p->ch) d[c] = (uint8_t)((w[0] * s[0][c] + w[1] * s[1][c] + w[2] * s[2][c] + w[3] * s[3][c] + half) >> n2);
         return;
     }
     uint32_t wa[4], acc_a = 0; /* weight times alpha: <= 1024 * 255 each */
