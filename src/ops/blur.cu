@@ -87,6 +87,26 @@ extern "C" __global__ void ovni_blur_vertical4(const __grid_constant__ blur_plan
     }
 }
 
+// BLUR_HX pixels of CH bytes packed into CH words (CH a template constant,
+// so every byte's word and shift are fixed and nothing leaves registers).
+template <int CH>
+__device__ static inline void ovni_blur_store_words(const blur_planes *p, float v[BLUR_HX][4], uint32_t *d)
+{
+    static_assert(BLUR_HX == 4, "BLUR_HX pixels of CH bytes must be CH words");
+    uint32_t w[CH];
+#pragma unroll
+    for (int k = 0; k < CH; k++) w[k] = 0;
+#pragma unroll
+    for (int o = 0; o < BLUR_HX; o++) {
+        uint8_t b[4];
+        blur_pack_dst(p, v[o], b);
+#pragma unroll
+        for (int c = 0; c < CH; c++) w[(o * CH + c) / 4] |= (uint32_t)b[c] << (8 * ((o * CH + c) % 4));
+    }
+#pragma unroll
+    for (int k = 0; k < CH; k++) d[k] = w[k];
+}
+
 // Horizontal pass: a block of BLUR_TILE_W x BLUR_TILE_ROWS outputs loads its
 // rows' span [x0 - r, x0 + BLUR_TILE_W + r) once into shared memory, one
 // plane per channel. Each thread computes BLUR_HX consecutive outputs, as
@@ -131,6 +151,17 @@ extern "C" __global__ void ovni_blur_horizontal(const __grid_constant__ blur_pla
         }
 #pragma unroll
         for (int o = 0; o < BLUR_HX; o++) v[o][c] = acc[o];
+    }
+    // The BLUR_HX pixels are BLUR_HX * ch consecutive bytes, ch 32-bit words
+    // (4-byte aligned when the row is): stored as words, a warp writes whole
+    // sectors instead of bytes spread BLUR_HX * ch apart.
+    uint8_t *d = ovni_px(p.dst, p.dst_pitch, xa, y, p.ch);
+    if (xa + BLUR_HX <= p.width && ((uintptr_t)d & 3) == 0) {
+        uint32_t *w = (uint32_t *)d;
+        if (p.ch == 4) ovni_blur_store_words<4>(&p, v, w);
+        else if (p.ch == 3) ovni_blur_store_words<3>(&p, v, w);
+        else ovni_blur_store_words<1>(&p, v, w);
+        return;
     }
 #pragma unroll
     for (int o = 0; o < BLUR_HX; o++)

@@ -140,11 +140,10 @@ OVNI_HD float blur_row_px(const float *e, int centre, const blur_taps *t)
     return acc;
 }
 
-/* Writes the final pixel from its horizontal sums v[0..ch-1]; RGBA divides
- * colour by the blurred alpha (no alpha: colour 0). */
-OVNI_HD void blur_store_dst(const blur_planes *p, int x, int y, const float *v)
+/* The final pixel's bytes d[0..ch-1] from its horizontal sums v[0..ch-1];
+ * RGBA divides colour by the blurred alpha (no alpha: colour 0). */
+OVNI_HD void blur_pack_dst(const blur_planes *p, const float *v, uint8_t *d)
 {
-    uint8_t *d = ovni_px(p->dst, p->dst_pitch, x, y, p->ch);
     if (!p->premul) {
         for (int c = 0; c < 4; c++) /* a constant bound: the GPU keeps v in registers */
             if (c < p->ch) d[c] = ovni_u8(v[c]);
@@ -153,6 +152,11 @@ OVNI_HD void blur_store_dst(const blur_planes *p, int x, int y, const float *v)
     float a = v[3];
     for (int c = 0; c < 3; c++) d[c] = a > 0.0f ? ovni_u8(BLUR_DIV(BLUR_MUL(v[c], 255.0f), a)) : 0;
     d[3] = ovni_u8(a);
+}
+
+OVNI_HD void blur_store_dst(const blur_planes *p, int x, int y, const float *v)
+{
+    blur_pack_dst(p, v, ovni_px(p->dst, p->dst_pitch, x, y, p->ch));
 }
 
 #ifndef __CUDACC__

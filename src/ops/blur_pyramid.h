@@ -125,9 +125,9 @@ OVNI_HD blur_pyr_rows blur_pyr_up_rows(const blur_pyr *p, int y)
     return r;
 }
 
-/* Step 3 for output pixel (x, y) of row `rows`: bilinear from the
- * (blurred) small frame, weights in units of 1 / (2f)^2. */
-OVNI_HD void blur_pyr_up_at(const blur_pyr *p, const blur_pyr_rows *rows, int x, int y)
+/* Step 3 for output pixel x of row `rows`, into d[0..ch-1]: bilinear from
+ * the (blurred) small frame, weights in units of 1 / (2f)^2. */
+OVNI_HD void blur_pyr_up_pack(const blur_pyr *p, const blur_pyr_rows *rows, int x, uint8_t *d)
 {
     int x0, x1;
     uint32_t wx1;
@@ -138,7 +138,6 @@ OVNI_HD void blur_pyr_up_at(const blur_pyr *p, const blur_pyr_rows *rows, int x,
                            rows->r1 + (size_t)x0 * p->ch, rows->r1 + (size_t)x1 * p->ch};
     const int n2 = 2 * p->shift + 2; /* (2f)^2 = 1 << n2 */
     const uint32_t half = 1u << (n2 - 1);
-    uint8_t *d = ovni_px(p->dst, p->dst_pitch, x, y, p->ch);
     if (!p->premul) {
         for (int c = 0; c < 4; c++) /* a constant bound: unrolled on the GPU */
             if (c < p->ch) d[c] = (uint8_t)((w[0] * s[0][c] + w[1] * s[1][c] + w[2] * s[2][c] + w[3] * s[3][c] + half) >> n2);
@@ -152,6 +151,11 @@ OVNI_HD void blur_pyr_up_at(const blur_pyr *p, const blur_pyr_rows *rows, int x,
         d[c] = (uint8_t)(v > 255 ? 255 : v);
     }
     d[3] = (uint8_t)((acc_a + half) >> n2);
+}
+
+OVNI_HD void blur_pyr_up_at(const blur_pyr *p, const blur_pyr_rows *rows, int x, int y)
+{
+    blur_pyr_up_pack(p, rows, x, ovni_px(p->dst, p->dst_pitch, x, y, p->ch));
 }
 
 #endif
