@@ -107,6 +107,30 @@ __device__ static inline void ovni_blur_store_words(const blur_planes *p, float 
     for (int k = 0; k < CH; k++) d[k] = w[k];
 }
 
+// The tile row of a block inside the frame: pixels xs .. xs + span - 1 of
+// row y, from the scratch planes read as 32-bit words (one load per 4 bytes
+// of each plane instead of one per byte and channel) starting at the word
+// holding the first byte; each byte goes to its channel's plane of the tile
+// as blur_load_mid would give it. The planes are pool frames, whose rows
+// start 256-byte aligned.
+template <int CH>
+__device__ static inline void ovni_blur_load_span(const blur_planes *p, float *rows, int span, int xs, int y)
+{
+    const int first = xs * CH, end = (xs + span) * CH, w0 = first >> 2;
+    const uint32_t *hi = (const uint32_t *)(p->hi + (size_t)y * p->hi_pitch);
+    const uint32_t *lo = (const uint32_t *)(p->lo + (size_t)y * p->lo_pitch);
+    for (int k = w0 + (int)threadIdx.x; 4 * k < end; k += BLUR_TILE_THREADS) {
+        const uint32_t h = hi[k], l = lo[k];
+#pragma unroll
+        for (int q = 0; q < 4; q++) {
+            const int b = 4 * k + q;
+            if (b < first || b >= end) continue;
+            const unsigned v = (((h >> (8 * q)) & 255u) << 8) | ((l >> (8 * q)) & 255u);
+            rows[(b % CH) * span + b / CH - xs] = BLUR_MUL((float)v, 1.0f / 256.0f);
+        }
+    }
+}
+
 // Horizontal pass: a block of BLUR_TILE_W x BLUR_TILE_ROWS outputs loads its
 // rows' span [x0 - r, x0 + BLUR_TILE_W + r) once into shared memory, one
 // plane per channel. Each thread computes BLUR_HX consecutive outputs, as
@@ -122,11 +146,20 @@ extern "C" __global__ void ovni_blur_horizontal(const __grid_constant__ blur_pla
     const int r = t.radius, span = BLUR_TILE_W + 2 * r;
     const int x0 = blockIdx.x * BLUR_TILE_W, y = blockIdx.y * BLUR_TILE_ROWS + threadIdx.y;
     float *rows = ovni_blur_tile + (size_t)threadIdx.y * p.ch * span;
-    if (y < p.height)
-        for (int i = threadIdx.x; i < span; i += BLUR_TILE_THREADS) {
-            int x = ovni_clampi(x0 + i - r, 0, p.width - 1);
-            for (int c = 0; c < p.ch; c++) rows[c * span + i] = blur_load_mid(&p, x, y, c);
+    if (y < p.height) {
+        if (x0 - r < 0 || x0 + BLUR_TILE_W + r > p.width) { // a tile at the frame's edge: clamped pixels
+            for (int i = threadIdx.x; i < span; i += BLUR_TILE_THREADS) {
+                int x = ovni_clampi(x0 + i - r, 0, p.width - 1);
+                for (int c = 0; c < p.ch; c++) rows[c * span + i] = blur_load_mid(&p, x, y, c);
+            }
+        } else if (p.ch == 4) {
+            ovni_blur_load_span<4>(&p, rows, span, x0 - r, y);
+        } else if (p.ch == 3) {
+            ovni_blur_load_span<3>(&p, rows, span, x0 - r, y);
+        } else {
+            ovni_blur_load_span<1>(&p, rows, span, x0 - r, y);
         }
+    }
     __syncthreads();
     const int xa = x0 + threadIdx.x * BLUR_HX; // first output of this thread
     if (xa >= p.width || y >= p.height) return;
