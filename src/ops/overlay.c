@@ -62,7 +62,7 @@ static int composite(const char *op, ovni_frame *dst, const ovni_frame *src, flo
     int h = y1 - j.p.y0;
     if (op_on_gpu(dst)) {
         void *args[] = {&j.p, &j.w, &h};
-        return op_launch_2d(dst->device, "ovni_overlay_region", j.w, (h + OVERLAY_GPU_Y - 1) / OVERLAY_GPU_Y, args);
+        return op_launch_2d(dst->device, "ovni_overlay_region", j.w, h, args);
     }
     ovni_parallel_for(h, overlay_rows, &j);
     return 0;

@@ -68,9 +68,6 @@ OVNI_HD void overlay_over_px(uint8_t *d, int dbpp, const float pc[3], float as)
     overlay_store(d, dbpp, o);
 }
 
-/* GPU: region rows per thread (overlay.cu). */
-#define OVERLAY_GPU_Y 4
-
 typedef struct overlay_params {
     const uint8_t *src;
     size_t src_pitch;
@@ -84,25 +81,6 @@ typedef struct overlay_params {
     float fx, fy;    /* weight of tap 1: -x - ox, -y - oy, in [0, 1) */
     float opacity;   /* 0..1 */
 } overlay_params;
-
-/* One tap of source pixel s (as floats) with bilinear weight w, added to
- * the premultiplied sums; blend weights it by the source's alpha. */
-OVNI_HD void overlay_add_tap(const overlay_params *p, const float s[4], float w, float pc[3], float *a)
-{
-    if (p->use_alpha) w = w * (s[3] / 255.0f);
-    pc[0] += w * s[0];
-    pc[1] += w * s[1];
-    pc[2] += w * s[2];
-    *a += w;
-}
-
-/* Composites the summed taps onto destination pixel (dx, dy). */
-OVNI_HD void overlay_finish(const overlay_params *p, int dx, int dy, float pc[3], float a)
-{
-    float as = a * p->opacity;
-    for (int c = 0; c < 3; c++) pc[c] = pc[c] * p->opacity;
-    overlay_over_px(ovni_px(p->dst, p->dst_pitch, dx, dy, p->dst_bpp), p->dst_bpp, pc, as);
-}
 
 /* Pixel (rx, ry) of the region. Taps with zero weight are skipped; fx and fy
  * are the same for every pixel, so the branch is uniform on the GPU. */
@@ -120,10 +98,17 @@ OVNI_HD void overlay_px(const overlay_params *p, int rx, int ry)
             if (!(wx[i] > 0.0f) || xx < 0 || xx >= p->src_w) continue;
             float s[4];
             overlay_load(ovni_cpx(p->src, p->src_pitch, xx, yy, p->src_bpp), p->src_bpp, s);
-            overlay_add_tap(p, s, wy[j] * wx[i], pc, &a);
+            float w = wy[j] * wx[i];
+            if (p->use_alpha) w = w * (s[3] * (1.0f / 255.0f));
+            pc[0] += w * s[0];
+            pc[1] += w * s[1];
+            pc[2] += w * s[2];
+            a += w;
         }
     }
-    overlay_finish(p, dx, dy, pc, a);
+    float as = a * p->opacity;
+    for (int c = 0; c < 3; c++) pc[c] = pc[c] * p->opacity;
+    overlay_over_px(ovni_px(p->dst, p->dst_pitch, dx, dy, p->dst_bpp), p->dst_bpp, pc, as);
 }
 
 #endif
