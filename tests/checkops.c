@@ -238,19 +238,25 @@ static int case_call_run(void *ctx)
     return k->c->run(k->out, k->in, k->p);
 }
 
+/* The parameters and frame sizes of case c at the timing size (the same
+ * seed every time, so time_op and case_bytes see the same case). */
+static void timing_setup(const checkops_case *c, checkops_params *p, int iw[], int ih[], int ow[], int oh[])
+{
+    memset(p, 0, sizeof(*p));
+    test_seed(12345);
+    if (c->draw) c->draw(p, time_w, time_h);
+    case_sizes(c, p, time_w, time_h, iw, ih, ow, oh);
+}
+
 /* Warm up once, then the mean of `reps` back-to-back runs: wall time of the
  * host calls, so on the GPU it includes each call's launch cost. With
  * graph_s (GPU only), also the GPU time of the same `reps` calls replayed as
  * one CUDA graph (-1 if that cannot be measured; timings never fail a test). */
 static double time_op(const checkops_case *c, ovni_device *dev, ovni_memory mem, int reps, double *graph_s)
 {
-    const int w = time_w, h = time_h;
     checkops_params p;
-    memset(&p, 0, sizeof(p));
-    test_seed(12345);
-    if (c->draw) c->draw(&p, w, h);
     int iw[CHECKOPS_MAX_IO], ih[CHECKOPS_MAX_IO], ow[CHECKOPS_MAX_IO], oh[CHECKOPS_MAX_IO];
-    case_sizes(c, &p, w, h, iw, ih, ow, oh);
+    timing_setup(c, &p, iw, ih, ow, oh);
     ovni_frame *in[CHECKOPS_MAX_IO] = {0}, *out[CHECKOPS_MAX_IO] = {0};
     double t = -1;
     int ok = 1;
@@ -280,14 +286,10 @@ static double time_op(const checkops_case *c, ovni_device *dev, ovni_memory mem,
 
 static double case_bytes(const checkops_case *c)
 {
-    const int w = time_w, h = time_h;
-    if (c->bytes) return c->bytes(w, h);
+    if (c->bytes) return c->bytes(time_w, time_h);
     checkops_params p;
-    memset(&p, 0, sizeof(p));
-    test_seed(12345);
-    if (c->draw) c->draw(&p, w, h);
     int iw[CHECKOPS_MAX_IO], ih[CHECKOPS_MAX_IO], ow[CHECKOPS_MAX_IO], oh[CHECKOPS_MAX_IO];
-    case_sizes(c, &p, w, h, iw, ih, ow, oh);
+    timing_setup(c, &p, iw, ih, ow, oh);
     double b = 0;
     for (int i = 0; i < c->ninputs; i++) b += frame_bytes(c->in_fmt[i], iw[i], ih[i]);
     for (int i = 0; i < c->noutputs; i++) b += frame_bytes(c->out_fmt[i], ow[i], oh[i]);
