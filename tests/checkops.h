@@ -17,9 +17,12 @@ typedef struct checkops_params {
     int i[8];
 } checkops_params;
 
+/* tolerance of ops whose backends compute the same bits */
+#define CHECKOPS_EXACT (-1)
+
 typedef struct checkops_case {
     const char *name;
-    int tolerance;                 /* max |GPU - CPU| per byte; 0 means 1 */
+    int tolerance;                 /* max |GPU - CPU| per byte; 0 means 1, CHECKOPS_EXACT 0 */
     int ninputs, noutputs;
     ovni_format in_fmt[CHECKOPS_MAX_IO], out_fmt[CHECKOPS_MAX_IO];
     /* Sizes of inputs and outputs for a test size w x h (NULL: all w x h). */

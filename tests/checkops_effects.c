@@ -12,16 +12,26 @@ static int run_blur(ovni_frame *const *out, ovni_frame *const *in, const checkop
 static void draw_sigma_05(checkops_params *p, int w, int h) { p->f[0] = 0.5; }
 static void draw_sigma_3(checkops_params *p, int w, int h) { p->f[0] = 3.0; }
 static void draw_sigma_25(checkops_params *p, int w, int h) { p->f[0] = 25.0; }
+static void draw_sigma_8(checkops_params *p, int w, int h) { p->f[0] = 8.0; }   /* shrink by 2 */
+static void draw_sigma_16(checkops_params *p, int w, int h) { p->f[0] = 16.0; } /* shrink by 4 */
 static void draw_sigma_100(checkops_params *p, int w, int h) { p->f[0] = 100.0; }
 /* across the exact path and the constant-time one (from sigma 6) */
 static void draw_sigma_any(checkops_params *p, int w, int h) { p->f[0] = checkops_uniform(0.0, 40.0); }
+
+/* In place (dst == src), on a copy of the input in out[0]. */
+static int run_blur_in_place(ovni_frame *const *out, ovni_frame *const *in, const checkops_params *p)
+{
+    int ret = ovni_frame_copy(out[0], in[0]);
+    return ret < 0 ? ret : ovni_gaussian_blur_into(out[0], out[0], (float)p->f[0]);
+}
 
 /* The separable passes' bytes: each pass reads and writes the frame once. */
 static double blur_bytes_gray(int w, int h) { return 4.0 * w * h; }
 static double blur_bytes_rgb(int w, int h) { return 4.0 * 3 * w * h; }
 static double blur_bytes_rgba(int w, int h) { return 4.0 * 4 * w * h; }
 
-#define BLUR(name_, fmt, draw, bytes) {name_, 1, 1, 1, {fmt}, {fmt}, NULL, draw, run_blur, bytes}
+/* Both backends compute the same bits (blur.h, blur_pyramid.h): tolerance 0. */
+#define BLUR(name_, fmt, draw, bytes) {name_, CHECKOPS_EXACT, 1, 1, {fmt}, {fmt}, NULL, draw, run_blur, bytes}
 
 /* ---- drop shadow: f[0] corner radius, f[1] blur, f[2] alpha, f[3]
  * smoothing, i[0..2] colour, i[3] margin. Shape w x h, output enlarged. ---- */
@@ -80,9 +90,15 @@ const checkops_case checkops_effects[] = {
     BLUR("blur_gray8_s0.5", OVNI_FORMAT_GRAY8, draw_sigma_05, blur_bytes_gray),
     BLUR("blur_gray8_s3", OVNI_FORMAT_GRAY8, draw_sigma_3, blur_bytes_gray),
     BLUR("blur_gray8_s25", OVNI_FORMAT_GRAY8, draw_sigma_25, blur_bytes_gray),
+    BLUR("blur_rgb24_s8", OVNI_FORMAT_RGB24, draw_sigma_8, blur_bytes_rgb),
+    BLUR("blur_gray8_s8", OVNI_FORMAT_GRAY8, draw_sigma_8, blur_bytes_gray),
+    BLUR("blur_rgb24_s16", OVNI_FORMAT_RGB24, draw_sigma_16, blur_bytes_rgb),
+    BLUR("blur_gray8_s16", OVNI_FORMAT_GRAY8, draw_sigma_16, blur_bytes_gray),
     BLUR("blur_rgb24_s100", OVNI_FORMAT_RGB24, draw_sigma_100, blur_bytes_rgb),
     BLUR("blur_rgba32_s100", OVNI_FORMAT_RGBA32, draw_sigma_100, blur_bytes_rgba),
     BLUR("blur_rgba32_random", OVNI_FORMAT_RGBA32, draw_sigma_any, blur_bytes_rgba),
+    {"blur_rgba32_in_place", CHECKOPS_EXACT, 1, 1, {OVNI_FORMAT_RGBA32}, {OVNI_FORMAT_RGBA32}, NULL, draw_sigma_any,
+     run_blur_in_place, NULL},
     {"make_shadow", 1, 0, 1, {0}, {OVNI_FORMAT_RGBA32}, shadow_sizes, draw_shadow, run_shadow, NULL},
     {"vignette_rgb24", 1, 0, 1, {0}, {OVNI_FORMAT_RGB24}, NULL, draw_vignette, run_vignette, vignette_rw_rgb},
     {"vignette_rgba32", 1, 0, 1, {0}, {OVNI_FORMAT_RGBA32}, NULL, draw_vignette, run_vignette, vignette_rw_rgba},

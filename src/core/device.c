@@ -306,7 +306,10 @@ static int graph_time(ovni_device *dev, int (*fn)(void *), void *ctx, int reps, 
     int ret = graph_capture(dev, fn, ctx, reps, g);
     if (ret < 0) return ret;
     CUresult r = dev->x.cuGraphInstantiateWithFlags(&g->exec, g->graph, 0);
-    if (r != CUDA_SUCCESS) return gpu_fail(dev, r, "cuGraphInstantiateWithFlags", gpu_time_what);
+    if (r != CUDA_SUCCESS) {
+        g->exec = NULL; /* not set on failure: graph_run_free must not destroy it */
+        return gpu_fail(dev, r, "cuGraphInstantiateWithFlags", gpu_time_what);
+    }
     /* Timing stays enabled (no CU_EVENT_DISABLE_TIMING); blocking waits. */
     CU_CHECK(dev, cuEventCreate(&g->start, CU_EVENT_BLOCKING_SYNC), gpu_time_what);
     CU_CHECK(dev, cuEventCreate(&g->end, CU_EVENT_BLOCKING_SYNC), gpu_time_what);

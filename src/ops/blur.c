@@ -141,7 +141,7 @@ static int blur_gpu(blur_planes *p, blur_taps *t, ovni_device *dev)
 {
     void *args[] = {p, t};
     unsigned shmem = (unsigned)(BLUR_TILE_ROWS * p->ch * (BLUR_TILE_W + 2 * t->radius) * sizeof(float));
-    if (shmem > 48 * 1024) /* gaussian_blur never asks for it: radius <= 33 on the GPU */
+    if (shmem > 48 * 1024) /* defensive: radius <= 32 from gaussian_blur, and even 511 fits */
         return ovni_error(OVNI_EUNSUPPORTED, "gaussian_blur: exact GPU pass with radius %d (at most %d)", t->radius,
                           (48 * 1024 / (int)(BLUR_TILE_ROWS * p->ch * sizeof(float)) - BLUR_TILE_W) / 2);
     /* Word loads where every row start allows them (pool frames always do;

@@ -24,15 +24,15 @@
 /* Taps w[0..radius], radius = ceil(3 sigma) <= BLUR_MAX_RADIUS keeps the
  * struct (2 KiB) within CUDA's 4 KiB of kernel parameters. gaussian_blur
  * runs the exact blur for sigma < BLUR_PYR_MIN_SIGMA (6) and on the
- * constant-time path's small frame (sigma' < 11, blur_pyramid.h), so
- * radius <= 33 there; the tests also run it at large sigma on the CPU as
+ * constant-time path's small frame (sigma' < 10.7, blur_pyramid.h), so
+ * radius <= 32 there; the tests also run it at large sigma on the CPU as
  * the reference for the constant-time path. */
 #define BLUR_MAX_RADIUS 511
 
 /* GPU horizontal pass: blocks of BLUR_TILE_THREADS x BLUR_TILE_ROWS threads,
  * each thread BLUR_HX consecutive outputs of its row, share a tile of
  * (BLUR_TILE_W + 2 radius) x channels floats per row: 2 * 4 * (512 + 66) * 4
- * = 18.5 KB at radius 33; blur_gpu refuses a radius whose tile would pass
+ * = 18.5 KB at radius 32; blur_gpu refuses a radius whose tile would pass
  * the 48 KB a launch gets without opt-in. */
 #define BLUR_HX 4
 #define BLUR_TILE_THREADS 128
@@ -53,15 +53,6 @@ typedef struct blur_taps {
 #define BLUR_MUL(a, b) ((a) * (b))
 #define BLUR_ADD(a, b) ((a) + (b))
 #define BLUR_DIV(a, b) ((a) / (b))
-#ifndef __CUDACC__
-#include "ovni/frame.h"
-/* The two ways gaussian_blur runs, after its checks (blur.c): exactly, with
- * these taps (time grows with sigma), and from BLUR_PYR_MIN_SIGMA up in
- * constant time per pixel (blur_pyramid.c). dst matches src; may be src. */
-int blur_exact_into(ovni_frame *dst, const ovni_frame *src, float sigma);
-int blur_pyramid_into(ovni_frame *dst, const ovni_frame *src, float sigma);
-#endif
-
 #endif
 
 /* One pass's planes. The scratch holds value * 256 as a 16-bit number split

@@ -63,7 +63,7 @@ int blur_pyramid_into(ovni_frame *dst, const ovni_frame *src, float sigma)
 {
     const int shift = blur_pyr_shift(sigma);
     const double sigma_small = blur_pyr_sigma(sigma, shift);
-    const int margin = (int)ceil(3.0 * sigma_small) + 1;
+    const int margin = 1; /* see blur_pyr_down_px: one is enough */
     const int sw = ((src->width + (1 << shift) - 1) >> shift) + 2 * margin;
     const int sh = ((src->height + (1 << shift) - 1) >> shift) + 2 * margin;
     ovni_frame *small = NULL, *blurred = NULL;

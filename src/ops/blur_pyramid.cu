@@ -10,8 +10,12 @@ __device__ static inline void ovni_blur_pyr_row_sum(const blur_pyr *p, int i, in
 {
     const int f = 1 << p->shift, x0 = (i - p->margin) * f, bytes = f * p->ch;
     const int y = ovni_clampi((j - p->margin) * f + dy, 0, p->height - 1);
+    if (x0 < 0 || x0 + f > p->width || (bytes & 3) || (p->ch == 3 && (bytes % 12))) {
+        blur_pyr_row_sum(p, i, j, dy, sum);
+        return;
+    }
     const uint8_t *s = p->src + (size_t)y * p->src_pitch + (size_t)x0 * p->ch;
-    if (x0 < 0 || x0 + f > p->width || (bytes & 3) || ((uintptr_t)s & 3) || (p->ch == 3 && (bytes % 12))) {
+    if ((uintptr_t)s & 3) {
         blur_pyr_row_sum(p, i, j, dy, sum);
         return;
     }

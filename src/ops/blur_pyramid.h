@@ -4,8 +4,8 @@
  * The exact blur (blur.h) costs time proportional to the radius, 3 sigma.
  * From BLUR_PYR_MIN_SIGMA up, gaussian_blur instead
  *   1. shrinks the frame by f = 2, 4, 8 or 16 (sigma / 3 rounded down to a
- *      power of two) with a box average of f x f pixels, reaching 3 sigma'
- *      beyond the borders (replicated edge pixels);
+ *      power of two) with a box average of f x f pixels, plus a ring of
+ *      small pixels outside the frame made of its edge pixels;
  *   2. blurs the small frame exactly with sigma' (blur.h), where
  *      (f sigma')^2 = sigma^2 - var(box of f) - var(bilinear over spacing f),
  *      so the three kernels together have the requested variance;
@@ -38,15 +38,17 @@ typedef struct blur_pyr {
     size_t dst_pitch;
     int width, height, sw, sh, ch;
     int shift;           /* f = 1 << shift */
-    int margin;          /* small pixels left of and above the frame (see blur_pyr_down_px) */
+    int margin;          /* small pixels left of and above the frame: 1 (see blur_pyr_down_px) */
     int premul;          /* RGBA32 */
 } blur_pyr;
 
 /* Step 1 for small pixel (i, j) is the mean of the f x f block at
- * ((i - margin) f, (j - margin) f), coordinates clamped to the frame. The
- * small frame reaches `margin` small pixels (>= 3 sigma') beyond every
- * edge, so its blur sees the same replicated borders as the exact blur's
- * (the edge pixels themselves, not f x f averages holding inner pixels).
+ * ((i - margin) f, (j - margin) f), coordinates clamped to the frame. With
+ * margin = 1 the small frame's outer ring lies wholly outside the frame, so
+ * it holds the frame's edge pixels alone (averaged along the edge), not
+ * f x f averages that mix in inner pixels; the small frame's blur repeats
+ * that ring outwards, so it sees the same replicated border as the exact
+ * blur. (A wider margin would only add copies of the ring.)
  * Integer sums, so the order rows are added in (one thread per row on the
  * GPU) does not change the result. */
 
