@@ -47,13 +47,12 @@ OVNI_HD void overlay_store(uint8_t *d, int bpp, const uint8_t v[4])
  *   RGB:  c = pc + c_d (1 - as)
  *   RGBA: a = as + a_d (1 - as),  c = (pc + c_d a_d (1 - as)) / a.
  * A source with as = 0 leaves d exactly as it was. */
-/* The same with d's pixel already loaded into v[] (overlay_px loads it
- * before its taps, so on the GPU both loads are in flight together instead
- * of the destination's waiting for the taps and the alpha test). */
-OVNI_HD void overlay_over_loaded(uint8_t *d, int dbpp, const float v[4], const float pc[3], float as)
+OVNI_HD void overlay_over_px(uint8_t *d, int dbpp, const float pc[3], float as)
 {
     if (!(as > 0.0f)) return;
+    float v[4];
     uint8_t o[4];
+    overlay_load(d, dbpp, v);
     if (dbpp == 3) {
         float k = 1.0f - as;
         for (int c = 0; c < 3; c++) o[c] = ovni_u8(pc[c] + v[c] * k);
@@ -67,14 +66,6 @@ OVNI_HD void overlay_over_loaded(uint8_t *d, int dbpp, const float v[4], const f
         o[3] = ovni_u8(oa * 255.0f);
     }
     overlay_store(d, dbpp, o);
-}
-
-OVNI_HD void overlay_over_px(uint8_t *d, int dbpp, const float pc[3], float as)
-{
-    if (!(as > 0.0f)) return;
-    float v[4];
-    overlay_load(d, dbpp, v);
-    overlay_over_loaded(d, dbpp, v, pc, as);
 }
 
 typedef struct overlay_params {
@@ -97,9 +88,6 @@ OVNI_HD void overlay_px(const overlay_params *p, int rx, int ry)
 {
     int dx = p->x0 + rx, dy = p->y0 + ry;
     int sx = dx + p->ox, sy = dy + p->oy;
-    uint8_t *d = ovni_px(p->dst, p->dst_pitch, dx, dy, p->dst_bpp);
-    float dv[4];
-    overlay_load(d, p->dst_bpp, dv);
     float wx[2] = {1.0f - p->fx, p->fx}, wy[2] = {1.0f - p->fy, p->fy};
     float pc[3] = {0.0f, 0.0f, 0.0f}, a = 0.0f;
     for (int j = 0; j < 2; j++) {
@@ -120,7 +108,7 @@ OVNI_HD void overlay_px(const overlay_params *p, int rx, int ry)
     }
     float as = a * p->opacity;
     for (int c = 0; c < 3; c++) pc[c] = pc[c] * p->opacity;
-    overlay_over_loaded(d, p->dst_bpp, dv, pc, as);
+    overlay_over_px(ovni_px(p->dst, p->dst_pitch, dx, dy, p->dst_bpp), p->dst_bpp, pc, as);
 }
 
 #endif
