@@ -54,6 +54,9 @@ extern "C" __global__ void ovni_blur_vertical4(const __grid_constant__ blur_plan
 #pragma unroll
         for (int j = 0; j < 4; j++) hi[o][j] = lo[o][j], acc[o][j] = BLUR_MUL(t.w[0], lo[o][j]);
     }
+    // unrolled by the window length, so its shifts become register renames
+    static_assert(BLUR_VROWS == 4, "unroll count below");
+#pragma unroll 4
     for (int k = 1; k <= t.radius; k++) {
 #pragma unroll
         for (int o = BLUR_VROWS - 1; o > 0; o--)
@@ -171,6 +174,8 @@ extern "C" __global__ void ovni_blur_horizontal(const __grid_constant__ blur_pla
         float acc[BLUR_HX], lo[BLUR_HX], hi[BLUR_HX];                   // lo[o] = e[o - k], hi[o] = e[o + k]
 #pragma unroll
         for (int o = 0; o < BLUR_HX; o++) lo[o] = hi[o] = e[o], acc[o] = BLUR_MUL(t.w[0], e[o]);
+        static_assert(BLUR_HX == 4, "unroll count below");
+#pragma unroll 4 // by the window length: its shifts become register renames
         for (int k = 1; k <= r; k++) {
 #pragma unroll
             for (int o = BLUR_HX - 1; o > 0; o--) lo[o] = lo[o - 1];
