@@ -147,7 +147,11 @@ static int blur_gpu(blur_planes *p, blur_taps *t, ovni_device *dev)
     /* Word loads where every row start allows them (pool frames always do;
      * wrapped frames may not). */
     uintptr_t align = (uintptr_t)p->src | p->src_pitch | (uintptr_t)p->hi | p->hi_pitch | (uintptr_t)p->lo | p->lo_pitch;
-    int ret = align % 4 == 0
+    /* ovni_blur_vertical4 gives each thread 4 bytes of 4 rows; on a small
+     * frame (the large-sigma path's shrunk one) that leaves too few threads
+     * to hide the latency of their serial taps, so one thread per pixel. */
+    const long words = (long)((p->width * p->ch + 3) / 4) * ((p->height + BLUR_VROWS - 1) / BLUR_VROWS);
+    int ret = align % 4 == 0 && words >= BLUR_VERTICAL4_MIN_THREADS
                   ? op_launch_2d(dev, "ovni_blur_vertical4", (p->width * p->ch + 3) / 4,
                                  (p->height + BLUR_VROWS - 1) / BLUR_VROWS, args)
                   : op_launch_2d(dev, "ovni_blur_vertical", p->width, p->height, args);

@@ -38,8 +38,10 @@
 #define BLUR_TILE_THREADS 128
 #define BLUR_TILE_W (BLUR_TILE_THREADS * BLUR_HX)
 #define BLUR_TILE_ROWS 2
-/* GPU vertical pass (word-aligned rows): output rows per thread. */
+/* GPU vertical pass (word-aligned rows): output rows per thread, and the
+ * fewest threads that pass is launched with (below: one per pixel). */
 #define BLUR_VROWS 4
+#define BLUR_VERTICAL4_MIN_THREADS 32768
 typedef struct blur_taps {
     int radius;
     float w[BLUR_MAX_RADIUS + 1];
