@@ -90,26 +90,6 @@ extern "C" __global__ void ovni_blur_vertical4(const __grid_constant__ blur_plan
     }
 }
 
-// BLUR_HX pixels of CH bytes packed into CH words (CH a template constant,
-// so every byte's word and shift are fixed and nothing leaves registers).
-template <int CH>
-__device__ static inline void ovni_blur_store_words(const blur_planes *p, float v[BLUR_HX][4], uint32_t *d)
-{
-    static_assert(BLUR_HX == 4, "BLUR_HX pixels of CH bytes must be CH words");
-    uint32_t w[CH];
-#pragma unroll
-    for (int k = 0; k < CH; k++) w[k] = 0;
-#pragma unroll
-    for (int o = 0; o < BLUR_HX; o++) {
-        uint8_t b[4];
-        blur_pack_dst(p, v[o], b);
-#pragma unroll
-        for (int c = 0; c < CH; c++) w[(o * CH + c) / 4] |= (uint32_t)b[c] << (8 * ((o * CH + c) % 4));
-    }
-#pragma unroll
-    for (int k = 0; k < CH; k++) d[k] = w[k];
-}
-
 // The tile row of a block inside the frame: pixels xs .. xs + span - 1 of
 // row y, from the scratch planes read as 32-bit words (one load per 4 bytes
 // of each plane instead of one per byte and channel) starting at the word
@@ -195,10 +175,11 @@ extern "C" __global__ void ovni_blur_horizontal(const __grid_constant__ blur_pla
     // sectors instead of bytes spread BLUR_HX * ch apart.
     uint8_t *d = ovni_px(p.dst, p.dst_pitch, xa, y, p.ch);
     if (xa + BLUR_HX <= p.width && ((uintptr_t)d & 3) == 0) {
-        uint32_t *w = (uint32_t *)d;
-        if (p.ch == 4) ovni_blur_store_words<4>(&p, v, w);
-        else if (p.ch == 3) ovni_blur_store_words<3>(&p, v, w);
-        else ovni_blur_store_words<1>(&p, v, w);
+        static_assert(BLUR_HX == 4, "ovni_store_px4 stores 4 pixels");
+        uint8_t px[BLUR_HX][4];
+#pragma unroll
+        for (int o = 0; o < BLUR_HX; o++) blur_pack_dst(&p, v[o], px[o]);
+        ovni_store_px4((uint32_t *)d, p.ch, px);
         return;
     }
 #pragma unroll

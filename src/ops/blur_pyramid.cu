@@ -63,28 +63,6 @@ extern "C" __global__ void ovni_blur_pyr_down(const blur_pyr p)
     blur_pyr_down_store(&p, i, j, sum);
 }
 
-// BLUR_PYR_UP_X (4) output pixels of CH bytes are CH 32-bit words: packed
-// with fixed shifts (CH a template constant) and stored as words, so a warp
-// writes whole sectors instead of bytes spread 4 CH apart.
-template <int CH>
-__device__ static inline void ovni_blur_pyr_up_words(const blur_pyr *p, const blur_pyr_rows *rows, int x,
-                                                     uint32_t *d)
-{
-    static_assert(BLUR_PYR_UP_X == 4, "4 pixels of CH bytes must be CH words");
-    uint32_t w[CH];
-#pragma unroll
-    for (int k = 0; k < CH; k++) w[k] = 0;
-#pragma unroll
-    for (int o = 0; o < 4; o++) {
-        uint8_t b[4];
-        blur_pyr_up_pack(p, rows, x + o, b);
-#pragma unroll
-        for (int c = 0; c < CH; c++) w[(o * CH + c) / 4] |= (uint32_t)b[c] << (8 * ((o * CH + c) % 4));
-    }
-#pragma unroll
-    for (int k = 0; k < CH; k++) d[k] = w[k];
-}
-
 // Step 3: one thread per BLUR_PYR_UP_X consecutive output pixels of a row,
 // which share the row's vertical weights; the small pixels they read are
 // shared with the neighbours, so they come from L1.
@@ -94,10 +72,12 @@ extern "C" __global__ void ovni_blur_pyr_up(const blur_pyr p)
     if (x >= p.width || y >= p.height) return;
     const blur_pyr_rows rows = blur_pyr_up_rows(&p, y);
     uint8_t *d = ovni_px(p.dst, p.dst_pitch, x, y, p.ch);
-    if (x + BLUR_PYR_UP_X <= p.width && ((uintptr_t)d & 3) == 0) {
-        if (p.ch == 4) ovni_blur_pyr_up_words<4>(&p, &rows, x, (uint32_t *)d);
-        else if (p.ch == 3) ovni_blur_pyr_up_words<3>(&p, &rows, x, (uint32_t *)d);
-        else ovni_blur_pyr_up_words<1>(&p, &rows, x, (uint32_t *)d);
+    if (x + BLUR_PYR_UP_X <= p.width && ((uintptr_t)d & 3) == 0) { // as words (ovni_store_px4)
+        static_assert(BLUR_PYR_UP_X == 4, "ovni_store_px4 stores 4 pixels");
+        uint8_t px[BLUR_PYR_UP_X][4];
+#pragma unroll
+        for (int o = 0; o < BLUR_PYR_UP_X; o++) blur_pyr_up_pack(&p, &rows, x + o, px[o]);
+        ovni_store_px4((uint32_t *)d, p.ch, px);
         return;
     }
 #pragma unroll

@@ -34,4 +34,33 @@ OVNI_HD const uint8_t *ovni_cpx(const uint8_t *base, size_t pitch, int x, int y,
     return base + (size_t)y * pitch + (size_t)x * (size_t)bpp;
 }
 
+#ifdef __CUDACC__
+/* GPU: 4 consecutive pixels of CH bytes, px[o][0..CH-1], are CH 32-bit
+ * words; stored as words at d (4-byte aligned), a warp writing neighbouring
+ * groups writes whole sectors instead of single bytes spread 4 CH apart.
+ * CH is a template constant so every byte's word and shift are fixed and
+ * nothing leaves registers. */
+template <int CH>
+__device__ inline void ovni_store_px4_words(uint32_t *d, const uint8_t px[4][4])
+{
+    uint32_t w[CH];
+#pragma unroll
+    for (int k = 0; k < CH; k++) w[k] = 0;
+#pragma unroll
+    for (int o = 0; o < 4; o++)
+#pragma unroll
+        for (int c = 0; c < CH; c++) w[(o * CH + c) / 4] |= (uint32_t)px[o][c] << (8 * ((o * CH + c) % 4));
+#pragma unroll
+    for (int k = 0; k < CH; k++) d[k] = w[k];
+}
+
+/* The same for ch = 1, 3 or 4 bytes per pixel. */
+__device__ inline void ovni_store_px4(uint32_t *d, int ch, const uint8_t px[4][4])
+{
+    if (ch == 4) ovni_store_px4_words<4>(d, px);
+    else if (ch == 3) ovni_store_px4_words<3>(d, px);
+    else ovni_store_px4_words<1>(d, px);
+}
+#endif
+
 #endif
