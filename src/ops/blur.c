@@ -149,9 +149,7 @@ static int blur_gpu(blur_planes *p, blur_taps *t, ovni_device *dev)
     uintptr_t align = (uintptr_t)p->src | p->src_pitch | (uintptr_t)p->hi | p->hi_pitch | (uintptr_t)p->lo | p->lo_pitch;
     /* ovni_blur_vertical4 gives each thread 4 bytes of 4 rows; on a small
      * frame (the large-sigma path's shrunk one) that leaves too few threads
-     * to hide the latency of their serial taps, so one thread per pixel
-     * (Nsight Compute: the 962x542 GRAY8 one as 33k such threads took 19 us
-     * at 11% occupancy). */
+     * to hide the latency of their serial taps, so one thread per pixel. */
     const long words = (long)((p->width * p->ch + 3) / 4) * ((p->height + BLUR_VROWS - 1) / BLUR_VROWS);
     int ret = align % 4 == 0 && words >= BLUR_VERTICAL4_MIN_THREADS
                   ? op_launch_2d(dev, "ovni_blur_vertical4", (p->width * p->ch + 3) / 4,

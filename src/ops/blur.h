@@ -41,7 +41,7 @@
 /* GPU vertical pass (word-aligned rows): output rows per thread, and the
  * fewest threads that pass is launched with (below: one per pixel). */
 #define BLUR_VROWS 4
-#define BLUR_VERTICAL4_MIN_THREADS 100000 /* ~1/3 of an H100's thread slots */
+#define BLUR_VERTICAL4_MIN_THREADS 32768
 typedef struct blur_taps {
     int radius;
     float w[BLUR_MAX_RADIUS + 1];

@@ -47,12 +47,12 @@ static void blur_pyr_up_walk(void *ctx, int y0, int y1)
     }
 }
 
-/* One block per BLUR_PYR_DOWN_THREADS / tp small pixels of a small row. */
+/* One block per BLUR_PYR_DOWN_THREADS / f small pixels of a small row. */
 static int blur_pyr_down_gpu(ovni_device *dev, const blur_pyr *p, void **args)
 {
     int ret = gpu_enter(dev);
     if (ret < 0) return ret;
-    const unsigned per_block = BLUR_PYR_DOWN_THREADS / (unsigned)blur_pyr_down_split(p->shift);
+    const unsigned per_block = BLUR_PYR_DOWN_THREADS >> p->shift;
     ret = gpu_launch(dev, "ovni_blur_pyr_down", ((unsigned)p->sw + per_block - 1) / per_block, (unsigned)p->sh,
                      BLUR_PYR_DOWN_THREADS, 1, 0, args);
     gpu_leave(dev);

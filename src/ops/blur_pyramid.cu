@@ -41,32 +41,25 @@ __device__ static inline void ovni_blur_pyr_row_sum(const blur_pyr *p, int i, in
     }
 }
 
-// Step 1: blocks of BLUR_PYR_DOWN_THREADS threads, tp = f / 4 (at least 1)
-// per small pixel, each adding up to 4 rows of its f x f block (at f = 16
-// that is 64 pixels a thread, not 256, so enough threads are in flight; at
-// f = 2 and 4 one thread does the whole block, without the reduction).
-// Neighbouring threads take neighbouring small pixels of the same rows, so
-// a warp's loads cover one stretch of a source row; thread (col, 0) then
-// adds its column's tp partial sums.
+// Step 1: blocks of BLUR_PYR_DOWN_THREADS threads, f per small pixel (one
+// per row of its f x f block: up to 256 pixels per small pixel at f = 16,
+// too many for one thread with enough threads in flight). Neighbouring
+// threads take neighbouring small pixels of the same row, so a warp's loads
+// cover one stretch of a source row; thread (col, 0) then adds the f row
+// sums of its column.
 extern "C" __global__ void ovni_blur_pyr_down(const blur_pyr p)
 {
-    __shared__ uint32_t part[BLUR_PYR_DOWN_THREADS][4];
-    const int f = 1 << p.shift, tp = blur_pyr_down_split(p.shift), rows = f / tp;
-    const int per_block = BLUR_PYR_DOWN_THREADS / tp;
-    const int t = threadIdx.x, col = t % per_block, g = t / per_block;
+    __shared__ uint32_t rows[BLUR_PYR_DOWN_THREADS][4];
+    const int per_block = BLUR_PYR_DOWN_THREADS >> p.shift;
+    const int t = threadIdx.x, col = t % per_block, dy = t / per_block;
     const int i = blockIdx.x * per_block + col, j = blockIdx.y;
     uint32_t sum[4] = {0, 0, 0, 0};
-    if (i < p.sw)
-        for (int dy = g * rows; dy < (g + 1) * rows; dy++) ovni_blur_pyr_row_sum(&p, i, j, dy, sum);
-    if (tp == 1) { // uniform across the launch
-        if (i < p.sw) blur_pyr_down_store(&p, i, j, sum);
-        return;
-    }
-    for (int c = 0; c < 4; c++) part[t][c] = sum[c];
+    if (i < p.sw) ovni_blur_pyr_row_sum(&p, i, j, dy, sum);
+    for (int c = 0; c < 4; c++) rows[t][c] = sum[c];
     __syncthreads();
-    if (g != 0 || i >= p.sw) return;
-    for (int k = 1; k < tp; k++)
-        for (int c = 0; c < 4; c++) sum[c] += part[t + k * per_block][c];
+    if (dy != 0 || i >= p.sw) return;
+    for (int k = 1; k < (1 << p.shift); k++)
+        for (int c = 0; c < 4; c++) sum[c] += rows[t + k * per_block][c];
     blur_pyr_down_store(&p, i, j, sum);
 }
 

@@ -26,15 +26,7 @@
 
 #define BLUR_PYR_MIN_SIGMA 6.0f /* f = 2 from here (sigma' ~ 2.9) */
 #define BLUR_PYR_MAX_SHIFT 4    /* f <= 16: step 1 sums at most 256 pixels */
-#define BLUR_PYR_DOWN_THREADS 256 /* GPU step 1: threads per block */
-#define BLUR_PYR_DOWN_ROWS 4      /* GPU step 1: block rows per thread (f / 4 threads per small pixel from f = 8) */
-
-/* GPU step 1: threads per small pixel, f / BLUR_PYR_DOWN_ROWS (at least 1). */
-OVNI_HD int blur_pyr_down_split(int shift)
-{
-    int tp = (1 << shift) / BLUR_PYR_DOWN_ROWS;
-    return tp > 1 ? tp : 1;
-}
+#define BLUR_PYR_DOWN_THREADS 256 /* GPU step 1: threads per block, f per small pixel */
 #define BLUR_PYR_UP_X 4           /* GPU step 3: consecutive output pixels per thread */
 
 typedef struct blur_pyr {
