@@ -92,4 +92,14 @@ static inline void test_fill_random(ovni_frame *f)
     }
 }
 
+/* A new host frame on dev filled with random bytes (NULL, and a failed
+ * check, if it cannot be made). */
+static inline ovni_frame *test_new_random(ovni_device *dev, ovni_format fmt, int w, int h)
+{
+    ovni_frame *f = NULL;
+    CHECK_OK(ovni_frame_new(dev, fmt, w, h, OVNI_MEMORY_HOST, &f));
+    if (f) test_fill_random(f);
+    return f;
+}
+
 #endif

@@ -8,13 +8,7 @@
 
 static ovni_device *dev;
 
-static ovni_frame *rnd(ovni_format f, int w, int h)
-{
-    ovni_frame *fr = NULL;
-    CHECK_OK(ovni_frame_new(dev, f, w, h, OVNI_MEMORY_HOST, &fr));
-    if (fr) test_fill_random(fr);
-    return fr;
-}
+static ovni_frame *rnd(ovni_format f, int w, int h) { return test_new_random(dev, f, w, h); }
 
 static ovni_frame *clone(const ovni_frame *f)
 {

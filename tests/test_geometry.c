@@ -8,13 +8,7 @@
 
 static ovni_device *dev;
 
-static ovni_frame *frame_rand(ovni_format fmt, int w, int h)
-{
-    ovni_frame *f = NULL;
-    CHECK_OK(ovni_frame_new(dev, fmt, w, h, OVNI_MEMORY_HOST, &f));
-    if (f) test_fill_random(f);
-    return f;
-}
+static ovni_frame *frame_rand(ovni_format fmt, int w, int h) { return test_new_random(dev, fmt, w, h); }
 
 static ovni_frame *frame_const(ovni_format fmt, int w, int h, const uint8_t c[4])
 {

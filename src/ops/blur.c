@@ -137,13 +137,15 @@ static void blur_horizontal_rows(void *ctx, int y0, int y1)
     free(buf);
 }
 
+_Static_assert(BLUR_TILE_ROWS * 4 * (BLUR_TILE_W + 2 * BLUR_MAX_RADIUS) * sizeof(float) <= 48 * 1024,
+               "the horizontal pass's tile must fit 48 KB of shared memory at every radius");
+
 static int blur_gpu(blur_planes *p, blur_taps *t, ovni_device *dev)
 {
     void *args[] = {p, t};
+    /* the horizontal pass's tile: within the 48 KB a launch gets without
+     * opt-in at every radius (checked at compile time above) */
     unsigned shmem = (unsigned)(BLUR_TILE_ROWS * p->ch * (BLUR_TILE_W + 2 * t->radius) * sizeof(float));
-    if (shmem > 48 * 1024) /* defensive: radius <= 32 from gaussian_blur, and even 511 fits */
-        return ovni_error(OVNI_EUNSUPPORTED, "gaussian_blur: exact GPU pass with radius %d (at most %d)", t->radius,
-                          (48 * 1024 / (int)(BLUR_TILE_ROWS * p->ch * sizeof(float)) - BLUR_TILE_W) / 2);
     /* Word loads where every row start allows them (pool frames always do;
      * wrapped frames may not). */
     uintptr_t align = (uintptr_t)p->src | p->src_pitch | (uintptr_t)p->hi | p->hi_pitch | (uintptr_t)p->lo | p->lo_pitch;

@@ -108,8 +108,7 @@ __device__ static inline void ovni_blur_load_span(const blur_planes *p, float *r
         for (int q = 0; q < 4; q++) {
             const int b = 4 * k + q;
             if (b < first || b >= end) continue;
-            const unsigned v = (((h >> (8 * q)) & 255u) << 8) | ((l >> (8 * q)) & 255u);
-            rows[(b % CH) * span + b / CH - xs] = BLUR_MUL((float)v, 1.0f / 256.0f);
+            rows[(b % CH) * span + b / CH - xs] = blur_mid_value((h >> (8 * q)) & 255u, (l >> (8 * q)) & 255u);
         }
     }
 }

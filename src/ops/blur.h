@@ -32,8 +32,8 @@
 /* GPU horizontal pass: blocks of BLUR_TILE_THREADS x BLUR_TILE_ROWS threads,
  * each thread BLUR_HX consecutive outputs of its row, share a tile of
  * (BLUR_TILE_W + 2 radius) x channels floats per row: 2 * 4 * (512 + 66) * 4
- * = 18.5 KB at radius 32; blur_gpu refuses a radius whose tile would pass
- * the 48 KB a launch gets without opt-in. */
+ * = 18.5 KB at radius 32, 47.9 KB at BLUR_MAX_RADIUS: under the 48 KB a
+ * launch gets without opt-in (a _Static_assert in blur.c). */
 #define BLUR_HX 4
 #define BLUR_TILE_THREADS 128
 #define BLUR_TILE_W (BLUR_TILE_THREADS * BLUR_HX)
@@ -104,11 +104,13 @@ OVNI_HD void blur_store_mid(const blur_planes *p, int x, int y, int c, float v)
     p->lo[(size_t)y * p->lo_pitch + (size_t)x * p->ch + c] = (uint8_t)q;
 }
 
+/* A scratch value from its high and low bytes. */
+OVNI_HD float blur_mid_value(unsigned hi, unsigned lo) { return BLUR_MUL((float)((hi << 8) | lo), 1.0f / 256.0f); }
+
 OVNI_HD float blur_load_mid(const blur_planes *p, int x, int y, int c)
 {
     size_t i = (size_t)x * p->ch + c;
-    unsigned q = ((unsigned)p->hi[(size_t)y * p->hi_pitch + i] << 8) | p->lo[(size_t)y * p->lo_pitch + i];
-    return BLUR_MUL((float)q, 1.0f / 256.0f);
+    return blur_mid_value(p->hi[(size_t)y * p->hi_pitch + i], p->lo[(size_t)y * p->lo_pitch + i]);
 }
 
 /* Vertical pass at (x, y), channel c: the whole column sum for one output. */

@@ -63,15 +63,14 @@ int blur_pyramid_into(ovni_frame *dst, const ovni_frame *src, float sigma)
 {
     const int shift = blur_pyr_shift(sigma);
     const double sigma_small = blur_pyr_sigma(sigma, shift);
-    const int margin = 1; /* see blur_pyr_down_px: one is enough */
-    const int sw = ((src->width + (1 << shift) - 1) >> shift) + 2 * margin;
-    const int sh = ((src->height + (1 << shift) - 1) >> shift) + 2 * margin;
+    const int sw = ((src->width + (1 << shift) - 1) >> shift) + 2 * BLUR_PYR_MARGIN;
+    const int sh = ((src->height + (1 << shift) - 1) >> shift) + 2 * BLUR_PYR_MARGIN;
     ovni_frame *small = NULL, *blurred = NULL;
     int ret = op_new_frame(dst, src->format, sw, sh, &small);
     if (ret == 0) ret = op_new_frame(dst, src->format, sw, sh, &blurred);
     if (ret < 0) goto done;
     blur_pyr p = {src->data[0], src->pitch[0], small->data[0], small->pitch[0], dst->data[0], dst->pitch[0],
-                  src->width, src->height, sw, sh, ovni_format_pixel_bytes(src->format), shift, margin,
+                  src->width, src->height, sw, sh, ovni_format_pixel_bytes(src->format), shift,
                   src->format == OVNI_FORMAT_RGBA32};
     void *args[] = {&p};
     /* On the GPU all three steps are queued on the device's one stream, so

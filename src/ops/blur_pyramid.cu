@@ -8,24 +8,18 @@
 // the same integers; elsewhere (borders, f = 2 on RGB24 or GRAY8) bytes.
 __device__ static inline void ovni_blur_pyr_row_sum(const blur_pyr *p, int i, int j, int dy, uint32_t sum[4])
 {
-    const int f = 1 << p->shift, x0 = (i - p->margin) * f, bytes = f * p->ch;
-    const int y = ovni_clampi((j - p->margin) * f + dy, 0, p->height - 1);
-    if (x0 < 0 || x0 + f > p->width || (bytes & 3) || (p->ch == 3 && (bytes % 12))) {
+    const int f = 1 << p->shift, bytes = f * p->ch;
+    int x0;
+    const uint8_t *row = blur_pyr_block_row(p, i, j, dy, &x0);
+    if (x0 < 0 || x0 + f > p->width || (bytes & 3) || (p->ch == 3 && (bytes % 12)) ||
+        ((uintptr_t)(row + (size_t)x0 * p->ch) & 3)) {
         blur_pyr_row_sum(p, i, j, dy, sum);
         return;
     }
-    const uint8_t *s = p->src + (size_t)y * p->src_pitch + (size_t)x0 * p->ch;
-    if ((uintptr_t)s & 3) {
-        blur_pyr_row_sum(p, i, j, dy, sum);
-        return;
-    }
-    const uint32_t *w = (const uint32_t *)s;
-    if (p->ch == 4) { // premultiplied: colour times alpha, alpha
-        for (int k = 0; k < f; k++) {
-            uint32_t u = w[k], a = u >> 24;
-            sum[0] += (u & 255u) * a, sum[1] += ((u >> 8) & 255u) * a, sum[2] += ((u >> 16) & 255u) * a;
-            sum[3] += a;
-        }
+    const uint32_t *w = (const uint32_t *)(row + (size_t)x0 * p->ch);
+    if (p->ch == 4) { // premultiplied
+        for (int k = 0; k < f; k++)
+            blur_pyr_add_premul(sum, w[k] & 255u, (w[k] >> 8) & 255u, (w[k] >> 16) & 255u, w[k] >> 24);
     } else if (p->ch == 3) { // 3 words = 4 pixels: bytes r g b r | g b r g | b r g b
         for (int k = 0; k < bytes / 4; k += 3) {
 #pragma unroll

@@ -26,6 +26,7 @@
 
 #define BLUR_PYR_MIN_SIGMA 6.0f /* f = 2 from here (sigma' ~ 2.9) */
 #define BLUR_PYR_MAX_SHIFT 4    /* f <= 16: step 1 sums at most 256 pixels */
+#define BLUR_PYR_MARGIN 1       /* small pixels left of and above the frame (see blur_pyr_down_px) */
 #define BLUR_PYR_DOWN_THREADS 256 /* GPU step 1: threads per block, f per small pixel */
 #define BLUR_PYR_UP_X 4           /* GPU step 3: consecutive output pixels per thread */
 
@@ -38,13 +39,12 @@ typedef struct blur_pyr {
     size_t dst_pitch;
     int width, height, sw, sh, ch;
     int shift;           /* f = 1 << shift */
-    int margin;          /* small pixels left of and above the frame: 1 (see blur_pyr_down_px) */
     int premul;          /* RGBA32 */
 } blur_pyr;
 
 /* Step 1 for small pixel (i, j) is the mean of the f x f block at
- * ((i - margin) f, (j - margin) f), coordinates clamped to the frame. With
- * margin = 1 the small frame's outer ring lies wholly outside the frame, so
+ * ((i - BLUR_PYR_MARGIN) f, (j - BLUR_PYR_MARGIN) f), coordinates clamped to the frame. With
+ * a margin of 1 the small frame's outer ring lies wholly outside the frame, so
  * it holds the frame's edge pixels alone (averaged along the edge), not
  * f x f averages that mix in inner pixels; the small frame's blur repeats
  * that ring outwards, so it sees the same replicated border as the exact
@@ -52,18 +52,31 @@ typedef struct blur_pyr {
  * Integer sums, so the order rows are added in (one thread per row on the
  * GPU) does not change the result. */
 
+/* Row dy (0..f-1) of small pixel (i, j)'s block: the source row (clamped
+ * to the frame) and, in *x0, the block's first column (may be outside). */
+OVNI_HD const uint8_t *blur_pyr_block_row(const blur_pyr *p, int i, int j, int dy, int *x0)
+{
+    const int f = 1 << p->shift;
+    *x0 = (i - BLUR_PYR_MARGIN) * f;
+    return p->src + (size_t)ovni_clampi((j - BLUR_PYR_MARGIN) * f + dy, 0, p->height - 1) * p->src_pitch;
+}
+
+/* One RGBA32 pixel added premultiplied: colour times alpha, and alpha. */
+OVNI_HD void blur_pyr_add_premul(uint32_t sum[4], uint32_t r, uint32_t g, uint32_t b, uint32_t a)
+{
+    sum[0] += r * a, sum[1] += g * a, sum[2] += b * a, sum[3] += a;
+}
+
 /* Adds row dy (0..f-1) of small pixel (i, j)'s block to sum[]: channel
  * values, or for RGBA32 colour times alpha and alpha. */
 OVNI_HD void blur_pyr_row_sum(const blur_pyr *p, int i, int j, int dy, uint32_t sum[4])
 {
-    const int f = 1 << p->shift, x0 = (i - p->margin) * f;
-    const int y = ovni_clampi((j - p->margin) * f + dy, 0, p->height - 1);
-    const uint8_t *row = p->src + (size_t)y * p->src_pitch;
-    for (int dx = 0; dx < f; dx++) {
+    int x0;
+    const uint8_t *row = blur_pyr_block_row(p, i, j, dy, &x0);
+    for (int dx = 0; dx < (1 << p->shift); dx++) {
         const uint8_t *s = row + (size_t)ovni_clampi(x0 + dx, 0, p->width - 1) * p->ch;
         if (p->premul) {
-            uint32_t a = s[3];
-            sum[0] += s[0] * a, sum[1] += s[1] * a, sum[2] += s[2] * a, sum[3] += a;
+            blur_pyr_add_premul(sum, s[0], s[1], s[2], s[3]);
         } else {
             for (int c = 0; c < 4; c++) /* a constant bound: sum[] stays in registers on the GPU */
                 if (c < p->ch) sum[c] += s[c];
@@ -97,7 +110,7 @@ OVNI_HD void blur_pyr_down_px(const blur_pyr *p, int i, int j)
     blur_pyr_down_store(p, i, j, sum);
 }
 
-/* Step 3 along one axis: output index x (x + margin f from the small
+/* Step 3 along one axis: output index x (x + BLUR_PYR_MARGIN f from the small
  * frame's edge) sits at small coordinate u = (2x - f + 1) / 2f; returns the two small indices (clamped) and the
  * weight of the second in units of 1/2f. */
 OVNI_HD void blur_pyr_axis(int x, int shift, int n, int *i0, int *i1, uint32_t *w1)
@@ -120,7 +133,7 @@ OVNI_HD blur_pyr_rows blur_pyr_up_rows(const blur_pyr *p, int y)
 {
     int y0, y1;
     blur_pyr_rows r;
-    blur_pyr_axis(y + (p->margin << p->shift), p->shift, p->sh, &y0, &y1, &r.w1);
+    blur_pyr_axis(y + (BLUR_PYR_MARGIN << p->shift), p->shift, p->sh, &y0, &y1, &r.w1);
     r.w0 = (2u << p->shift) - r.w1;
     r.r0 = p->small + (size_t)y0 * p->small_pitch;
     r.r1 = p->small + (size_t)y1 * p->small_pitch;
@@ -133,7 +146,7 @@ OVNI_HD void blur_pyr_up_pack(const blur_pyr *p, const blur_pyr_rows *rows, int 
 {
     int x0, x1;
     uint32_t wx1;
-    blur_pyr_axis(x + (p->margin << p->shift), p->shift, p->sw, &x0, &x1, &wx1);
+    blur_pyr_axis(x + (BLUR_PYR_MARGIN << p->shift), p->shift, p->sw, &x0, &x1, &wx1);
     const uint32_t wx0 = (2u << p->shift) - wx1;
     const uint32_t w[4] = {wx0 * rows->w0, wx1 * rows->w0, wx0 * rows->w1, wx1 * rows->w1};
     const uint8_t *s[4] = {rows->r0 + (size_t)x0 * p->ch, rows->r0 + (size_t)x1 * p->ch,
