@@ -30,8 +30,10 @@ static double blur_bytes_gray(int w, int h) { return 4.0 * w * h; }
 static double blur_bytes_rgb(int w, int h) { return 4.0 * 3 * w * h; }
 static double blur_bytes_rgba(int w, int h) { return 4.0 * 4 * w * h; }
 
-/* Both backends compute the same bits (blur.h, blur_pyramid.h): tolerance 0. */
-#define BLUR(name_, fmt, draw, bytes) {name_, CHECKOPS_EXACT, 1, 1, {fmt}, {fmt}, NULL, draw, run_blur, bytes}
+/* RGBA32: both backends compute the same bits (blur.h, blur_pyramid.h),
+ * tolerance 0; GRAY8 and RGB24: the GPU fuses multiply-adds, tolerance 1. */
+#define BLUR_TOLERANCE(fmt) ((fmt) == OVNI_FORMAT_RGBA32 ? CHECKOPS_EXACT : 1)
+#define BLUR(name_, fmt, draw, bytes) {name_, BLUR_TOLERANCE(fmt), 1, 1, {fmt}, {fmt}, NULL, draw, run_blur, bytes}
 
 /* ---- drop shadow: f[0] corner radius, f[1] blur, f[2] alpha, f[3]
  * smoothing, i[0..2] colour, i[3] margin. Shape w x h, output enlarged. ---- */

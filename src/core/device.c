@@ -127,6 +127,8 @@ static int open_gpu(ovni_device *dev, int index)
     CU_CHECK(dev, cuDevicePrimaryCtxRetain(&dev->ctx, dev->cudev), "ovni_device_open");
     dev->index = index;
     dev->is_gpu = 1;
+    /* for ops that size their grids to the GPU (blur.c); 0 if unknown */
+    dev->cu->cuDeviceGetAttribute(&dev->multiprocessors, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, dev->cudev);
     if ((ret = gpu_enter(dev)) < 0) return ret;
     CUresult r = dev->cu->cuStreamCreate(&dev->stream, CU_STREAM_NON_BLOCKING);
 #if OVNI_HAVE_CUDA

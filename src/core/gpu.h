@@ -80,6 +80,7 @@ struct ovni_device {
     CuvidFunctions *cuvid;     /* NULL if libnvcuvid is missing */
     gpu_extras x;
     CUdevice cudev;
+    int multiprocessors;       /* SMs, for ops that size grids to the GPU */
     CUcontext ctx;             /* the device's primary context */
     CUstream stream;
     CUmodule module;           /* ovni's kernels */

@@ -137,71 +137,122 @@ static void blur_horizontal_rows(void *ctx, int y0, int y1)
     free(buf);
 }
 
-_Static_assert(BLUR_TILE_ROWS * 4 * (BLUR_TILE_W + 2 * BLUR_MAX_RADIUS) * sizeof(float) <= 48 * 1024,
-               "the horizontal pass's tile must fit 48 KB of shared memory at every radius");
-
-static int blur_gpu(blur_planes *p, blur_taps *t, ovni_device *dev)
+/* The fused kernel's tile for a width x height frame, halo r and ch bytes
+ * per pixel, given `slots` blocks resident on the whole GPU at once. Its
+ * blocks take about equal time, so the launch takes about
+ *   ceil(blocks / slots) x (phase-1 passes x c1 + phase-2 passes x c2)
+ * where a pass is one item for each of the block's threads: with one tile
+ * size for every frame, a 1080p GRAY8 frame needed 1.4 waves (the second
+ * one mostly idle) and a small frame a handful of blocks. c1 and c2 are the
+ * items' instruction counts per tap, about 4 x 4 x 3 FP operations plus 2
+ * loads and their unpacking for phase 1, 4 x ch x 3 plus 2 for phase 2.
+ * The tile with the least estimate wins (ties: more blocks). Returns the
+ * shared memory it needs in bytes. */
+static size_t blur_tile_pick(int width, int height, int r, int ch, long slots, blur_tile *g)
 {
-    void *args[] = {p, t};
-    /* the horizontal pass's tile: within the 48 KB a launch gets without
-     * opt-in at every radius (checked at compile time above) */
-    unsigned shmem = (unsigned)(BLUR_TILE_ROWS * p->ch * (BLUR_TILE_W + 2 * t->radius) * sizeof(float));
-    /* Word loads where every row start allows them (pool frames always do;
-     * wrapped frames may not). */
-    uintptr_t align = (uintptr_t)p->src | p->src_pitch | (uintptr_t)p->hi | p->hi_pitch | (uintptr_t)p->lo | p->lo_pitch;
-    /* ovni_blur_vertical4 gives each thread 4 bytes of 4 rows; on a small
-     * frame (the large-sigma path's shrunk one) that leaves too few threads
-     * to hide the latency of their serial taps, so one thread per pixel. */
-    const long words = (long)((p->width * p->ch + 3) / 4) * ((p->height + BLUR_VROWS - 1) / BLUR_VROWS);
-    int ret = align % 4 == 0 && words >= BLUR_VERTICAL4_MIN_THREADS
-                  ? op_launch_2d(dev, "ovni_blur_vertical4", (p->width * p->ch + 3) / 4,
-                                 (p->height + BLUR_VROWS - 1) / BLUR_VROWS, args)
-                  : op_launch_2d(dev, "ovni_blur_vertical", p->width, p->height, args);
-    if (ret < 0) return ret;
-    if ((ret = gpu_enter(dev)) < 0) return ret;
-    ret = gpu_launch(dev, "ovni_blur_horizontal", (unsigned)(p->width + BLUR_TILE_W - 1) / BLUR_TILE_W,
-                     (unsigned)(p->height + BLUR_TILE_ROWS - 1) / BLUR_TILE_ROWS, BLUR_TILE_THREADS, BLUR_TILE_ROWS,
-                     shmem, args);
-    gpu_leave(dev);
+    const long c1 = 60, c2 = 12L * ch + 2, T = BLUR_FUSED_THREADS;
+    long best = -1, best_blocks = 0;
+    g->w = 8 * BLUR_HX, g->rows = BLUR_VROWS;
+    for (int rows = BLUR_VROWS; rows <= 8 * BLUR_VROWS; rows += BLUR_VROWS)
+        for (int w = 8 * BLUR_HX; w <= 1024; w += 8 * BLUR_HX) {
+            if ((size_t)rows * ch * (w + 2 * r) * sizeof(float) > BLUR_FUSED_SHMEM_MAX) break;
+            const long blocks = (long)((width + w - 1) / w) * ((height + rows - 1) / rows);
+            const long items1 = ((long)(w + 2 * r) * ch / 4 + 2) * (rows / BLUR_VROWS);
+            const long items2 = (long)(w / BLUR_HX) * rows;
+            const long est = (blocks + slots - 1) / slots * ((items1 + T - 1) / T * c1 + (items2 + T - 1) / T * c2);
+            if (best < 0 || est < best || (est == best && blocks > best_blocks))
+                best = est, best_blocks = blocks, g->w = w, g->rows = rows;
+            if (w >= width) break; /* wider tiles only add idle threads */
+        }
+    return (size_t)g->rows * ch * (g->w + 2 * r) * sizeof(float);
+}
+
+/* Do the byte ranges of two frames' first planes meet? */
+static int frames_overlap(const ovni_frame *a, const ovni_frame *b)
+{
+    const uint8_t *a0 = a->data[0], *b0 = b->data[0];
+    const uint8_t *a1 = a0 + (size_t)(a->height - 1) * a->pitch[0] + (size_t)a->width * ovni_format_pixel_bytes(a->format);
+    const uint8_t *b1 = b0 + (size_t)(b->height - 1) * b->pitch[0] + (size_t)b->width * ovni_format_pixel_bytes(b->format);
+    return a->memory == b->memory && a0 < b1 && b0 < a1;
+}
+
+/* One launch of the fused kernel (blur.cu). Its tiles read source rows and
+ * columns around them while other tiles write theirs, so a destination that
+ * overlaps the source is blurred from a copy of it. */
+static int blur_gpu(ovni_frame *dst, const ovni_frame *src, const blur_taps *t)
+{
+    /* Unreachable through gaussian_blur (radius <= 33 on the GPU: sigma < 6,
+     * or the constant-time path's small sigma), but never launched wrong. */
+    if (t->radius > BLUR_GPU_MAX_RADIUS)
+        return ovni_error(OVNI_EINVAL, "gaussian_blur: radius %d is too large for the GPU's exact pass (at most %d)",
+                          t->radius, BLUR_GPU_MAX_RADIUS);
+    ovni_frame *copy = NULL;
+    int ret;
+    if (frames_overlap(dst, src)) {
+        if ((ret = op_new_frame(src, src->format, src->width, src->height, &copy)) < 0 ||
+            (ret = ovni_frame_copy(copy, src)) < 0) {
+            ovni_frame_unref(&copy);
+            return ret;
+        }
+        src = copy;
+    }
+    const int ch = ovni_format_pixel_bytes(src->format);
+    blur_planes p = {src->data[0], src->pitch[0], NULL, NULL, 0, 0, dst->data[0], dst->pitch[0],
+                     src->width, src->height, ch, src->format == OVNI_FORMAT_RGBA32};
+    blur_tile g;
+    const long slots = (long)BLUR_FUSED_BLOCKS_PER_SM *
+                       (dst->device->multiprocessors > 0 ? dst->device->multiprocessors : 100);
+    const size_t shmem = blur_tile_pick(src->width, src->height, blur_halo(t->radius), ch, slots, &g);
+    g.words = ((uintptr_t)p.src | p.src_pitch) % 4 == 0;
+    const char *kernel = ch == 1 ? "ovni_blur_gray8" : ch == 3 ? "ovni_blur_rgb24" : "ovni_blur_rgba32";
+    if (shmem > BLUR_FUSED_SHMEM_MAX) /* not at BLUR_GPU_MAX_RADIUS */
+        ret = ovni_error(OVNI_EINVAL, "gaussian_blur: radius %d is too large for the GPU's exact pass", t->radius);
+    else if ((ret = gpu_enter(dst->device)) == 0) {
+        void *args[] = {&p, (void *)t, &g};
+        ret = gpu_launch(dst->device, kernel, (unsigned)(p.width + g.w - 1) / g.w,
+                         (unsigned)(p.height + g.rows - 1) / g.rows, BLUR_FUSED_THREADS, 1, (unsigned)shmem, args);
+        gpu_leave(dst->device);
+    }
+    ovni_frame_unref(&copy);
     return ret;
 }
 
-int blur_exact_into(ovni_frame *dst, const ovni_frame *src, float sigma)
+/* The CPU walk: vertical pass into a 16-bit scratch (two pool planes), then
+ * the horizontal pass from it. */
+static int blur_cpu(ovni_frame *dst, const ovni_frame *src, const blur_taps *t)
 {
-    /* Scratch planes come from the pool; on the GPU they go back as soon as
-     * the kernels are queued, which is safe because all work on a device is
-     * ordered on its one stream. */
     ovni_frame *hi = NULL, *lo = NULL;
+    blur_job *j = NULL;
     int ret;
     if ((ret = op_new_frame(dst, src->format, src->width, src->height, &hi)) < 0 ||
-        (ret = op_new_frame(dst, src->format, src->width, src->height, &lo)) < 0) {
-        ovni_frame_unref(&hi);
-        return ret;
-    }
-    blur_taps *t = ovni_malloc(sizeof(*t));
-    blur_job *j = ovni_malloc(sizeof(*j));
-    if (!t || !j) {
+        (ret = op_new_frame(dst, src->format, src->width, src->height, &lo)) < 0)
+        goto done;
+    if (!(j = ovni_malloc(sizeof(*j)))) {
         ret = ovni_error(OVNI_ENOMEM, "gaussian_blur: out of host memory");
         goto done;
     }
-    blur_make_taps(sigma, t);
     j->p = (blur_planes){src->data[0], src->pitch[0], hi->data[0], lo->data[0], hi->pitch[0], lo->pitch[0],
                          dst->data[0], dst->pitch[0], src->width, src->height,
                          ovni_format_pixel_bytes(src->format), src->format == OVNI_FORMAT_RGBA32};
     j->t = t;
     atomic_init(&j->failed, 0);
-    if (op_on_gpu(dst)) {
-        ret = blur_gpu(&j->p, t, dst->device);
-    } else {
-        ovni_parallel_for(src->height, blur_vertical_rows, j);
-        if (!atomic_load(&j->failed)) ovni_parallel_for(src->height, blur_horizontal_rows, j);
-        if (atomic_load(&j->failed)) ret = ovni_error(OVNI_ENOMEM, "gaussian_blur: out of host memory for row buffers");
-    }
+    ovni_parallel_for(src->height, blur_vertical_rows, j);
+    if (!atomic_load(&j->failed)) ovni_parallel_for(src->height, blur_horizontal_rows, j);
+    if (atomic_load(&j->failed)) ret = ovni_error(OVNI_ENOMEM, "gaussian_blur: out of host memory for row buffers");
 done:
-    free(t);
     free(j);
     ovni_frame_unref(&hi);
     ovni_frame_unref(&lo);
+    return ret;
+}
+
+int blur_exact_into(ovni_frame *dst, const ovni_frame *src, float sigma)
+{
+    blur_taps *t = ovni_malloc(sizeof(*t));
+    if (!t) return ovni_error(OVNI_ENOMEM, "gaussian_blur: out of host memory");
+    blur_make_taps(sigma, t);
+    int ret = op_on_gpu(dst) ? blur_gpu(dst, src, t) : blur_cpu(dst, src, t);
+    free(t);
     return ret;
 }
 

@@ -1,63 +1,72 @@
-// Gaussian blur kernels: the math is in blur.h; blur.c launches them.
+// Gaussian blur kernel: the math is in blur.h; blur.c launches it.
 // Parameters are __grid_constant__ so the 2 KB of taps are read from the
 // constant bank by address, not copied to each thread's local memory.
+//
+// One kernel runs both passes for a tile of output pixels: phase 1 blurs the
+// tile's source columns (widened by the radius each side) vertically into
+// shared memory, phase 2 blurs those rows horizontally into the destination.
+// Two kernels with a 16-bit scratch frame between them wrote and read that
+// frame through L2 and paid a second launch and tail; here the vertical
+// results never leave the SM. Each value in shared memory is the scratch
+// value the CPU walk stores (blur_quantize, then blur_mid_value); the sums
+// are the CPU's but for ovni_blur_tap's fused multiply-add.
 #include "blur.h"
 
-// Vertical pass: one thread per pixel; a warp reads neighbouring pixels of
-// each source row, so every tap is a coalesced load (mostly from L1/L2).
-extern "C" __global__ void ovni_blur_vertical(const __grid_constant__ blur_planes p,
-                                              const __grid_constant__ blur_taps t)
+// One tap pair, acc + w * (a + b). GRAY8 and RGB24 fuse the multiply and
+// the add (one rounding instead of two, a third fewer instructions in the
+// hot loops), so a sum may differ from the CPU's in its last bit and an
+// output by one level. RGBA32 divides by the blurred alpha at the end, which
+// magnifies such a difference where alpha is low, so it keeps the CPU's
+// unfused sums and its bits.
+template <int CH>
+__device__ static inline float ovni_blur_tap(float acc, float w, float a, float b)
 {
-    int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
-    if (x >= p.width || y >= p.height) return;
-    for (int c = 0; c < p.ch; c++) blur_store_mid(&p, x, y, c, blur_vertical_px(&p, &t, x, y, c));
+    return CH == 4 ? blur_tap(acc, w, a, b) : __fmaf_rn(w, __fadd_rn(a, b), acc);
 }
 
-// Vertical pass, 4 bytes per thread where every row is 4-byte aligned: one
-// 32-bit load per tap row instead of one per channel. Without
-// premultiplication each byte is blurred alone, so the 4 bytes may straddle
-// pixels (RGB24, GRAY8); RGBA32's 4 bytes are one pixel, premultiplied in
-// registers. Each byte sees the same blur_tap sequence as in
-// blur_vertical_px, so the results are the same bits.
-__device__ static inline void ovni_blur_unpack4(const blur_planes *p, const uint8_t *s, float v[4])
+// 4 source bytes of row y from byte b0 as the floats blur_load_src gives.
+// WORD: one 32-bit load (b0 4-byte aligned, the 4 bytes inside the row);
+// otherwise byte by byte, lanes past the row's n bytes left 0. b0 is a
+// multiple of 4, so RGBA32's 4 bytes are one pixel, premultiplied in
+// registers.
+template <bool WORD, int CH>
+__device__ static inline void ovni_blur_lanes(const blur_planes *p, int b0, int y, float v[4])
 {
-    uint32_t w = *(const uint32_t *)s;
-    for (int j = 0; j < 4; j++) v[j] = (float)((w >> (8 * j)) & 255u); // byte j (little-endian)
-    if (p->premul)
+    const uint8_t *s = p->src + (size_t)y * p->src_pitch + b0;
+    if (WORD) {
+        const uint32_t w = *(const uint32_t *)s;
+#pragma unroll
+        for (int j = 0; j < 4; j++) v[j] = (float)((w >> (8 * j)) & 255u); // byte j (little-endian)
+    } else {
+        const int n = p->width * CH;
+#pragma unroll
+        for (int j = 0; j < 4; j++) v[j] = b0 + j < n ? (float)s[j] : 0.0f;
+    }
+    if (CH == 4 && p->premul)
+#pragma unroll
         for (int j = 0; j < 3; j++) v[j] = blur_premul(v[j], v[3]);
 }
 
-// Each thread of ovni_blur_vertical4 computes BLUR_VROWS rows of its 4
-// bytes. Output row y+o takes tap pair k from rows y+o-k and y+o+k (clamped),
-// so the pairs of all BLUR_VROWS outputs at step k are two windows of
-// consecutive source rows; from step k to k+1 each window slides by one row,
-// so one thread loads 2 rows per step instead of 2 * BLUR_VROWS. Every output
-// still sums w[0]*p[0] and then pairs k = 1..r in order, as blur_vertical_px.
-extern "C" __global__ void ovni_blur_vertical4(const __grid_constant__ blur_planes p,
-                                               const __grid_constant__ blur_taps t)
+// Phase 1 for one thread: bytes b0..b0+3 of output rows y..y+BLUR_VROWS-1,
+// the vertical sums acc[o][j]. Output row y+o takes tap pair k from rows
+// y+o-k and y+o+k (clamped), so the pairs of all BLUR_VROWS outputs at step k
+// are two windows of consecutive source rows; from step k to k+1 each window
+// slides by one row, so a step loads 2 rows instead of 2 * BLUR_VROWS. Every
+// output sums w[0]*p[0] and then pairs k = 1..r in order, as
+// blur_vertical_px.
+template <bool WORD, int CH>
+__device__ static inline void ovni_blur_columns(const blur_planes *p, const blur_taps *t, int b0, int y,
+                                                float acc[BLUR_VROWS][4])
 {
-    int i = 4 * (blockIdx.x * blockDim.x + threadIdx.x), y = (blockIdx.y * blockDim.y + threadIdx.y) * BLUR_VROWS;
-    int n = p.width * p.ch, last = p.height - 1;
-    if (i >= n || y >= p.height) return;
-    if (i + 4 > n) { // a row's last 1..3 bytes (never RGBA32)
-        for (int o = 0; o < BLUR_VROWS && y + o < p.height; o++)
-            for (int b = i; b < n; b++)
-                blur_store_mid(&p, b / p.ch, y + o, b % p.ch, blur_vertical_px(&p, &t, b / p.ch, y + o, b % p.ch));
-        return;
-    }
-    const uint8_t *col = p.src + i;
-    // lo[o]: row y+o-k, hi[o]: row y+o+k (each clamped to the frame).
-    float acc[BLUR_VROWS][4], lo[BLUR_VROWS][4], hi[BLUR_VROWS][4];
+    const int last = p->height - 1;
+    float lo[BLUR_VROWS][4], hi[BLUR_VROWS][4]; // lo[o]: row y+o-k, hi[o]: row y+o+k
 #pragma unroll
     for (int o = 0; o < BLUR_VROWS; o++) {
-        ovni_blur_unpack4(&p, col + (size_t)(y + o < last ? y + o : last) * p.src_pitch, lo[o]);
+        ovni_blur_lanes<WORD, CH>(p, b0, y + o < last ? y + o : last, lo[o]);
 #pragma unroll
-        for (int j = 0; j < 4; j++) hi[o][j] = lo[o][j], acc[o][j] = BLUR_MUL(t.w[0], lo[o][j]);
+        for (int j = 0; j < 4; j++) hi[o][j] = lo[o][j], acc[o][j] = BLUR_MUL(t->w[0], lo[o][j]);
     }
-    // unrolled by the window length, so its shifts become register renames
-    static_assert(BLUR_VROWS == 4, "unroll count below");
-#pragma unroll 4
-    for (int k = 1; k <= t.radius; k++) {
+    auto step = [&](int k) {
 #pragma unroll
         for (int o = BLUR_VROWS - 1; o > 0; o--)
 #pragma unroll
@@ -66,122 +75,163 @@ extern "C" __global__ void ovni_blur_vertical4(const __grid_constant__ blur_plan
         for (int o = 0; o < BLUR_VROWS - 1; o++)
 #pragma unroll
             for (int j = 0; j < 4; j++) hi[o][j] = hi[o + 1][j];
-        int ya = y - k, yb = y + BLUR_VROWS - 1 + k;
-        ovni_blur_unpack4(&p, col + (size_t)(ya > 0 ? ya : 0) * p.src_pitch, lo[0]);
-        ovni_blur_unpack4(&p, col + (size_t)(yb < last ? yb : last) * p.src_pitch, hi[BLUR_VROWS - 1]);
-        float w = t.w[k];
+        const int ya = y - k, yb = y + BLUR_VROWS - 1 + k;
+        ovni_blur_lanes<WORD, CH>(p, b0, ya > 0 ? ya : 0, lo[0]);
+        ovni_blur_lanes<WORD, CH>(p, b0, yb < last ? yb : last, hi[BLUR_VROWS - 1]);
+        const float w = t->w[k];
 #pragma unroll
         for (int o = 0; o < BLUR_VROWS; o++)
 #pragma unroll
-            for (int j = 0; j < 4; j++) acc[o][j] = blur_tap(acc[o][j], w, lo[o][j], hi[o][j]);
-    }
-#pragma unroll
-    for (int o = 0; o < BLUR_VROWS; o++) {
-        if (y + o >= p.height) break;
-        uint32_t qh = 0, ql = 0;
-#pragma unroll
-        for (int j = 0; j < 4; j++) {
-            unsigned q = blur_quantize(acc[o][j]);
-            qh |= (q >> 8) << (8 * j);
-            ql |= (q & 255u) << (8 * j);
-        }
-        *(uint32_t *)(p.hi + (size_t)(y + o) * p.hi_pitch + i) = qh;
-        *(uint32_t *)(p.lo + (size_t)(y + o) * p.lo_pitch + i) = ql;
-    }
+            for (int j = 0; j < 4; j++) acc[o][j] = ovni_blur_tap<CH>(acc[o][j], w, lo[o][j], hi[o][j]);
+    };
+    // Steps in groups of the window's length, so its shifts become register
+    // renames, then the 0..3 left over.
+    static_assert(BLUR_VROWS == 4, "four steps a group");
+    int k = 1;
+    for (; k + 3 <= t->radius; k += 4) step(k), step(k + 1), step(k + 2), step(k + 3);
+    for (; k <= t->radius; k++) step(k);
 }
 
-// The tile row of a block inside the frame: pixels xs .. xs + span - 1 of
-// row y, from the scratch planes read as 32-bit words (one load per 4 bytes
-// of each plane instead of one per byte and channel) starting at the word
-// holding the first byte; each byte goes to its channel's plane of the tile
-// as blur_load_mid would give it. The planes are pool frames, whose rows
-// start 256-byte aligned.
+// Phase 2 for one thread: output pixels xa..xa+BLUR_HX-1 of tile row `row`,
+// whose centres are e[0..BLUR_HX-1] of each channel's shared row. At tap pair
+// k output o takes e[o - k] and e[o + k], two windows that slide by one
+// element per step (as in phase 1). Every output sums w[0]*p[0] and then
+// pairs k = 1..r in order, as blur_row_px. The values come 4 at a time as
+// 16-byte loads: e is 16-byte aligned (the tile's halo is a multiple of 4),
+// and neighbouring threads, 4 elements apart, would otherwise hit the same
+// shared-memory banks 4 ways per 4-byte load.
 template <int CH>
-__device__ static inline void ovni_blur_load_span(const blur_planes *p, float *rows, int span, int xs, int y)
+__device__ static inline void ovni_blur_row4(const blur_planes *p, const blur_taps *t, const float *e0, int span,
+                                             int xa, int y)
 {
-    const int first = xs * CH, end = (xs + span) * CH, w0 = first >> 2;
-    const uint32_t *hi = (const uint32_t *)(p->hi + (size_t)y * p->hi_pitch);
-    const uint32_t *lo = (const uint32_t *)(p->lo + (size_t)y * p->lo_pitch);
-    for (int k = w0 + (int)threadIdx.x; 4 * k < end; k += BLUR_TILE_THREADS) {
-        const uint32_t h = hi[k], l = lo[k];
-#pragma unroll
-        for (int q = 0; q < 4; q++) {
-            const int b = 4 * k + q;
-            if (b < first || b >= end) continue;
-            rows[(b % CH) * span + b / CH - xs] = blur_mid_value((h >> (8 * q)) & 255u, (l >> (8 * q)) & 255u);
-        }
-    }
-}
-
-// Horizontal pass: a block of BLUR_TILE_W x BLUR_TILE_ROWS outputs loads its
-// rows' span [x0 - r, x0 + BLUR_TILE_W + r) once into shared memory, one
-// plane per channel. Each thread computes BLUR_HX consecutive outputs, as
-// ovni_blur_vertical4 does rows: at tap pair k output o takes e[o - k] and
-// e[o + k], two windows that slide by one element per step, so a step loads
-// 2 values and one tap weight for BLUR_HX outputs (one thread per output
-// spent most of its instructions on loads and loop overhead). Every output
-// sums w[0]*p[0] and then pairs k = 1..r in order, as blur_row_px.
-extern "C" __global__ void ovni_blur_horizontal(const __grid_constant__ blur_planes p,
-                                                const __grid_constant__ blur_taps t)
-{
-    extern __shared__ float ovni_blur_tile[];
-    const int r = t.radius, span = BLUR_TILE_W + 2 * r;
-    const int x0 = blockIdx.x * BLUR_TILE_W, y = blockIdx.y * BLUR_TILE_ROWS + threadIdx.y;
-    float *rows = ovni_blur_tile + (size_t)threadIdx.y * p.ch * span;
-    if (y < p.height) {
-        if (x0 - r < 0 || x0 + BLUR_TILE_W + r > p.width) { // a tile at the frame's edge: clamped pixels
-            for (int i = threadIdx.x; i < span; i += BLUR_TILE_THREADS) {
-                int x = ovni_clampi(x0 + i - r, 0, p.width - 1);
-                for (int c = 0; c < p.ch; c++) rows[c * span + i] = blur_load_mid(&p, x, y, c);
-            }
-        } else if (p.ch == 4) {
-            ovni_blur_load_span<4>(&p, rows, span, x0 - r, y);
-        } else if (p.ch == 3) {
-            ovni_blur_load_span<3>(&p, rows, span, x0 - r, y);
-        } else {
-            ovni_blur_load_span<1>(&p, rows, span, x0 - r, y);
-        }
-    }
-    __syncthreads();
-    const int xa = x0 + threadIdx.x * BLUR_HX; // first output of this thread
-    if (xa >= p.width || y >= p.height) return;
+    const int r = t->radius;
     float v[BLUR_HX][4];
 #pragma unroll
-    for (int c = 0; c < 4; c++) { // constant trip count: v stays in registers
-        if (c >= p.ch) break;
-        const float *e = rows + c * span + threadIdx.x * BLUR_HX + r; // e[o]: output o's centre
-        float acc[BLUR_HX], lo[BLUR_HX], hi[BLUR_HX];                   // lo[o] = e[o - k], hi[o] = e[o + k]
+    for (int c = 0; c < CH; c++) {
+        const float4 *e = (const float4 *)(e0 + c * span); // e[m]: elements 4m .. 4m + 3
+        float acc[BLUR_HX], lo[BLUR_HX], hi[BLUR_HX];       // lo[o] = e[o - k], hi[o] = e[o + k]
+        const float4 centre = e[0];
+        lo[0] = hi[0] = centre.x, lo[1] = hi[1] = centre.y, lo[2] = hi[2] = centre.z, lo[3] = hi[3] = centre.w;
 #pragma unroll
-        for (int o = 0; o < BLUR_HX; o++) lo[o] = hi[o] = e[o], acc[o] = BLUR_MUL(t.w[0], e[o]);
-        static_assert(BLUR_HX == 4, "unroll count below");
-#pragma unroll 4 // by the window length: its shifts become register renames
-        for (int k = 1; k <= r; k++) {
+        for (int o = 0; o < BLUR_HX; o++) acc[o] = BLUR_MUL(t->w[0], lo[o]);
+        auto step = [&](int k, float below, float above) { // below = e[-k], above = e[3 + k]
 #pragma unroll
             for (int o = BLUR_HX - 1; o > 0; o--) lo[o] = lo[o - 1];
 #pragma unroll
             for (int o = 0; o < BLUR_HX - 1; o++) hi[o] = hi[o + 1];
-            lo[0] = e[-k];
-            hi[BLUR_HX - 1] = e[BLUR_HX - 1 + k];
-            const float w = t.w[k];
+            lo[0] = below;
+            hi[BLUR_HX - 1] = above;
+            const float w = t->w[k];
 #pragma unroll
-            for (int o = 0; o < BLUR_HX; o++) acc[o] = blur_tap(acc[o], w, lo[o], hi[o]);
+            for (int o = 0; o < BLUR_HX; o++) acc[o] = ovni_blur_tap<CH>(acc[o], w, lo[o], hi[o]);
+        };
+        // Steps k0 .. k0 + 3 (k0 = 4m + 1) take e[-k] from elements
+        // -4m-4 .. -4m-1 and e[3 + k] from 4m+4 .. 4m+7; 0..3 steps left over
+        // come from one more such pair (inside the halo).
+        static_assert(BLUR_HX == 4, "four steps a group"); // as in phase 1
+        int k = 1, m = 0;
+        for (; k + 3 <= r; k += 4, m++) {
+            const float4 b = e[-m - 1], a = e[m + 1];
+            step(k, b.w, a.x), step(k + 1, b.z, a.y), step(k + 2, b.y, a.z), step(k + 3, b.x, a.w);
+        }
+        if (k <= r) {
+            const float4 b = e[-m - 1], a = e[m + 1];
+            step(k, b.w, a.x);
+            if (k + 1 <= r) step(k + 1, b.z, a.y);
+            if (k + 2 <= r) step(k + 2, b.y, a.z);
         }
 #pragma unroll
         for (int o = 0; o < BLUR_HX; o++) v[o][c] = acc[o];
     }
-    // The BLUR_HX pixels are BLUR_HX * ch consecutive bytes, ch 32-bit words
+    // The BLUR_HX pixels are BLUR_HX * CH consecutive bytes, CH 32-bit words
     // (4-byte aligned when the row is): stored as words, a warp writes whole
-    // sectors instead of bytes spread BLUR_HX * ch apart.
-    uint8_t *d = ovni_px(p.dst, p.dst_pitch, xa, y, p.ch);
-    if (xa + BLUR_HX <= p.width && ((uintptr_t)d & 3) == 0) {
+    // sectors instead of bytes spread BLUR_HX * CH apart.
+    uint8_t *d = ovni_px(p->dst, p->dst_pitch, xa, y, CH);
+    if (xa + BLUR_HX <= p->width && ((uintptr_t)d & 3) == 0) {
         static_assert(BLUR_HX == 4, "ovni_store_px4 stores 4 pixels");
         uint8_t px[BLUR_HX][4];
 #pragma unroll
-        for (int o = 0; o < BLUR_HX; o++) blur_pack_dst(&p, v[o], px[o]);
-        ovni_store_px4((uint32_t *)d, p.ch, px);
+        for (int o = 0; o < BLUR_HX; o++) blur_pack_dst(p, v[o], px[o]);
+        ovni_store_px4_words<CH>((uint32_t *)d, px);
         return;
     }
 #pragma unroll
     for (int o = 0; o < BLUR_HX; o++)
-        if (xa + o < p.width) blur_store_dst(&p, xa + o, y, v[o]);
+        if (xa + o < p->width) blur_store_dst(p, xa + o, y, v[o]);
+}
+
+// The tile at (blockIdx.x * g.w, blockIdx.y * g.rows). Shared memory holds
+// the vertical results of source columns xs .. xs + span - 1 (xs = x0 - R,
+// span = g.w + 2R, R = the radius rounded up to a multiple of 4 for phase
+// 2's 16-byte loads) for the tile's rows, plane c of tile row `row` at
+// tile[(row * CH + c) * span]. Columns outside the frame repeat its edge
+// column, as the CPU's clamped row does.
+template <int CH>
+__device__ static void ovni_blur_tile(const blur_planes *p, const blur_taps *t, const blur_tile *g)
+{
+    extern __shared__ float tile[];
+    const int R = blur_halo(t->radius), span = g->w + 2 * R;
+    const int x0 = blockIdx.x * g->w, y0 = blockIdx.y * g->rows, xs = x0 - R;
+    const int rows = min(g->rows, p->height - y0);           // tile rows inside the frame
+    const int cx0 = max(xs, 0), cx1 = min(xs + span, p->width); // columns inside the frame
+    const int n = p->width * CH;
+
+    // Phase 1: 4 bytes x BLUR_VROWS rows per item, over the words holding
+    // bytes cx0 * CH .. cx1 * CH - 1; bytes of other columns are dropped.
+    const int wa = cx0 * CH / 4, nw = (cx1 * CH + 3) / 4 - wa;
+    const int items = nw * ((rows + BLUR_VROWS - 1) / BLUR_VROWS);
+    for (int it = threadIdx.x; it < items; it += blockDim.x) {
+        const int b0 = 4 * (wa + it % nw), row0 = BLUR_VROWS * (it / nw);
+        float acc[BLUR_VROWS][4];
+        if (g->words && b0 + 4 <= n) ovni_blur_columns<true, CH>(p, t, b0, y0 + row0, acc);
+        else ovni_blur_columns<false, CH>(p, t, b0, y0 + row0, acc);
+#pragma unroll
+        for (int o = 0; o < BLUR_VROWS; o++) {
+            if (row0 + o >= rows) break;
+#pragma unroll
+            for (int j = 0; j < 4; j++) {
+                const int x = (b0 + j) / CH, c = (b0 + j) % CH;
+                if (x < cx0 || x >= cx1) continue;
+                const unsigned q = blur_quantize(acc[o][j]);
+                tile[((row0 + o) * CH + c) * span + x - xs] = blur_mid_value(q >> 8, q & 255u);
+            }
+        }
+    }
+    __syncthreads();
+    // Columns left of the frame repeat column 0, right of it column width-1.
+    const int left = cx0 - xs, right = cx1 - xs, pads = span - (right - left);
+    if (pads > 0) {
+        for (int k = threadIdx.x; k < pads * CH * rows; k += blockDim.x) {
+            const int i = k % pads, plane = k / pads;
+            const int at = i < left ? i : right + (i - left);
+            tile[plane * span + at] = tile[plane * span + (at < left ? left : right - 1)];
+        }
+        __syncthreads();
+    }
+
+    // Phase 2: BLUR_HX pixels of one tile row per item.
+    const int per_row = g->w / BLUR_HX;
+    for (int it = threadIdx.x; it < per_row * rows; it += blockDim.x) {
+        const int row = it / per_row, xo = BLUR_HX * (it % per_row);
+        if (x0 + xo >= p->width) continue;
+        ovni_blur_row4<CH>(p, t, tile + (size_t)row * CH * span + xo + R, span, x0 + xo, y0 + row);
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(BLUR_FUSED_THREADS, BLUR_FUSED_BLOCKS_PER_SM)
+    ovni_blur_gray8(const __grid_constant__ blur_planes p, const __grid_constant__ blur_taps t, const blur_tile g)
+{
+    ovni_blur_tile<1>(&p, &t, &g);
+}
+
+extern "C" __global__ void __launch_bounds__(BLUR_FUSED_THREADS, BLUR_FUSED_BLOCKS_PER_SM)
+    ovni_blur_rgb24(const __grid_constant__ blur_planes p, const __grid_constant__ blur_taps t, const blur_tile g)
+{
+    ovni_blur_tile<3>(&p, &t, &g);
+}
+
+extern "C" __global__ void __launch_bounds__(BLUR_FUSED_THREADS, BLUR_FUSED_BLOCKS_PER_SM)
+    ovni_blur_rgba32(const __grid_constant__ blur_planes p, const __grid_constant__ blur_taps t, const blur_tile g)
+{
+    ovni_blur_tile<4>(&p, &t, &g);
 }

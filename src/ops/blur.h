@@ -5,13 +5,16 @@
  *                        of the source's format: high and low bytes);
  *   pass H (horizontal): scratch -> 8-bit destination.
  * The vertical pass goes first so that it reads the cheap 8-bit source with
- * coalesced rows, and the horizontal pass, whose taps run along a row, reads
- * the scratch once into a shared-memory tile on the GPU.
+ * coalesced rows. On the GPU both passes run in one kernel and the scratch
+ * values of a tile stay in shared memory (blur.cu); the CPU walk keeps the
+ * scratch planes.
  *
  * Each output is w[0]*p[0] + sum_{k=1..r} w[k]*(p[-k] + p[+k]), summed in
  * that order with every multiply and add rounded separately (BLUR_MUL/ADD:
- * the GPU must not fuse them into FMAs), so both backends compute the same
- * bits from the same host-computed taps.
+ * the compiler must not fuse them into FMAs), from the same host-computed
+ * taps on both backends. The GPU kernel fuses them for GRAY8 and RGB24 (a
+ * third fewer instructions; an output may differ by one level) and keeps
+ * them apart for RGBA32, whose bits match the CPU's (blur.cu says why).
  *
  * RGBA32 is blurred premultiplied (colour * alpha / 255) and divided back at
  * the end, so transparent pixels, whatever colour they hold, do not bleed
@@ -29,19 +32,32 @@
  * the reference for the constant-time path. */
 #define BLUR_MAX_RADIUS 511
 
-/* GPU horizontal pass: blocks of BLUR_TILE_THREADS x BLUR_TILE_ROWS threads,
- * each thread BLUR_HX consecutive outputs of its row, share a tile of
- * (BLUR_TILE_W + 2 radius) x channels floats per row: 2 * 4 * (512 + 66) * 4
- * = 18.5 KB at radius 32, 47.9 KB at BLUR_MAX_RADIUS: under the 48 KB a
- * launch gets without opt-in (a _Static_assert in blur.c). */
+/* GPU: one kernel runs both passes over a tile of output pixels (blur.cu).
+ * Phase 1 blurs the tile's columns, widened by radius on each side,
+ * vertically into shared memory, each thread BLUR_VROWS rows of 4 bytes;
+ * phase 2 blurs the tile's rows from there, each thread BLUR_HX consecutive
+ * pixels. The tile's size is chosen per launch (blur_tile_pick in blur.c). */
 #define BLUR_HX 4
-#define BLUR_TILE_THREADS 128
-#define BLUR_TILE_W (BLUR_TILE_THREADS * BLUR_HX)
-#define BLUR_TILE_ROWS 2
-/* GPU vertical pass (word-aligned rows): output rows per thread, and the
- * fewest threads that pass is launched with (below: one per pixel). */
 #define BLUR_VROWS 4
-#define BLUR_VERTICAL4_MIN_THREADS 32768
+#define BLUR_FUSED_THREADS 256
+/* Blocks an SM keeps resident: the kernels are built for it (64 registers a
+ * thread), and blur_tile_pick sizes the grid by it. */
+#define BLUR_FUSED_BLOCKS_PER_SM 4
+/* gaussian_blur runs the exact blur on the GPU with radius <= 33 (sigma < 6,
+ * or the constant-time path's small sigma); blur_gpu refuses more than this. */
+#define BLUR_GPU_MAX_RADIUS 64
+#define BLUR_FUSED_SHMEM_MAX (48 * 1024) /* what a launch gets without opt-in */
+
+/* The GPU tile's halo for radius r: r rounded up to a multiple of 4, so that
+ * every shared row's centre is 16-byte aligned. */
+OVNI_HD int blur_halo(int r) { return (r + 3) & ~3; }
+
+typedef struct blur_tile {
+    int w;     /* output pixels per tile row, a multiple of 4 (blur_halo) */
+    int rows;  /* output rows per tile, a multiple of BLUR_VROWS */
+    int words; /* 1: source rows start 4-byte aligned (32-bit loads) */
+} blur_tile;
+
 typedef struct blur_taps {
     int radius;
     float w[BLUR_MAX_RADIUS + 1];
