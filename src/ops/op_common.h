@@ -13,11 +13,15 @@
 #define OVNI_HD static inline
 #endif
 
-/* Round to nearest and clamp to 0..255. */
+/* Round to nearest and clamp to 0..255 (NaN gives 0). No early return:
+ * on the GPU the clamps compile to two min/max instructions (FMNMX), whose
+ * NaN rule (the other operand) gives what the comparison does (NaN > 0 is
+ * false: 0), so the GPU needs no branch and gives the CPU's byte for every
+ * float, the same as the former two-return form (checked on all 2^32). */
 OVNI_HD uint8_t ovni_u8(float v)
 {
-    if (!(v > 0.0f)) return 0; /* also NaN */
-    if (v >= 255.0f) return 255;
+    v = v > 0.0f ? v : 0.0f;
+    v = v < 255.0f ? v : 255.0f;
     return (uint8_t)(v + 0.5f);
 }
 

@@ -32,6 +32,18 @@ static int overlay_span(double pos, int n, int dst_n, int *lo, int *hi, int *o, 
     return *hi > *lo;
 }
 
+/* The kernel for p's formats: a specialised one (overlay.cu) when both
+ * planes are 4-byte aligned, the generic one otherwise. Names are literals:
+ * the device's kernel cache keeps the pointer. */
+static const char *overlay_kernel(const overlay_params *p)
+{
+    uintptr_t align = (uintptr_t)p->src | (uintptr_t)p->src_pitch | (uintptr_t)p->dst | (uintptr_t)p->dst_pitch;
+    if (align & 3) return "ovni_overlay_region";
+    if (p->use_alpha) return p->dst_bpp == 4 ? "ovni_overlay_region_4_4_1" : "ovni_overlay_region_4_3_1";
+    if (p->src_bpp == 4) return p->dst_bpp == 4 ? "ovni_overlay_region_4_4_0" : "ovni_overlay_region_4_3_0";
+    return p->dst_bpp == 4 ? "ovni_overlay_region_3_4_0" : "ovni_overlay_region_3_3_0";
+}
+
 static int composite(const char *op, ovni_frame *dst, const ovni_frame *src, float x, float y, float alpha,
                      int use_alpha)
 {
@@ -53,16 +65,18 @@ static int composite(const char *op, ovni_frame *dst, const ovni_frame *src, flo
         return ovni_error(OVNI_EINVAL, "%s: source and destination are the same frame", op);
     overlay_job j = {.p = {src->data[0], src->pitch[0], ovni_format_pixel_bytes(src->format), src->width,
                            src->height, use_alpha, dst->data[0], dst->pitch[0],
-                           ovni_format_pixel_bytes(dst->format), 0, 0, 0, 0, 0.0f, 0.0f, alpha}};
+                           ovni_format_pixel_bytes(dst->format), 0, 0, 0, 0, {0}, alpha}};
     int x1, y1;
-    if (alpha == 0.0f || !overlay_span(x, src->width, dst->width, &j.p.x0, &x1, &j.p.ox, &j.p.fx) ||
-        !overlay_span(y, src->height, dst->height, &j.p.y0, &y1, &j.p.oy, &j.p.fy))
+    float fx, fy;
+    if (alpha == 0.0f || !overlay_span(x, src->width, dst->width, &j.p.x0, &x1, &j.p.ox, &fx) ||
+        !overlay_span(y, src->height, dst->height, &j.p.y0, &y1, &j.p.oy, &fy))
         return 0; /* nothing to draw */
+    overlay_weights(&j.p, fx, fy);
     j.w = x1 - j.p.x0;
     int h = y1 - j.p.y0;
     if (op_on_gpu(dst)) {
         void *args[] = {&j.p, &j.w, &h};
-        return op_launch_2d(dst->device, "ovni_overlay_region", j.w, h, args);
+        return op_launch_2d(dst->device, overlay_kernel(&j.p), j.w, h, args);
     }
     ovni_parallel_for(h, overlay_rows, &j);
     return 0;
