@@ -43,18 +43,19 @@ static void blur_pyr_up_walk(void *ctx, int y0, int y1)
     const blur_pyr *p = ctx;
     for (int y = y0; y < y1; y++) {
         blur_pyr_rows rows = blur_pyr_up_rows(p, y);
-        for (int x = 0; x < p->width; x++) blur_pyr_up_at(p, &rows, x, y);
+        blur_pyr_up_span(p, &rows, 0, p->width, y);
     }
 }
 
-/* One block per BLUR_PYR_DOWN_THREADS / f small pixels of a small row. */
+/* BLUR_PYR_DOWN_LANES threads per group of small pixels
+ * (blur_pyr_down_groups), a row of blocks per small row. */
 static int blur_pyr_down_gpu(ovni_device *dev, const blur_pyr *p, void **args)
 {
     int ret = gpu_enter(dev);
     if (ret < 0) return ret;
-    const unsigned per_block = BLUR_PYR_DOWN_THREADS >> p->shift;
-    ret = gpu_launch(dev, "ovni_blur_pyr_down", ((unsigned)p->sw + per_block - 1) / per_block, (unsigned)p->sh,
-                     BLUR_PYR_DOWN_THREADS, 1, 0, args);
+    const unsigned threads = (unsigned)blur_pyr_down_groups(p) * BLUR_PYR_DOWN_LANES(p->shift);
+    ret = gpu_launch(dev, "ovni_blur_pyr_down", (threads + BLUR_PYR_DOWN_THREADS - 1) / BLUR_PYR_DOWN_THREADS,
+                     (unsigned)p->sh, BLUR_PYR_DOWN_THREADS, 1, 0, args);
     gpu_leave(dev);
     return ret;
 }
@@ -82,8 +83,8 @@ int blur_pyramid_into(ovni_frame *dst, const ovni_frame *src, float sigma)
     p.small = blurred->data[0];
     p.small_pitch = blurred->pitch[0];
     if (op_on_gpu(dst))
-        ret = op_launch_2d(dst->device, "ovni_blur_pyr_up", (src->width + BLUR_PYR_UP_X - 1) / BLUR_PYR_UP_X,
-                           src->height, args);
+        ret = op_launch_2d(dst->device, "ovni_blur_pyr_up",
+                           (src->width + BLUR_PYR_UP_X(p.ch) - 1) / BLUR_PYR_UP_X(p.ch), src->height, args);
     else
         ovni_parallel_for(src->height, blur_pyr_up_walk, &p);
 done:

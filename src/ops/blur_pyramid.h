@@ -18,7 +18,9 @@
  *
  * Steps 1 and 3 are integer arithmetic (f is a power of two: divisions are
  * shifts, but for the premultiplied colour), so both backends give the same
- * bits. RGBA32 is averaged and interpolated premultiplied, as in blur.h. */
+ * bits from the same small frame (step 2 on the GPU may differ by one level
+ * for GRAY8 and RGB24: blur.h). RGBA32 is averaged and interpolated
+ * premultiplied, as in blur.h. */
 #ifndef OVNI_OPS_BLUR_PYRAMID_H
 #define OVNI_OPS_BLUR_PYRAMID_H
 
@@ -27,8 +29,23 @@
 #define BLUR_PYR_MIN_SIGMA 6.0f /* f = 2 from here (sigma' ~ 2.9) */
 #define BLUR_PYR_MAX_SHIFT 4    /* f <= 16: step 1 sums at most 256 pixels */
 #define BLUR_PYR_MARGIN 1       /* small pixels left of and above the frame (see blur_pyr_down_px) */
-#define BLUR_PYR_DOWN_THREADS 256 /* GPU step 1: threads per block, f per small pixel */
-#define BLUR_PYR_UP_X 4           /* GPU step 3: consecutive output pixels per thread */
+/* GPU step 1: a thread adds BLUR_PYR_DOWN_ROWS rows of the blocks of
+ * BLUR_PYR_DOWN_GROUP consecutive small pixels, a span of
+ * max(BLUR_PYR_DOWN_SPAN, f) source pixels per row loaded as words; the
+ * f / BLUR_PYR_DOWN_ROWS threads of one block (BLUR_PYR_DOWN_LANES, adjacent
+ * lanes of a warp) then add up their sums with warp shuffles. So a thread
+ * reads 2 rows of 8 source pixels (16 at f = 16) whatever f, with no
+ * shared memory, and enough threads are in flight even at f = 16. */
+#define BLUR_PYR_DOWN_THREADS 256 /* threads per CUDA block (whole warps) */
+#define BLUR_PYR_DOWN_ROWS 2
+#define BLUR_PYR_DOWN_SPAN 8
+#define BLUR_PYR_DOWN_GROUP(shift) ((shift) >= 3 ? 1 : BLUR_PYR_DOWN_SPAN >> (shift))
+#define BLUR_PYR_DOWN_LANES(shift) ((1 << (shift)) / BLUR_PYR_DOWN_ROWS)
+/* GPU step 3: consecutive output pixels per thread (a multiple of 4: stored
+ * 4 at a time as words). 8 share the per-thread setup and the small
+ * columns' vertical sums; 4 for RGBA32, whose time goes to the three
+ * divisions per pixel and whose registers would double. */
+#define BLUR_PYR_UP_X(ch) ((ch) == 4 ? 4 : 8)
 
 typedef struct blur_pyr {
     const uint8_t *src;  /* full size (steps 1) */
@@ -38,7 +55,7 @@ typedef struct blur_pyr {
     uint8_t *dst;        /* full size (step 3) */
     size_t dst_pitch;
     int width, height, sw, sh, ch;
-    int shift;           /* f = 1 << shift */
+    int shift;           /* f = 1 << shift, 1..BLUR_PYR_MAX_SHIFT */
     int premul;          /* RGBA32 */
 } blur_pyr;
 
@@ -49,8 +66,8 @@ typedef struct blur_pyr {
  * f x f averages that mix in inner pixels; the small frame's blur repeats
  * that ring outwards, so it sees the same replicated border as the exact
  * blur. (A wider margin would only add copies of the ring.)
- * Integer sums, so the order rows are added in (one thread per row on the
- * GPU) does not change the result. */
+ * Integer sums, so the order pixels are added in (a few rows per thread on
+ * the GPU, then across threads) does not change the result. */
 
 /* Row dy (0..f-1) of small pixel (i, j)'s block: the source row (clamped
  * to the frame) and, in *x0, the block's first column (may be outside). */
@@ -110,14 +127,34 @@ OVNI_HD void blur_pyr_down_px(const blur_pyr *p, int i, int j)
     blur_pyr_down_store(p, i, j, sum);
 }
 
+/* GPU step 1 splits each small row into groups of G = BLUR_PYR_DOWN_GROUP
+ * small pixels, group g holding pixels G (g - 1) + 1 .. G g: their blocks
+ * start at source column (g - 1) G f, a multiple of the span, so inside the
+ * frame a thread's span starts on a word (on the row's alignment). Group 0
+ * holds the left ring's pixel 0 alone. The number of groups: */
+OVNI_HD int blur_pyr_down_groups(const blur_pyr *p)
+{
+    const int g = BLUR_PYR_DOWN_GROUP(p->shift);
+    return (p->sw - 1 + g - 1) / g + 1;
+}
+
 /* Step 3 along one axis: output index x (x + BLUR_PYR_MARGIN f from the small
- * frame's edge) sits at small coordinate u = (2x - f + 1) / 2f; returns the two small indices (clamped) and the
- * weight of the second in units of 1/2f. */
-OVNI_HD void blur_pyr_axis(int x, int shift, int n, int *i0, int *i1, uint32_t *w1)
+ * frame's edge) sits at small coordinate u = (2x - f + 1) / 2f. Returns the
+ * small index floor(u) before clamping, and in *w1 the weight of the next
+ * one in units of 1/2f (odd: 1, 3 .. 2f - 1). */
+OVNI_HD int blur_pyr_axis_at(int x, int shift, uint32_t *w1)
 {
     const int num = 2 * x - (1 << shift) + 1; /* >= 1 - f > -2f */
     const int i = num < 0 ? -1 : num >> (shift + 1);
     *w1 = (uint32_t)(num - i * (2 << shift));
+    return i;
+}
+
+/* The same with the two small indices clamped to 0..n-1. (With a margin of
+ * 1 they never need it for x inside the frame: see blur_pyramid.cu.) */
+OVNI_HD void blur_pyr_axis(int x, int shift, int n, int *i0, int *i1, uint32_t *w1)
+{
+    const int i = blur_pyr_axis_at(x, shift, w1);
     *i0 = ovni_clampi(i, 0, n - 1);
     *i1 = ovni_clampi(i + 1, 0, n - 1);
 }
@@ -140,37 +177,69 @@ OVNI_HD blur_pyr_rows blur_pyr_up_rows(const blur_pyr *p, int y)
     return r;
 }
 
-/* Step 3 for output pixel x of row `rows`, into d[0..ch-1]: bilinear from
- * the (blurred) small frame, weights in units of 1 / (2f)^2. */
-OVNI_HD void blur_pyr_up_pack(const blur_pyr *p, const blur_pyr_rows *rows, int x, uint8_t *d)
+/* Step 3 is bilinear with weights wx wy in units of 1 / (2f)^2, done as
+ * its two halves: first down each small column, then across the two
+ * columns. The integer sums are the same as weighting the four pixels
+ * directly (the products only regroup), so the GPU, which shares each
+ * column's sums between neighbouring outputs as the CPU walk does, gives
+ * the same bits.
+ * Vertical half for small column i: channel values weighted by rows->w0,
+ * w1; for RGBA32 colour times alpha in v[0..2] and alpha in v[3]. */
+OVNI_HD void blur_pyr_up_col(const blur_pyr *p, const blur_pyr_rows *rows, int i, uint32_t v[4])
 {
-    int x0, x1;
-    uint32_t wx1;
-    blur_pyr_axis(x + (BLUR_PYR_MARGIN << p->shift), p->shift, p->sw, &x0, &x1, &wx1);
+    const uint8_t *a = rows->r0 + (size_t)i * p->ch, *b = rows->r1 + (size_t)i * p->ch;
+    if (p->premul) {
+        const uint32_t wa = rows->w0 * a[3], wb = rows->w1 * b[3]; /* <= 32 * 255 each */
+        for (int c = 0; c < 3; c++) v[c] = wa * a[c] + wb * b[c];
+        v[3] = wa + wb;
+        return;
+    }
+    for (int c = 0; c < p->ch; c++) /* a constant on the GPU (blur_pyr_fixed): v[] stays in registers */
+        v[c] = rows->w0 * a[c] + rows->w1 * b[c];
+}
+
+/* Horizontal half: the output pixel into d[0..ch-1] from the column sums v0
+ * (left) and v1 (right), wx1 = the right one's weight in units of 1/2f. */
+OVNI_HD void blur_pyr_up_mix(const blur_pyr *p, const uint32_t v0[4], const uint32_t v1[4], uint32_t wx1, uint8_t *d)
+{
     const uint32_t wx0 = (2u << p->shift) - wx1;
-    const uint32_t w[4] = {wx0 * rows->w0, wx1 * rows->w0, wx0 * rows->w1, wx1 * rows->w1};
-    const uint8_t *s[4] = {rows->r0 + (size_t)x0 * p->ch, rows->r0 + (size_t)x1 * p->ch,
-                           rows->r1 + (size_t)x0 * p->ch, rows->r1 + (size_t)x1 * p->ch};
     const int n2 = 2 * p->shift + 2; /* (2f)^2 = 1 << n2 */
     const uint32_t half = 1u << (n2 - 1);
     if (!p->premul) {
-        for (int c = 0; c < 4; c++) /* a constant bound: unrolled on the GPU */
-            if (c < p->ch) d[c] = (uint8_t)((w[0] * s[0][c] + w[1] * s[1][c] + w[2] * s[2][c] + w[3] * s[3][c] + half) >> n2);
+        for (int c = 0; c < p->ch; c++) d[c] = (uint8_t)((wx0 * v0[c] + wx1 * v1[c] + half) >> n2);
         return;
     }
-    uint32_t wa[4], acc_a = 0; /* weight times alpha: <= 1024 * 255 each */
-    for (int k = 0; k < 4; k++) wa[k] = w[k] * s[k][3], acc_a += wa[k];
+    const uint32_t acc_a = wx0 * v0[3] + wx1 * v1[3]; /* weights times alpha: <= 1024 * 255 */
     for (int c = 0; c < 3; c++) {
-        uint32_t acc = wa[0] * s[0][c] + wa[1] * s[1][c] + wa[2] * s[2][c] + wa[3] * s[3][c];
+        uint32_t acc = wx0 * v0[c] + wx1 * v1[c];
         uint32_t v = acc_a ? (2 * acc + acc_a) / (2 * acc_a) : 0;
         d[c] = (uint8_t)(v > 255 ? 255 : v);
     }
     d[3] = (uint8_t)((acc_a + half) >> n2);
 }
 
-OVNI_HD void blur_pyr_up_at(const blur_pyr *p, const blur_pyr_rows *rows, int x, int y)
+/* Step 3 for outputs x0 .. x1 - 1 of row y, whose small rows are `rows`
+ * (blur_pyr_up_rows). Outputs between the same two small columns share
+ * their vertical sums, and the right column's serve as the next pair's
+ * left, so each column is summed once per row. */
+OVNI_HD void blur_pyr_up_span(const blur_pyr *p, const blur_pyr_rows *rows, int x0, int x1, int y)
 {
-    blur_pyr_up_pack(p, rows, x, ovni_px(p->dst, p->dst_pitch, x, y, p->ch));
+    uint8_t *d = ovni_px(p->dst, p->dst_pitch, x0, y, p->ch);
+    uint32_t v0[4] = {0, 0, 0, 0}, v1[4] = {0, 0, 0, 0};
+    int cur = 0; /* small index (unclamped) whose columns v0, v1 hold */
+    for (int x = x0; x < x1; x++, d += p->ch) {
+        uint32_t w1;
+        const int i = blur_pyr_axis_at(x + (BLUR_PYR_MARGIN << p->shift), p->shift, &w1);
+        if (x == x0 || i != cur) {
+            if (x != x0 && i == cur + 1)
+                for (int c = 0; c < 4; c++) v0[c] = v1[c];
+            else
+                blur_pyr_up_col(p, rows, ovni_clampi(i, 0, p->sw - 1), v0);
+            blur_pyr_up_col(p, rows, ovni_clampi(i + 1, 0, p->sw - 1), v1);
+            cur = i;
+        }
+        blur_pyr_up_mix(p, v0, v1, w1, d);
+    }
 }
 
 #endif
