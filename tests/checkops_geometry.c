@@ -11,11 +11,42 @@
 static int imax(int a, int b) { return a > b ? a : b; }
 
 /* ---- crop: f[0..3] = left, top, right, bottom ---- */
+
+/* Timing sizes (from 1280x720; every test size is smaller) get a fixed box
+ * instead of a random one, so the timing sees a large crop rather than a
+ * launch (the seed's box at 1080p was 86k pixels): 0.9 of the frame each
+ * way at a fractional offset, of whole size, as an animated pan gives. At
+ * 1080p 96.25, 54.5, 1824.25, 1026.5: a 1728x972 output at scale 1, every
+ * output pixel a bilinear mix of 4 source pixels. (A box of fractional size
+ * is a resample by a factor near 1, the resize cases' work.) */
+static int crop_fixed(int w, int h) { return w >= 1280 && h >= 720; }
+
+static void crop_fixed_box(int w, int h, double b[4])
+{
+    const int mx = w / 20, my = h / 20;
+    b[0] = mx + 0.25, b[1] = my + 0.5, b[2] = w - mx + 0.25, b[3] = h - my + 0.5;
+}
+
 static void draw_crop(checkops_params *p, int w, int h)
 {
     p->f[0] = checkops_uniform(-2, w * 0.4), p->f[1] = checkops_uniform(-2, h * 0.4);
     p->f[2] = p->f[0] + checkops_uniform(1, w * 0.8 + 1), p->f[3] = p->f[1] + checkops_uniform(1, h * 0.8 + 1);
+    if (crop_fixed(w, h)) crop_fixed_box(w, h, p->f);
 }
+
+/* Bytes a timing-size crop must move: the source pixels its box touches,
+ * read once, and the output written (not the whole input frame). */
+static double crop_bytes(int w, int h, int bpp)
+{
+    double b[4];
+    crop_fixed_box(w, h, b);
+    double in_w = fmin(ceil(b[2]), w) - fmax(floor(b[0]), 0), in_h = fmin(ceil(b[3]), h) - fmax(floor(b[1]), 0);
+    double out_w = floor(b[2] - b[0] + 0.5), out_h = floor(b[3] - b[1] + 0.5);
+    return (double)bpp * (in_w * in_h + out_w * out_h);
+}
+static double crop_bytes_rgb(int w, int h) { return crop_bytes(w, h, 3); }
+static double crop_bytes_rgba(int w, int h) { return crop_bytes(w, h, 4); }
+static double crop_bytes_gray(int w, int h) { return crop_bytes(w, h, 1); }
 
 static void draw_crop_int(checkops_params *p, int w, int h)
 {
@@ -149,12 +180,14 @@ static int run_cover(ovni_frame *const *out, ovni_frame *const *in, const checko
     return ovni_cover_into(out[0], in[0]);
 }
 
-#define CASE(name_, in_, out_, sizes_, draw_, run_) {name_, 1, 1, 1, {in_}, {out_}, sizes_, draw_, run_, NULL}
+#define CASE_B(name_, in_, out_, sizes_, draw_, run_, bytes_) \
+    {name_, 1, 1, 1, {in_}, {out_}, sizes_, draw_, run_, bytes_}
+#define CASE(name_, in_, out_, sizes_, draw_, run_) CASE_B(name_, in_, out_, sizes_, draw_, run_, NULL)
 
 const checkops_case checkops_geometry[] = {
-    CASE("crop_rgb24", RGB, RGB, sizes_crop, draw_crop, run_crop),
-    CASE("crop_rgba32", RGBA, RGBA, sizes_crop, draw_crop, run_crop),
-    CASE("crop_gray8", GRAY, GRAY, sizes_crop, draw_crop, run_crop),
+    CASE_B("crop_rgb24", RGB, RGB, sizes_crop, draw_crop, run_crop, crop_bytes_rgb),
+    CASE_B("crop_rgba32", RGBA, RGBA, sizes_crop, draw_crop, run_crop, crop_bytes_rgba),
+    CASE_B("crop_gray8", GRAY, GRAY, sizes_crop, draw_crop, run_crop, crop_bytes_gray),
     CASE("crop_int_rgb24", RGB, RGB, sizes_crop, draw_crop_int, run_crop),
     CASE("crop_int_rgba32", RGBA, RGBA, sizes_crop, draw_crop_int, run_crop),
     CASE("resize_down_rgb24", RGB, RGB, sizes_down, NULL, run_resize),
@@ -162,11 +195,14 @@ const checkops_case checkops_geometry[] = {
     CASE("resize_down_gray8", GRAY, GRAY, sizes_down, NULL, run_resize),
     CASE("resize_up_rgb24", RGB, RGB, sizes_up, NULL, run_resize),
     CASE("resize_up_rgba32", RGBA, RGBA, sizes_up, NULL, run_resize),
+    CASE("resize_up_gray8", GRAY, GRAY, sizes_up, NULL, run_resize),
     CASE("resize_mixed_rgb24", RGB, RGB, sizes_mixed, NULL, run_resize),
     CASE("scale_translate_down_rgb24", RGB, RGB, NULL, draw_st_down, run_st),
     CASE("scale_translate_down_rgba32", RGBA, RGBA, NULL, draw_st_down, run_st),
     CASE("scale_translate_up_rgb24", RGB, RGB, NULL, draw_st_up, run_st),
     CASE("scale_translate_up_rgba32", RGBA, RGBA, NULL, draw_st_up, run_st),
+    CASE("scale_translate_down_gray8", GRAY, GRAY, NULL, draw_st_down, run_st),
+    CASE("scale_translate_up_gray8", GRAY, GRAY, NULL, draw_st_up, run_st),
     CASE("translate_int_rgb24", RGB, RGB, NULL, draw_translate_int, run_st),
     CASE("translate_int_rgba32", RGBA, RGBA, NULL, draw_translate_int, run_st),
     CASE("rotate_rgb24", RGB, RGB, sizes_rotate, draw_rotate, run_rotate),
@@ -180,7 +216,9 @@ const checkops_case checkops_geometry[] = {
     CASE("flip_gray8", GRAY, GRAY, NULL, draw_flip, run_flip),
     CASE("fit_rgb24", RGB, RGB, sizes_fit, draw_pad, run_fit),
     CASE("fit_rgba32", RGBA, RGBA, sizes_fit, draw_pad, run_fit),
+    CASE("fit_gray8", GRAY, GRAY, sizes_fit, draw_pad, run_fit),
     CASE("cover_rgb24", RGB, RGB, sizes_fit, NULL, run_cover),
     CASE("cover_rgba32", RGBA, RGBA, sizes_fit, NULL, run_cover),
+    CASE("cover_gray8", GRAY, GRAY, sizes_fit, NULL, run_cover),
     {0},
 };

@@ -44,6 +44,35 @@ static void resize_rows(void *ctx, int y0, int y1)
         for (int x = 0; x < m->dst_w; x++) resize_px(m, x, y);
 }
 
+typedef struct {
+    const resize_map *m;
+    resize_subpx s;
+} subpx_job;
+
+static void resize_subpx_rows(void *ctx, int y0, int y1)
+{
+    const subpx_job *j = ctx;
+    for (int y = y0; y < y1; y++)
+        for (int x = 0; x < j->m->dst_w; x++) resize_subpx_px(j->m, &j->s, x, y);
+}
+
+/* resize_subpx's weights when m is bilinear at scale 1 on both axes (the
+ * products as resize_px forms them); 0 if it is not. */
+static int resize_subpx_make(const resize_map *m, resize_subpx *s)
+{
+    float f[2];
+    int i[2];
+    for (int a = 0; a < 2; a++) {
+        if (m->ax[a].area || m->ax[a].scale != 1.0f) return 0;
+        const float fi = floorf(m->ax[a].bil_off);
+        i[a] = (int)fi, f[a] = m->ax[a].bil_off - fi;
+    }
+    s->ix = i[0], s->iy = i[1];
+    s->w[0] = (1.0f - f[0]) * (1.0f - f[1]), s->w[1] = f[0] * (1.0f - f[1]);
+    s->w[2] = (1.0f - f[0]) * f[1], s->w[3] = f[0] * f[1];
+    return 1;
+}
+
 /* A whole-pixel shift (scale 1 and integer offsets on both axes) is a copy. */
 static int resize_as_shift(ovni_frame *dst, const resize_map *m)
 {
@@ -77,8 +106,20 @@ int resize_run(const char *op, ovni_frame *dst, const ovni_frame *src, resize_ma
     ovni_frame_copy_props(dst, src);
     int ret = resize_as_shift(dst, m);
     if (ret <= 0) return ret;
+    subpx_job j = {m, {0}};
+    if (resize_subpx_make(m, &j.s)) {
+        if (op_on_gpu(dst)) {
+            void *args[] = {m, &j.s};
+            return op_launch_2d(dst->device, "ovni_resize_subpx",
+                                m->src.bpp == 1 ? (dst->width + 3) / 4 : dst->width, dst->height, args);
+        }
+        ovni_parallel_for(dst->height, resize_subpx_rows, &j);
+        return 0;
+    }
     if (op_on_gpu(dst)) {
         void *args[] = {m};
+        if (m->src.bpp == 1) /* GRAY8: 4 pixels of a row a thread (resize.cu) */
+            return op_launch_2d(dst->device, "ovni_resize_gray4", (dst->width + 3) / 4, dst->height, args);
         return op_launch_2d(dst->device, "ovni_resize_map", dst->width, dst->height, args);
     }
     ovni_parallel_for(dst->height, resize_rows, m);

@@ -9,6 +9,8 @@
 #ifndef OVNI_OPS_RESIZE_H
 #define OVNI_OPS_RESIZE_H
 
+#include <string.h>
+
 #include "sample.h"
 
 typedef struct resize_axis {
@@ -113,6 +115,113 @@ OVNI_HD void resize_px(const resize_map *m, int x, int y)
         }
     }
     sample_store_over(d, m->src.bpp, sample_acc_finish(&acc, m->src.bpp, cov), m->fill);
+}
+
+/* The GPU's GRAY8 walk: one thread makes 4 pixels of a row, since a thread
+ * per byte spends its issue slots on the per-pixel map for one byte. Each
+ * pixel is resize_px's, bit for bit, with these differences of form only:
+ * - the row's span and coverage are computed once for the 4 pixels;
+ * - taps are summed without skipping zero weights: weights are >= 0 and
+ *   finite and pixels finite, so a zero-weight tap adds exactly +0 to every
+ *   sum (0 * p = 0; s + 0 = s, fused or not), in the same order, and the
+ *   tap loops have no data-dependent branch but the one below;
+ * - kx, ky (0 or a bound on the taps of a span along x / y: 2 for bilinear,
+ *   3 for area at scale <= 2; resize_gray_taps) make the tap loops
+ *   fixed-length where they are constants, as in the GPU's specialised
+ *   copies. A tap k >= n adds nothing: for k = 1 (a one-tap span) it gets
+ *   weight 0 and reads a clamped pixel inside the plane; k = 2, a third tap
+ *   that spans at scale <= 2 rarely have, is skipped by a branch. */
+OVNI_HD uint8_t resize_gray_value(const resize_map *m, int x, const resize_span *sy, float covy, int kx, int ky)
+{
+    uint8_t v;
+    float cov = 1.0f;
+    if (m->edge == SAMPLE_EDGE_ZERO) {
+        cov = resize_cover(&m->ax[0], x) * covy;
+        if (!(cov > 0.0f)) { /* wholly outside the source: the fill colour */
+            sample_px none = {{0.0f, 0.0f, 0.0f}, 0.0f};
+            sample_store_over(&v, 1, none, m->fill);
+            return v;
+        }
+    }
+    resize_span sx = resize_span_at(&m->ax[0], x, m->src.width);
+    sample_acc acc;
+    sample_acc_init(&acc);
+    int ny = ky ? ky : sy->n, nx = kx ? kx : sx.n;
+    for (int j = 0; j < ny; j++) {
+        if (j >= 2 && j >= sy->n) break; /* a third tap only where there is one */
+        float wy = j < sy->n ? resize_span_w(sy, j) : 0.0f;
+        int jj = ovni_clampi(sy->i0 + j, 0, m->src.height - 1);
+        for (int i = 0; i < nx; i++) {
+            if (i >= 2 && i >= sx.n) break;
+            float wx = i < sx.n ? resize_span_w(&sx, i) : 0.0f;
+            sample_acc_tap(&acc, &m->src, ovni_clampi(sx.i0 + i, 0, m->src.width - 1), jj, SAMPLE_MUL(wx, wy));
+        }
+    }
+    sample_store_over(&v, 1, sample_acc_finish(&acc, 1, cov), m->fill);
+    return v;
+}
+
+/* GRAY8 output pixels 4 gx .. 4 gx + 3 of row y (those inside the row);
+ * an aligned group wholly inside is stored as one 32-bit word. m->src.bpp
+ * must be 1. */
+OVNI_HD void resize_gray_px4(const resize_map *m, int gx, int y, int kx, int ky)
+{
+    int x0 = 4 * gx;
+    if (x0 >= m->dst_w || y >= m->dst_h) return;
+    resize_span sy = resize_span_at(&m->ax[1], y, m->src.height);
+    float covy = m->edge == SAMPLE_EDGE_ZERO ? resize_cover(&m->ax[1], y) : 1.0f;
+    uint8_t *d = ovni_px(m->dst, m->dst_pitch, x0, y, 1);
+    int word = x0 + 4 <= m->dst_w && ((uintptr_t)d & 3) == 0;
+    uint32_t w = 0;
+    for (int k = 0; k < 4 && x0 + k < m->dst_w; k++) {
+        uint8_t v = resize_gray_value(m, x0 + k, &sy, covy, kx, ky);
+        if (word) w |= (uint32_t)v << (8 * k); /* byte k at d + k: little-endian */
+        else d[k] = v;
+    }
+    if (word) {
+#ifdef __CUDA_ARCH__
+        *(uint32_t *)d = w;
+#else
+        memcpy(d, &w, 4); /* the same bytes on a little-endian host */
+#endif
+    }
+}
+
+/* The tap bound resize_gray_px4 may assume along an axis: 2 for bilinear,
+ * 3 for area at scale <= 2 (a footprint of at most 2 pixels meets at most
+ * 3), 0 (none) otherwise. */
+OVNI_HD int resize_gray_taps(const resize_axis *ax)
+{
+    return !ax->area ? 2 : ax->scale <= 2.0f ? 3 : 0;
+}
+
+/* Scale 1 on both axes with the bilinear filter: a crop box of whole size
+ * at a fractional offset, a translate at s = 1, the common case of an
+ * animated pan. Output pixel (x, y) then mixes source pixels x + ix .. +1,
+ * y + iy .. +1 with the same four weights everywhere, so they are computed
+ * once (resize_subpx_make) instead of per pixel, and a pixel whose four
+ * taps lie inside the source (coverage 1) is just the four taps; others go
+ * through resize_px. The taps are added in resize_px's order; a zero weight
+ * adds +0 where resize_px skips the tap, the same sums. The weights can
+ * differ from resize_px's per-pixel ones in the last bit (x + offset is
+ * rounded per pixel there), so both backends take this path, not one. */
+typedef struct resize_subpx {
+    int ix, iy;
+    float w[4]; /* taps (0,0), (1,0), (0,1), (1,1) */
+} resize_subpx;
+
+OVNI_HD void resize_subpx_px(const resize_map *m, const resize_subpx *s, int x, int y)
+{
+    const int sx = x + s->ix, sy = y + s->iy;
+    if (sx < 0 || sy < 0 || sx + 1 >= m->src.width || sy + 1 >= m->src.height) {
+        resize_px(m, x, y);
+        return;
+    }
+    sample_acc acc;
+    sample_acc_init(&acc);
+    for (int k = 0; k < 4; k++) sample_acc_tap(&acc, &m->src, sx + (k & 1), sy + (k >> 1), s->w[k]);
+    sample_store_over(ovni_px(m->dst, m->dst_pitch, x, y, m->src.bpp), m->src.bpp,
+                      sample_acc_finish(&acc, m->src.bpp, 1.0f), m->fill);
 }
 
 #ifndef __CUDACC__
