@@ -56,8 +56,8 @@ static void resize_subpx_rows(void *ctx, int y0, int y1)
         for (int x = 0; x < j->m->dst_w; x++) resize_subpx_px(j->m, &j->s, x, y);
 }
 
-/* resize_subpx's weights when m is bilinear at scale 1 on both axes (the
- * products as resize_px forms them); 0 if it is not. */
+/* resize_subpx's weights when m is bilinear at scale 1 on both axes
+ * (normalised in double); 0 if it is not. */
 static int resize_subpx_make(const resize_map *m, resize_subpx *s)
 {
     float f[2];
@@ -68,8 +68,9 @@ static int resize_subpx_make(const resize_map *m, resize_subpx *s)
         i[a] = (int)fi, f[a] = m->ax[a].bil_off - fi;
     }
     s->ix = i[0], s->iy = i[1];
-    s->w[0] = (1.0f - f[0]) * (1.0f - f[1]), s->w[1] = f[0] * (1.0f - f[1]);
-    s->w[2] = (1.0f - f[0]) * f[1], s->w[3] = f[0] * f[1];
+    const double w[4] = {(1.0 - f[0]) * (1.0 - f[1]), f[0] * (1.0 - f[1]), (1.0 - f[0]) * f[1], f[0] * f[1]};
+    const double sum = w[0] + w[1] + w[2] + w[3];
+    for (int k = 0; k < 4; k++) s->w[k] = (float)(w[k] / sum);
     return 1;
 }
 
@@ -111,7 +112,8 @@ int resize_run(const char *op, ovni_frame *dst, const ovni_frame *src, resize_ma
         if (op_on_gpu(dst)) {
             void *args[] = {m, &j.s};
             return op_launch_2d(dst->device, "ovni_resize_subpx",
-                                m->src.bpp == 1 ? (dst->width + 3) / 4 : dst->width, dst->height, args);
+                                m->src.bpp == 4 ? dst->width : m->src.bpp == 3 ? (dst->width + 3) / 4 : (dst->width + 7) / 8,
+                                dst->height, args);
         }
         ovni_parallel_for(dst->height, resize_subpx_rows, &j);
         return 0;

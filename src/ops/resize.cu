@@ -3,9 +3,10 @@
 #include "resize.h"
 
 // Scale 1 on both axes (resize_subpx), with the format a constant so that
-// sample.h's format tests compile away: one thread per pixel, 4 pixels of
-// a row per thread for GRAY8 (one byte each would leave the threads'
-// fixed costs dominant).
+// sample.h's format tests compile away. RGBA32: one thread per pixel.
+// RGB24: 4 pixels of a row per thread (GRAY8: 8), stored as 32-bit words
+// when all four are inside and the address is aligned (bytes a pixel would
+// leave the load/store units busier than the arithmetic).
 template <int BPP>
 __device__ __forceinline__ void resize_subpx_as(const resize_map &m, const resize_subpx &s, int x, int y)
 {
@@ -14,19 +15,39 @@ __device__ __forceinline__ void resize_subpx_as(const resize_map &m, const resiz
     resize_subpx_px(&g, &s, x, y);
 }
 
+template <int BPP>
+__device__ __forceinline__ void resize_subpx4(const resize_map &m, const resize_subpx &s, int x, int y)
+{
+    uint8_t *d = ovni_px(m.dst, m.dst_pitch, x, y, BPP);
+    if (x + 3 < m.dst_w && resize_subpx_inside(&m, &s, x, y) && resize_subpx_inside(&m, &s, x + 3, y) &&
+        ((uintptr_t)d & 3) == 0) {
+        const uint8_t *r0 = ovni_cpx(m.src.data, m.src.pitch, x + s.ix, y + s.iy, BPP), *r1 = r0 + m.src.pitch;
+        uint8_t px[4][4];
+#pragma unroll
+        for (int o = 0; o < 4; o++) {
+            const uint8_t *t[4] = {r0 + o * BPP, r0 + (o + 1) * BPP, r1 + o * BPP, r1 + (o + 1) * BPP};
+            resize_subpx_mix(&s, t, BPP, px[o]);
+        }
+        ovni_store_px4_words<BPP>((uint32_t *)d, px);
+        return;
+    }
+#pragma unroll
+    for (int o = 0; o < 4; o++)
+        if (x + o < m.dst_w) resize_subpx_as<BPP>(m, s, x + o, y);
+}
+
 extern "C" __global__ void ovni_resize_subpx(resize_map m, resize_subpx s)
 {
     int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
-    if (m.src.bpp == 1) x *= 4;
+    x *= m.src.bpp == 4 ? 1 : m.src.bpp == 3 ? 4 : 8;
     if (x >= m.dst_w || y >= m.dst_h) return;
     if (m.src.bpp == 4) {
         resize_subpx_as<4>(m, s, x, y);
     } else if (m.src.bpp == 3) {
-        resize_subpx_as<3>(m, s, x, y);
-    } else {
-#pragma unroll
-        for (int o = 0; o < 4; o++)
-            if (x + o < m.dst_w) resize_subpx_as<1>(m, s, x + o, y);
+        resize_subpx4<3>(m, s, x, y);
+    } else { // GRAY8: 8 pixels, two words
+        resize_subpx4<1>(m, s, x, y);
+        if (x + 4 < m.dst_w) resize_subpx4<1>(m, s, x + 4, y);
     }
 }
 

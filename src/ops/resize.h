@@ -199,29 +199,83 @@ OVNI_HD int resize_gray_taps(const resize_axis *ax)
  * at a fractional offset, a translate at s = 1, the common case of an
  * animated pan. Output pixel (x, y) then mixes source pixels x + ix .. +1,
  * y + iy .. +1 with the same four weights everywhere, so they are computed
- * once (resize_subpx_make) instead of per pixel, and a pixel whose four
- * taps lie inside the source (coverage 1) is just the four taps; others go
- * through resize_px. The taps are added in resize_px's order; a zero weight
- * adds +0 where resize_px skips the tap, the same sums. The weights can
- * differ from resize_px's per-pixel ones in the last bit (x + offset is
- * rounded per pixel there), so both backends take this path, not one. */
+ * once (resize_subpx_make, normalised to sum 1) instead of per pixel, and a
+ * pixel whose four taps lie inside the source (coverage 1) is a weighted sum
+ * of four pixels without resize_px's per-tap tests and divisions; the others
+ * go through resize_px. Both backends take this path (its sums can differ
+ * from resize_px's in the last bit), so they agree as everywhere else. */
 typedef struct resize_subpx {
     int ix, iy;
     float w[4]; /* taps (0,0), (1,0), (0,1), (1,1) */
 } resize_subpx;
 
-OVNI_HD void resize_subpx_px(const resize_map *m, const resize_subpx *s, int x, int y)
+/* Pixel p's 4 bytes as floats; on the GPU one 32-bit load where aligned. */
+OVNI_HD void resize_load4(const uint8_t *p, float v[4])
+{
+#ifdef __CUDA_ARCH__
+    if (((size_t)p & 3) == 0) {
+        const uint32_t u = *(const uint32_t *)p;
+        for (int k = 0; k < 4; k++) v[k] = (float)((u >> (8 * k)) & 255u);
+        return;
+    }
+#endif
+    for (int k = 0; k < 4; k++) v[k] = (float)p[k];
+}
+
+/* Is output pixel (x, y) inside, all four taps in the source? */
+OVNI_HD int resize_subpx_inside(const resize_map *m, const resize_subpx *s, int x, int y)
 {
     const int sx = x + s->ix, sy = y + s->iy;
-    if (sx < 0 || sy < 0 || sx + 1 >= m->src.width || sy + 1 >= m->src.height) {
+    return sx >= 0 && sy >= 0 && sx + 1 < m->src.width && sy + 1 < m->src.height;
+}
+
+/* An inside pixel's bytes d[0..bpp-1] from its taps t[], for GRAY8 and RGB24
+ * (coverage 1: the background does not show). */
+OVNI_HD void resize_subpx_mix(const resize_subpx *s, const uint8_t *const t[4], int bpp, uint8_t *d)
+{
+    for (int k = 0; k < 3; k++) /* a constant bound: unrolled on the GPU */
+        if (k < bpp) d[k] = ovni_u8(s->w[0] * t[0][k] + s->w[1] * t[1][k] + s->w[2] * t[2][k] + s->w[3] * t[3][k]);
+}
+
+OVNI_HD void resize_subpx_px(const resize_map *m, const resize_subpx *s, int x, int y)
+{
+    const int sx = x + s->ix, sy = y + s->iy, bpp = m->src.bpp;
+    if (!resize_subpx_inside(m, s, x, y)) {
         resize_px(m, x, y);
         return;
     }
-    sample_acc acc;
-    sample_acc_init(&acc);
-    for (int k = 0; k < 4; k++) sample_acc_tap(&acc, &m->src, sx + (k & 1), sy + (k >> 1), s->w[k]);
-    sample_store_over(ovni_px(m->dst, m->dst_pitch, x, y, m->src.bpp), m->src.bpp,
-                      sample_acc_finish(&acc, m->src.bpp, 1.0f), m->fill);
+    const uint8_t *r0 = ovni_cpx(m->src.data, m->src.pitch, sx, sy, bpp), *r1 = r0 + m->src.pitch;
+    const uint8_t *t[4] = {r0, r0 + bpp, r1, r1 + bpp};
+    uint8_t *d = ovni_px(m->dst, m->dst_pitch, x, y, bpp);
+    if (bpp != 4) { /* coverage 1: the background does not show */
+        resize_subpx_mix(s, t, bpp, d);
+        return;
+    }
+    /* RGBA32: colour weighted by alpha, as sample_acc_tap / finish */
+    float p[4][4], wa[4], a = 0.0f;
+    for (int k = 0; k < 4; k++) resize_load4(t[k], p[k]), wa[k] = s->w[k] * p[k][3], a += wa[k];
+    sample_px v;
+    if (a > 0.0f) {
+#ifdef __CUDA_ARCH__
+        const float inv = __fdividef(1.0f, a); /* approximate (2 ulp): within checkops' +-1, no slow path */
+#else
+        const float inv = 1.0f / a;
+#endif
+        for (int c = 0; c < 3; c++) v.c[c] = (wa[0] * p[0][c] + wa[1] * p[1][c] + wa[2] * p[2][c] + wa[3] * p[3][c]) * inv;
+    } else {
+        for (int c = 0; c < 3; c++)
+            v.c[c] = s->w[0] * p[0][c] + s->w[1] * p[1][c] + s->w[2] * p[2][c] + s->w[3] * p[3][c];
+    }
+    v.a = a * (1.0f / 255.0f);
+    uint8_t o[4];
+    sample_store_over(o, 4, v, m->fill);
+#ifdef __CUDA_ARCH__
+    if (((size_t)d & 3) == 0) { /* one 32-bit store, not four byte stores */
+        *(uint32_t *)d = (uint32_t)o[0] | (uint32_t)o[1] << 8 | (uint32_t)o[2] << 16 | (uint32_t)o[3] << 24;
+        return;
+    }
+#endif
+    for (int k = 0; k < 4; k++) d[k] = o[k];
 }
 
 #ifndef __CUDACC__
