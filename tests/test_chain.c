@@ -121,6 +121,10 @@ static void test_expr(void)
     CHECK_MSG(strstr(err, "x*2") && strstr(err, "variables"), "%s", err);
     CHECK(cli_expr_parse(&e, "", err, sizeof(err)) < 0);
     CHECK(cli_expr_parse(&e, "sin(", err, sizeof(err)) < 0);
+    /* a loop that would never end (found by the chain fuzzer) */
+    CHECK(cli_expr_parse(&e, "while(1,n/299)", err, sizeof(err)) < 0 && e == NULL);
+    CHECK_MSG(strstr(err, "while loops are not allowed"), "%s", err);
+    CHECK(cli_expr_parse(&e, "while\r(\r.6,n)", err, sizeof(err)) < 0);
 }
 
 int main(void)

@@ -3,7 +3,7 @@
 #include "resize.h"
 
 // Scale 1 on both axes (resize_subpx), with the format a constant so that
-// sample.h's format tests compile away. RGBA32: one thread per pixel.
+// sample.h's format tests compile away. RGBA32: 2 pixels per thread.
 // RGB24: 4 pixels of a row per thread (GRAY8: 8), stored as 32-bit words
 // when all four are inside and the address is aligned (bytes a pixel would
 // leave the load/store units busier than the arithmetic).
@@ -36,18 +36,99 @@ __device__ __forceinline__ void resize_subpx4(const resize_map &m, const resize_
         if (x + o < m.dst_w) resize_subpx_as<BPP>(m, s, x + o, y);
 }
 
+// RGBA32, 2 pixels of a row per thread: their taps share a column (6 word
+// loads instead of 8) and they are stored as one 64-bit word.
+__device__ __forceinline__ void resize_subpx2_rgba(const resize_map &m, const resize_subpx &s, int x, int y)
+{
+    uint8_t *d = ovni_px(m.dst, m.dst_pitch, x, y, 4);
+    const uint8_t *r0 = ovni_cpx(m.src.data, m.src.pitch, x + s.ix, y + s.iy, 4), *r1 = r0 + m.src.pitch;
+    if (x + 1 < m.dst_w && resize_subpx_inside(&m, &s, x, y) && resize_subpx_inside(&m, &s, x + 1, y) &&
+        (((uintptr_t)d & 7) | ((uintptr_t)r0 & 3) | (m.src.pitch & 3)) == 0) {
+        float col[2][3][4]; // row, column 0..2, channel
+#pragma unroll
+        for (int i = 0; i < 3; i++) {
+            const uint32_t u0 = ((const uint32_t *)r0)[i], u1 = ((const uint32_t *)r1)[i];
+#pragma unroll
+            for (int c = 0; c < 4; c++) col[0][i][c] = (float)((u0 >> (8 * c)) & 255u), col[1][i][c] = (float)((u1 >> (8 * c)) & 255u);
+        }
+        uint8_t o[2][4];
+#pragma unroll
+        for (int k = 0; k < 2; k++) {
+            float p[4][4];
+#pragma unroll
+            for (int c = 0; c < 4; c++)
+                p[0][c] = col[0][k][c], p[1][c] = col[0][k + 1][c], p[2][c] = col[1][k][c], p[3][c] = col[1][k + 1][c];
+            resize_map g = m;
+            g.src.bpp = 4;
+            resize_subpx_rgba(&g, &s, p, o[k]);
+        }
+        uint2 w;
+        w.x = (uint32_t)o[0][0] | (uint32_t)o[0][1] << 8 | (uint32_t)o[0][2] << 16 | (uint32_t)o[0][3] << 24;
+        w.y = (uint32_t)o[1][0] | (uint32_t)o[1][1] << 8 | (uint32_t)o[1][2] << 16 | (uint32_t)o[1][3] << 24;
+        *(uint2 *)d = w;
+        return;
+    }
+    resize_subpx_as<4>(m, s, x, y);
+    if (x + 1 < m.dst_w) resize_subpx_as<4>(m, s, x + 1, y);
+}
+
+// 4 bytes of a row starting at byte p (any alignment) as one word: two
+// aligned loads and a funnel shift.
+__device__ __forceinline__ uint32_t resize_word_at(const uint8_t *p)
+{
+    const uint32_t *a = (const uint32_t *)((uintptr_t)p & ~(uintptr_t)3);
+    return __funnelshift_r(a[0], a[1], 8 * (unsigned)((uintptr_t)p & 3));
+}
+
+// GRAY8, N (4 or 8) pixels of a row per thread: their taps are N + 1
+// consecutive bytes of two source rows, read as words instead of 4N byte
+// loads, and the outputs stored as N / 4 words. Where the N are not all
+// inside, or the words would reach past the row, pixel by pixel.
+template <int N>
+__device__ __forceinline__ void resize_subpx_gray(const resize_map &m, const resize_subpx &s, int x, int y)
+{
+    constexpr int K = (N + 1 + 3) / 4; // words a row
+    uint8_t *d = ovni_px(m.dst, m.dst_pitch, x, y, 1);
+    const uint8_t *row0 = m.src.data + (size_t)(y + s.iy) * m.src.pitch, *r0 = row0 + x + s.ix;
+    if (x + N - 1 < m.dst_w && resize_subpx_inside(&m, &s, x, y) && resize_subpx_inside(&m, &s, x + N - 1, y) &&
+        ((uintptr_t)d & 3) == 0 && (((uintptr_t)m.src.data | m.src.pitch) & 3) == 0 &&
+        ((uintptr_t)r0 & ~(uintptr_t)3) + 4 * (K + 1) <= (uintptr_t)row0 + (uintptr_t)m.src.width) {
+        float v[2][N + 1];
+#pragma unroll
+        for (int j = 0; j < 2; j++) {
+            const uint8_t *r = r0 + (size_t)j * m.src.pitch;
+            uint32_t w[K];
+#pragma unroll
+            for (int k = 0; k < K; k++) w[k] = resize_word_at(r + 4 * k);
+#pragma unroll
+            for (int i = 0; i <= N; i++) v[j][i] = (float)((w[i / 4] >> (8 * (i % 4))) & 255u);
+        }
+        uint32_t out[N / 4] = {0};
+#pragma unroll
+        for (int o = 0; o < N; o++) {
+            const uint8_t b = ovni_u8(s.w[0] * v[0][o] + s.w[1] * v[0][o + 1] + s.w[2] * v[1][o] + s.w[3] * v[1][o + 1]);
+            out[o / 4] |= (uint32_t)b << (8 * (o % 4));
+        }
+#pragma unroll
+        for (int k = 0; k < N / 4; k++) ((uint32_t *)d)[k] = out[k];
+        return;
+    }
+#pragma unroll
+    for (int o = 0; o < N; o += 4)
+        if (x + o < m.dst_w) resize_subpx4<1>(m, s, x + o, y);
+}
+
 extern "C" __global__ void ovni_resize_subpx(resize_map m, resize_subpx s)
 {
     int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
-    x *= m.src.bpp == 4 ? 1 : m.src.bpp == 3 ? 4 : 8;
+    x *= m.src.bpp == 4 ? 2 : m.src.bpp == 3 ? 4 : RESIZE_GRAY_PX;
     if (x >= m.dst_w || y >= m.dst_h) return;
     if (m.src.bpp == 4) {
-        resize_subpx_as<4>(m, s, x, y);
+        resize_subpx2_rgba(m, s, x, y);
     } else if (m.src.bpp == 3) {
         resize_subpx4<3>(m, s, x, y);
-    } else { // GRAY8: 8 pixels, two words
-        resize_subpx4<1>(m, s, x, y);
-        if (x + 4 < m.dst_w) resize_subpx4<1>(m, s, x + 4, y);
+    } else { // GRAY8
+        resize_subpx_gray<RESIZE_GRAY_PX>(m, s, x, y);
     }
 }
 

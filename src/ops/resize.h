@@ -204,6 +204,9 @@ OVNI_HD int resize_gray_taps(const resize_axis *ax)
  * of four pixels without resize_px's per-tap tests and divisions; the others
  * go through resize_px. Both backends take this path (its sums can differ
  * from resize_px's in the last bit), so they agree as everywhere else. */
+/* GPU: GRAY8 output pixels per thread on the scale-1 path (4 or 8). */
+#define RESIZE_GRAY_PX 8
+
 typedef struct resize_subpx {
     int ix, iy;
     float w[4]; /* taps (0,0), (1,0), (0,1), (1,1) */
@@ -237,6 +240,28 @@ OVNI_HD void resize_subpx_mix(const resize_subpx *s, const uint8_t *const t[4], 
         if (k < bpp) d[k] = ovni_u8(s->w[0] * t[0][k] + s->w[1] * t[1][k] + s->w[2] * t[2][k] + s->w[3] * t[3][k]);
 }
 
+/* An inside RGBA32 pixel's bytes o[] from its taps p[] (floats): colour
+ * weighted by alpha, as sample_acc_tap / finish, over the fill colour. */
+OVNI_HD void resize_subpx_rgba(const resize_map *m, const resize_subpx *s, const float p[4][4], uint8_t o[4])
+{
+    float wa[4], a = 0.0f;
+    for (int k = 0; k < 4; k++) wa[k] = s->w[k] * p[k][3], a += wa[k];
+    sample_px v;
+    if (a > 0.0f) {
+#ifdef __CUDA_ARCH__
+        const float inv = __fdividef(1.0f, a); /* approximate (2 ulp): within checkops' +-1, no slow path */
+#else
+        const float inv = 1.0f / a;
+#endif
+        for (int c = 0; c < 3; c++) v.c[c] = (wa[0] * p[0][c] + wa[1] * p[1][c] + wa[2] * p[2][c] + wa[3] * p[3][c]) * inv;
+    } else {
+        for (int c = 0; c < 3; c++)
+            v.c[c] = s->w[0] * p[0][c] + s->w[1] * p[1][c] + s->w[2] * p[2][c] + s->w[3] * p[3][c];
+    }
+    v.a = a * (1.0f / 255.0f);
+    sample_store_over(o, 4, v, m->fill);
+}
+
 OVNI_HD void resize_subpx_px(const resize_map *m, const resize_subpx *s, int x, int y)
 {
     const int sx = x + s->ix, sy = y + s->iy, bpp = m->src.bpp;
@@ -251,24 +276,10 @@ OVNI_HD void resize_subpx_px(const resize_map *m, const resize_subpx *s, int x, 
         resize_subpx_mix(s, t, bpp, d);
         return;
     }
-    /* RGBA32: colour weighted by alpha, as sample_acc_tap / finish */
-    float p[4][4], wa[4], a = 0.0f;
-    for (int k = 0; k < 4; k++) resize_load4(t[k], p[k]), wa[k] = s->w[k] * p[k][3], a += wa[k];
-    sample_px v;
-    if (a > 0.0f) {
-#ifdef __CUDA_ARCH__
-        const float inv = __fdividef(1.0f, a); /* approximate (2 ulp): within checkops' +-1, no slow path */
-#else
-        const float inv = 1.0f / a;
-#endif
-        for (int c = 0; c < 3; c++) v.c[c] = (wa[0] * p[0][c] + wa[1] * p[1][c] + wa[2] * p[2][c] + wa[3] * p[3][c]) * inv;
-    } else {
-        for (int c = 0; c < 3; c++)
-            v.c[c] = s->w[0] * p[0][c] + s->w[1] * p[1][c] + s->w[2] * p[2][c] + s->w[3] * p[3][c];
-    }
-    v.a = a * (1.0f / 255.0f);
+    float p[4][4];
+    for (int k = 0; k < 4; k++) resize_load4(t[k], p[k]);
     uint8_t o[4];
-    sample_store_over(o, 4, v, m->fill);
+    resize_subpx_rgba(m, s, p, o);
 #ifdef __CUDA_ARCH__
     if (((size_t)d & 3) == 0) { /* one 32-bit store, not four byte stores */
         *(uint32_t *)d = (uint32_t)o[0] | (uint32_t)o[1] << 8 | (uint32_t)o[2] << 16 | (uint32_t)o[3] << 24;
