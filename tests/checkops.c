@@ -25,7 +25,7 @@ static const struct {
     {"geometry", checkops_geometry},
 };
 
-#define GUARD_COLS 64 /* bytes left and right of each row */
+#define GUARD_COLS 64 /* bytes left and right of each row (left: plus the run's shift) */
 #define GUARD_ROWS 2
 #define GUARD_BYTE 0xA5
 
@@ -36,6 +36,7 @@ typedef struct guarded {
     ovni_frame *backing[2]; /* GRAY8 frames holding plane + guards */
     ovni_frame *frame;      /* the op's view: interior of the backings */
     size_t row_bytes[2];
+    size_t left;            /* guard bytes left of each row: GUARD_COLS + 0..3 */
     int rows[2], planes;
 } guarded;
 
@@ -53,18 +54,21 @@ static void plane_geometry(ovni_format f, int w, int h, int p, size_t *row_bytes
 }
 
 /* A guarded frame on dev/mem whose backing bytes copy `like` (if given) or
- * are guard bytes around random pixels. */
-static int guarded_new(guarded *g, ovni_device *dev, ovni_memory mem, ovni_format fmt, int w, int h,
+ * are guard bytes around random pixels. Its rows start `shift` (0..3) bytes
+ * after a 4-byte boundary, so the kernels' unaligned paths are compared too. */
+static int guarded_new(guarded *g, ovni_device *dev, ovni_memory mem, ovni_format fmt, int w, int h, int shift,
                        const guarded *like)
 {
     memset(g, 0, sizeof(*g));
+    /* P010's 16-bit samples must be 2-byte aligned (ovni_frame_wrap checks) */
+    g->left = GUARD_COLS + (size_t)(fmt == OVNI_FORMAT_P010 ? shift & ~1 : shift);
     g->planes = ovni_format_planes(fmt);
     uint8_t *data[2] = {0};
     size_t pitch[2] = {0};
     for (int p = 0; p < g->planes; p++) {
         plane_geometry(fmt, w, h, p, &g->row_bytes[p], &g->rows[p]);
         /* RGBA32 backings: 4 bytes a pixel keeps 4097-wide RGBA rows in range. */
-        int bw = ((int)g->row_bytes[p] + 2 * GUARD_COLS + 3) / 4 * 4, bh = g->rows[p] + 2 * GUARD_ROWS;
+        int bw = ((int)(g->row_bytes[p] + g->left) + GUARD_COLS + 3) / 4 * 4, bh = g->rows[p] + 2 * GUARD_ROWS;
         int ret = ovni_frame_new(dev, OVNI_FORMAT_RGBA32, bw / 4, bh, mem, &g->backing[p]);
         if (ret < 0) return ret;
         ovni_frame *b = g->backing[p];
@@ -73,11 +77,11 @@ static int guarded_new(guarded *g, ovni_device *dev, ovni_memory mem, ovni_forma
         } else {
             for (int y = 0; y < bh; y++) memset(b->data[0] + (size_t)y * b->pitch[0], GUARD_BYTE, (size_t)bw);
             for (int y = 0; y < g->rows[p]; y++) {
-                uint8_t *row = b->data[0] + (size_t)(y + GUARD_ROWS) * b->pitch[0] + GUARD_COLS;
+                uint8_t *row = b->data[0] + (size_t)(y + GUARD_ROWS) * b->pitch[0] + g->left;
                 for (size_t x = 0; x < g->row_bytes[p]; x++) row[x] = (uint8_t)test_rand();
             }
         }
-        data[p] = b->data[0] + (size_t)GUARD_ROWS * b->pitch[0] + GUARD_COLS;
+        data[p] = b->data[0] + (size_t)GUARD_ROWS * b->pitch[0] + g->left;
         pitch[p] = b->pitch[0];
     }
     return ovni_frame_wrap(dev, fmt, w, h, mem, data, pitch, release_backings, g, &g->frame);
@@ -99,13 +103,13 @@ static int backing_host(ovni_device *cpu, const guarded *g, int p, ovni_frame **
     return ret;
 }
 
-static int guards_intact(const ovni_frame *b, size_t row_bytes, int rows)
+static int guards_intact(const ovni_frame *b, size_t left, size_t row_bytes, int rows)
 {
     for (int y = 0; y < b->height; y++) {
         const uint8_t *row = b->data[0] + (size_t)y * b->pitch[0];
         int inside_y = y >= GUARD_ROWS && y < GUARD_ROWS + rows;
         for (int x = 0; x < 4 * b->width; x++) {
-            int inside = inside_y && x >= GUARD_COLS && (size_t)x < GUARD_COLS + row_bytes;
+            int inside = inside_y && (size_t)x >= left && (size_t)x < left + row_bytes;
             if (!inside && row[x] != GUARD_BYTE) return 0;
         }
     }
@@ -123,10 +127,13 @@ static void case_sizes(const checkops_case *c, const checkops_params *p, int w, 
     if (c->sizes) c->sizes(p, w, h, iw, ih, ow, oh);
 }
 
-/* One case at one size: CPU run, GPU run, comparison. */
-static void run_one(const checkops_case *c, ovni_device *cpu, ovni_device *gpu, int w, int h, uint64_t seed,
-                    result *r)
+/* One case at one size: CPU run, GPU run, comparison. Input rows start
+ * `shift` bytes past a 4-byte boundary, output rows 4 - shift (0: both
+ * aligned, as pool frames are). */
+static void run_one(const checkops_case *c, ovni_device *cpu, ovni_device *gpu, int w, int h, int shift,
+                    uint64_t seed, result *r)
 {
+    const int out_shift = shift ? 4 - shift : 0;
     checkops_params p;
     memset(&p, 0, sizeof(p));
     test_seed(seed);
@@ -137,11 +144,11 @@ static void run_one(const checkops_case *c, ovni_device *cpu, ovni_device *gpu, 
     guarded din[CHECKOPS_MAX_IO] = {0}, dout[CHECKOPS_MAX_IO] = {0};
     ovni_frame *in[CHECKOPS_MAX_IO] = {0}, *out[CHECKOPS_MAX_IO] = {0};
     int setup = 0;
-    for (int i = 0; i < c->ninputs; i++) setup |= guarded_new(&hin[i], cpu, OVNI_MEMORY_HOST, c->in_fmt[i], iw[i], ih[i], NULL);
-    for (int i = 0; i < c->noutputs; i++) setup |= guarded_new(&hout[i], cpu, OVNI_MEMORY_HOST, c->out_fmt[i], ow[i], oh[i], NULL);
+    for (int i = 0; i < c->ninputs; i++) setup |= guarded_new(&hin[i], cpu, OVNI_MEMORY_HOST, c->in_fmt[i], iw[i], ih[i], shift, NULL);
+    for (int i = 0; i < c->noutputs; i++) setup |= guarded_new(&hout[i], cpu, OVNI_MEMORY_HOST, c->out_fmt[i], ow[i], oh[i], out_shift, NULL);
     if (gpu) {
-        for (int i = 0; i < c->ninputs; i++) setup |= guarded_new(&din[i], gpu, OVNI_MEMORY_DEVICE, c->in_fmt[i], iw[i], ih[i], &hin[i]);
-        for (int i = 0; i < c->noutputs; i++) setup |= guarded_new(&dout[i], gpu, OVNI_MEMORY_DEVICE, c->out_fmt[i], ow[i], oh[i], &hout[i]);
+        for (int i = 0; i < c->ninputs; i++) setup |= guarded_new(&din[i], gpu, OVNI_MEMORY_DEVICE, c->in_fmt[i], iw[i], ih[i], shift, &hin[i]);
+        for (int i = 0; i < c->noutputs; i++) setup |= guarded_new(&dout[i], gpu, OVNI_MEMORY_DEVICE, c->out_fmt[i], ow[i], oh[i], out_shift, &hout[i]);
     }
     CHECK_MSG(setup == 0, "%s %dx%d: test frames: %s", c->name, w, h, ovni_last_error());
     for (int i = 0; i < c->ninputs; i++) in[i] = hin[i].frame;
@@ -151,7 +158,7 @@ static void run_one(const checkops_case *c, ovni_device *cpu, ovni_device *gpu, 
     if (ret < 0) r->cpu_ok = 0;
     for (int i = 0; i < c->noutputs; i++)
         for (int pl = 0; pl < hout[i].planes; pl++)
-            if (!guards_intact(hout[i].backing[pl], hout[i].row_bytes[pl], hout[i].rows[pl])) r->guards_ok = 0;
+            if (!guards_intact(hout[i].backing[pl], hout[i].left, hout[i].row_bytes[pl], hout[i].rows[pl])) r->guards_ok = 0;
     if (gpu && ret == 0) {
         for (int i = 0; i < c->ninputs; i++) in[i] = din[i].frame;
         for (int i = 0; i < c->noutputs; i++) out[i] = dout[i].frame;
@@ -163,10 +170,10 @@ static void run_one(const checkops_case *c, ovni_device *cpu, ovni_device *gpu, 
                 ovni_frame *back = NULL;
                 CHECK_OK(backing_host(cpu, &dout[i], pl, &back));
                 if (!back) continue;
-                if (!guards_intact(back, dout[i].row_bytes[pl], dout[i].rows[pl])) r->guards_ok = 0;
+                if (!guards_intact(back, dout[i].left, dout[i].row_bytes[pl], dout[i].rows[pl])) r->guards_ok = 0;
                 const ovni_frame *ref = hout[i].backing[pl];
                 for (int y = GUARD_ROWS; y < GUARD_ROWS + dout[i].rows[pl]; y++)  /* interior bytes */
-                    for (size_t x = GUARD_COLS; x < GUARD_COLS + dout[i].row_bytes[pl]; x++) {
+                    for (size_t x = dout[i].left; x < dout[i].left + dout[i].row_bytes[pl]; x++) {
                         int d = abs((int)back->data[0][y * back->pitch[0] + x] - (int)ref->data[0][y * ref->pitch[0] + x]);
                         if (d > r->max_diff) r->max_diff = d;
                     }
@@ -324,7 +331,8 @@ int main(int argc, char **argv)
             int tol = c->tolerance == CHECKOPS_EXACT ? 0 : c->tolerance ? c->tolerance : 1;
             for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
                 for (int rep = 0; rep < 2; rep++)
-                    run_one(c, cpu, gpu, sizes[s][0], sizes[s][1], 1000003u * (s + 1) + (uint64_t)rep * 77 + fi, &r);
+                    run_one(c, cpu, gpu, sizes[s][0], sizes[s][1], rep ? 1 + (int)(s % 3) : 0,
+                            1000003u * (s + 1) + (uint64_t)rep * 77 + fi, &r);
             CHECK_MSG(r.guards_ok, "%s: guard bytes overwritten", c->name);
             CHECK_MSG(!r.compared || r.max_diff <= tol, "%s: GPU differs from CPU by %d (tolerance %d)", c->name,
                       r.max_diff, tol);

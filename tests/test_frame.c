@@ -88,6 +88,10 @@ int main(void)
     ovni_frame *w = NULL;
     CHECK_ERR(ovni_frame_wrap(dev, OVNI_FORMAT_RGB24, 7, 5, OVNI_MEMORY_HOST, planes, (size_t[2]){20, 0}, NULL, NULL, &w),
               OVNI_EINVAL, "pitch");
+    /* P010's 16-bit samples: an odd start is refused by name */
+    uint8_t *p010[2] = {buf + 1, buf + 2};
+    CHECK_ERR(ovni_frame_wrap(dev, OVNI_FORMAT_P010, 2, 2, OVNI_MEMORY_HOST, p010, (size_t[2]){4, 4}, NULL, NULL, &w),
+              OVNI_EINVAL, "2-byte");
     pitches[0] = 21;
     CHECK_OK(ovni_frame_wrap(dev, OVNI_FORMAT_RGB24, 7, 5, OVNI_MEMORY_HOST, planes, pitches, on_release, &one, &w));
     ovni_frame *w2 = ovni_frame_ref(w);

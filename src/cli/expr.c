@@ -51,10 +51,21 @@ static int parse(AVExpr **e, const char *text, const char *const *names)
  * without variables: never fold those into a constant. */
 static int has_state(const char *text)
 {
-    static const char *const fns[] = {"random", "st(", "ld(", "time(", NULL};
+    /* names without "(": av_expr allows spaces before it; a false match
+     * (a longer name containing one) only skips the folding */
+    static const char *const fns[] = {"random", "st", "ld", "time", NULL};
     for (int i = 0; fns[i]; i++)
         if (strstr(text, fns[i])) return 1;
     return 0;
+}
+
+/* How many root( and taylor( calls the text holds. */
+static int iterations(const char *text)
+{
+    int n = 0;
+    for (const char *p = text; (p = strstr(p, "root")); p++) n++;
+    for (const char *p = text; (p = strstr(p, "taylor")); p++) n++;
+    return n;
 }
 
 int cli_expr_parse(cli_expr **out, const char *text, char *err, size_t errlen)
@@ -72,10 +83,13 @@ int cli_expr_parse(cli_expr **out, const char *text, char *err, size_t errlen)
         return -1;
     }
     /* av_expr's while(cond, body) loops as long as cond is non-zero, so
-     * while(1, 0) would hang the run (the chain fuzzer found one); every
-     * other function of av_expr finishes. No variable is named "while". */
-    if (strstr(text, "while")) {
-        snprintf(err, errlen, "bad expression: %s: while loops are not allowed (an expression must finish)", text);
+     * while(1, 0) would hang the run (the chain fuzzer found one); root()
+     * and taylor() evaluate their argument about 1000 times, so nested they
+     * multiply (three levels: seconds a frame, four: hours). No variable is
+     * named like either. */
+    const char *loop = strstr(text, "while") ? "while loops are" : iterations(text) > 1 ? "nested root/taylor are" : NULL;
+    if (loop) {
+        snprintf(err, errlen, "bad expression: %s: %s not allowed (an expression must finish quickly)", text, loop);
         cli_expr_free(&e);
         return -1;
     }

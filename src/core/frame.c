@@ -117,6 +117,10 @@ int ovni_frame_wrap(ovni_device *dev, ovni_format format, int width, int height,
         if (pitch[i] < l.row_bytes[i])
             return ovni_error(OVNI_EINVAL, "ovni_frame_wrap: pitch[%d]=%zu is less than a row (%zu bytes)",
                               i, pitch[i], l.row_bytes[i]);
+        /* 16-bit samples are read as 16-bit words (a misaligned one is a
+         * fault on the GPU that ends the context, not an error) */
+        if (format == OVNI_FORMAT_P010 && (((uintptr_t)data[i] | pitch[i]) & 1))
+            return ovni_error(OVNI_EINVAL, "ovni_frame_wrap: p010 plane %d must start and step on 2-byte boundaries", i);
     }
     struct {
         ovni_frame frame;

@@ -103,12 +103,10 @@ int ovni_device_get_info(ovni_device *dev, ovni_device_info *info)
             snprintf(d->name, sizeof(d->name), "CPU (%d threads)", d->cpu_threads);
             snprintf(d->nvenc_status, sizeof(d->nvenc_status), "no GPU");
         } else if (gpu_enter(dev) == 0) {
-            int v = 0;
             dev->cu->cuDeviceGetName(d->name, sizeof(d->name), dev->cudev);
             dev->cu->cuDeviceGetAttribute(&d->cc_major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev->cudev);
             dev->cu->cuDeviceGetAttribute(&d->cc_minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev->cudev);
-            dev->cu->cuDeviceGetAttribute(&v, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, dev->cudev);
-            d->multiprocessors = v;
+            d->multiprocessors = dev->multiprocessors; /* read at open (device.c) */
             size_t free_b = 0, total = 0;
             if (dev->x.cuMemGetInfo(&free_b, &total) == CUDA_SUCCESS) d->total_memory = total;
             d->kernels_loaded = dev->module != NULL;

@@ -194,7 +194,7 @@ static int blur_gpu(ovni_frame *dst, const ovni_frame *src, const blur_taps *t)
             ovni_frame_unref(&copy);
             return ret;
         }
-        src = copy;
+        src = copy; /* released below once the launch is queued: the device's one stream orders them */
     }
     const int ch = ovni_format_pixel_bytes(src->format);
     blur_planes p = {src->data[0], src->pitch[0], NULL, NULL, 0, 0, dst->data[0], dst->pitch[0],

@@ -148,7 +148,7 @@ __device__ static inline void ovni_blur_row4(const blur_planes *p, const blur_ta
     // sectors instead of bytes spread BLUR_HX * CH apart.
     uint8_t *d = ovni_px(p->dst, p->dst_pitch, xa, y, CH);
     if (xa + BLUR_HX <= p->width && ((uintptr_t)d & 3) == 0) {
-        static_assert(BLUR_HX == 4, "ovni_store_px4 stores 4 pixels");
+        static_assert(BLUR_HX == 4, "ovni_store_px4_words stores 4 pixels");
         uint8_t px[BLUR_HX][4];
 #pragma unroll
         for (int o = 0; o < BLUR_HX; o++) blur_pack_dst(p, v[o], px[o]);

@@ -28,7 +28,7 @@
  * struct (2 KiB) within CUDA's 4 KiB of kernel parameters. gaussian_blur
  * runs the exact blur for sigma < BLUR_PYR_MIN_SIGMA (6) and on the
  * constant-time path's small frame (sigma' < 10.7, blur_pyramid.h), so
- * radius <= 32 there; the tests also run it at large sigma on the CPU as
+ * radius <= 33 there; the tests also run it at large sigma on the CPU as
  * the reference for the constant-time path. */
 #define BLUR_MAX_RADIUS 511
 
@@ -53,7 +53,7 @@
 OVNI_HD int blur_halo(int r) { return (r + 3) & ~3; }
 
 typedef struct blur_tile {
-    int w;     /* output pixels per tile row, a multiple of 4 (blur_halo) */
+    int w;     /* output pixels per tile row, a multiple of 8 * BLUR_HX */
     int rows;  /* output rows per tile, a multiple of BLUR_VROWS */
     int words; /* 1: source rows start 4-byte aligned (32-bit loads) */
 } blur_tile;

@@ -227,7 +227,7 @@ struct blur_pyr_up_k {
             blur_pyr_up_mix(&p, v[k], v[k + 1], t & (2 * F - 1), px[o]);
         }
         uint8_t *out = ovni_px(p.dst, p.dst_pitch, x, y, CH);
-        if (((uintptr_t)out & 3) == 0) { // as words (ovni_store_px4)
+        if (((uintptr_t)out & 3) == 0) { // as words (ovni_store_px4_words)
 #pragma unroll
             for (int q = 0; q < N / 4; q++) ovni_store_px4_words<CH>((uint32_t *)out + q * CH, px + 4 * q);
             return;

@@ -58,13 +58,6 @@ __device__ inline void ovni_store_px4_words(uint32_t *d, const uint8_t px[4][4])
     for (int k = 0; k < CH; k++) d[k] = w[k];
 }
 
-/* The same for ch = 1, 3 or 4 bytes per pixel. */
-__device__ inline void ovni_store_px4(uint32_t *d, int ch, const uint8_t px[4][4])
-{
-    if (ch == 4) ovni_store_px4_words<4>(d, px);
-    else if (ch == 3) ovni_store_px4_words<3>(d, px);
-    else ovni_store_px4_words<1>(d, px);
-}
 #endif
 
 #endif
