@@ -28,6 +28,13 @@ OVNI_HD uint8_t ovni_u8(float v)
 OVNI_HD int ovni_clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
 OVNI_HD float ovni_clampf(float v, float lo, float hi) { return v < lo ? lo : v > hi ? hi : v; }
 
+/* Bytes b[0..3] as one little-endian 32-bit word (byte 0 lowest), for
+ * stores of a whole pixel or 4 GRAY8 pixels at once. */
+OVNI_HD uint32_t ovni_pack4(const uint8_t b[4])
+{
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
 /* Pointer to pixel (x, y) of a packed plane. */
 OVNI_HD uint8_t *ovni_px(uint8_t *base, size_t pitch, int x, int y, int bpp)
 {

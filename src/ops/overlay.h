@@ -34,7 +34,7 @@ OVNI_HD void overlay_store(uint8_t *d, int bpp, const uint8_t v[4])
 {
 #ifdef __CUDA_ARCH__
     if (bpp == 4 && ((size_t)d & 3) == 0) {
-        *(uint32_t *)d = (uint32_t)v[0] | (uint32_t)v[1] << 8 | (uint32_t)v[2] << 16 | (uint32_t)v[3] << 24;
+        *(uint32_t *)d = ovni_pack4(v);
         return;
     }
 #endif
@@ -154,7 +154,7 @@ OVNI_HD void overlay_put(uint8_t *d, int bpp, int words, const uint8_t o[4])
 {
 #ifdef __CUDA_ARCH__
     if (bpp == 4 && words) {
-        *(uint32_t *)d = (uint32_t)o[0] | (uint32_t)o[1] << 8 | (uint32_t)o[2] << 16 | (uint32_t)o[3] << 24;
+        *(uint32_t *)d = ovni_pack4(o);
         return;
     }
 #endif

@@ -111,10 +111,8 @@ int resize_run(const char *op, ovni_frame *dst, const ovni_frame *src, resize_ma
     if (resize_subpx_make(m, &j.s)) {
         if (op_on_gpu(dst)) {
             void *args[] = {m, &j.s};
-            return op_launch_2d(dst->device, "ovni_resize_subpx",
-                                m->src.bpp == 4 ? (dst->width + 1) / 2 : m->src.bpp == 3 ? (dst->width + 3) / 4
-                                                                     : (dst->width + RESIZE_GRAY_PX - 1) / RESIZE_GRAY_PX,
-                                dst->height, args);
+            const int per = RESIZE_SUBPX_PX(m->src.bpp);
+            return op_launch_2d(dst->device, "ovni_resize_subpx", (dst->width + per - 1) / per, dst->height, args);
         }
         ovni_parallel_for(dst->height, resize_subpx_rows, &j);
         return 0;

@@ -63,8 +63,7 @@ __device__ __forceinline__ void resize_subpx2_rgba(const resize_map &m, const re
             resize_subpx_rgba(&g, &s, p, o[k]);
         }
         uint2 w;
-        w.x = (uint32_t)o[0][0] | (uint32_t)o[0][1] << 8 | (uint32_t)o[0][2] << 16 | (uint32_t)o[0][3] << 24;
-        w.y = (uint32_t)o[1][0] | (uint32_t)o[1][1] << 8 | (uint32_t)o[1][2] << 16 | (uint32_t)o[1][3] << 24;
+        w.x = ovni_pack4(o[0]), w.y = ovni_pack4(o[1]);
         *(uint2 *)d = w;
         return;
     }
@@ -121,7 +120,7 @@ __device__ __forceinline__ void resize_subpx_gray(const resize_map &m, const res
 extern "C" __global__ void ovni_resize_subpx(resize_map m, resize_subpx s)
 {
     int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
-    x *= m.src.bpp == 4 ? 2 : m.src.bpp == 3 ? 4 : RESIZE_GRAY_PX;
+    x *= RESIZE_SUBPX_PX(m.src.bpp);
     if (x >= m.dst_w || y >= m.dst_h) return;
     if (m.src.bpp == 4) {
         resize_subpx2_rgba(m, s, x, y);

@@ -204,8 +204,11 @@ OVNI_HD int resize_gray_taps(const resize_axis *ax)
  * of four pixels without resize_px's per-tap tests and divisions; the others
  * go through resize_px. Both backends take this path (its sums can differ
  * from resize_px's in the last bit), so they agree as everywhere else. */
-/* GPU: GRAY8 output pixels per thread on the scale-1 path (4 or 8). */
+/* GPU: GRAY8 output pixels per thread on the scale-1 path (4 or 8), and
+ * the pixels a thread of ovni_resize_subpx makes for bpp bytes a pixel
+ * (resize.c sizes the grid by it, resize.cu steps by it). */
 #define RESIZE_GRAY_PX 8
+#define RESIZE_SUBPX_PX(bpp) ((bpp) == 4 ? 2 : (bpp) == 3 ? 4 : RESIZE_GRAY_PX)
 
 typedef struct resize_subpx {
     int ix, iy;
@@ -282,7 +285,7 @@ OVNI_HD void resize_subpx_px(const resize_map *m, const resize_subpx *s, int x, 
     resize_subpx_rgba(m, s, p, o);
 #ifdef __CUDA_ARCH__
     if (((size_t)d & 3) == 0) { /* one 32-bit store, not four byte stores */
-        *(uint32_t *)d = (uint32_t)o[0] | (uint32_t)o[1] << 8 | (uint32_t)o[2] << 16 | (uint32_t)o[3] << 24;
+        *(uint32_t *)d = ovni_pack4(o);
         return;
     }
 #endif
