@@ -125,6 +125,13 @@ static void test_expr(void)
     CHECK(cli_expr_parse(&e, "while(1,n/299)", err, sizeof(err)) < 0 && e == NULL);
     CHECK_MSG(strstr(err, "while loops are not allowed"), "%s", err);
     CHECK(cli_expr_parse(&e, "while\r(\r.6,n)", err, sizeof(err)) < 0);
+    /* av_expr drops whitespace inside names too: "whil\re" is while */
+    CHECK(cli_expr_parse(&e, "whil\re(\r.5,n/299)", err, sizeof(err)) < 0 && e == NULL);
+    CHECK_MSG(strstr(err, "while loops are not allowed"), "%s", err);
+    CHECK(cli_expr_parse(&e, "ro ot(ro\tot(t-1,2)-1,2)", err, sizeof(err)) < 0);
+    CHECK(cli_expr_parse(&e, "s t(0, l d(0)+1)", err, sizeof(err)) == 0);
+    CHECK(e && !cli_expr_is_const(e));
+    cli_expr_free(&e);
     /* nested root()/taylor() multiply their ~1000 evaluations */
     CHECK(cli_expr_parse(&e, "root(root(t-1,2)-1,2)", err, sizeof(err)) < 0);
     CHECK_MSG(strstr(err, "nested root/taylor"), "%s", err);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libavutil/avstring.h>
 #include <libavutil/eval.h>
 #include <libavutil/log.h>
 
@@ -51,12 +52,25 @@ static int parse(AVExpr **e, const char *text, const char *const *names)
  * without variables: never fold those into a constant. */
 static int has_state(const char *text)
 {
-    /* names without "(": av_expr allows spaces before it; a false match
-     * (a longer name containing one) only skips the folding */
+    /* matched as bare names: a false match (a longer name that contains
+     * one) only skips the folding */
     static const char *const fns[] = {"random", "st", "ld", "time", NULL};
     for (int i = 0; fns[i]; i++)
         if (strstr(text, fns[i])) return 1;
     return 0;
+}
+
+/* The text as av_expr_parse reads it: it drops every whitespace character
+ * (av_isspace) before parsing, so "whil\re(1,0)" is while(1,0). The checks
+ * below run on this copy, never on what the user typed. */
+static char *squeeze(const char *text)
+{
+    char *s = malloc(strlen(text) + 1), *o = s;
+    if (!s) return NULL;
+    for (; *text; text++)
+        if (!av_isspace(*text)) *o++ = *text;
+    *o = 0;
+    return s;
 }
 
 /* How many root( and taylor( calls the text holds. */
@@ -87,7 +101,15 @@ int cli_expr_parse(cli_expr **out, const char *text, char *err, size_t errlen)
      * and taylor() evaluate their argument about 1000 times, so nested they
      * multiply (three levels: seconds a frame, four: hours). No variable is
      * named like either. */
-    const char *loop = strstr(text, "while") ? "while loops are" : iterations(text) > 1 ? "nested root/taylor are" : NULL;
+    char *bare = squeeze(text);
+    if (!bare) {
+        snprintf(err, errlen, "out of memory");
+        cli_expr_free(&e);
+        return -1;
+    }
+    const char *loop = strstr(bare, "while") ? "while loops are" : iterations(bare) > 1 ? "nested root/taylor are" : NULL;
+    const int stateful = has_state(bare);
+    free(bare);
     if (loop) {
         snprintf(err, errlen, "bad expression: %s: %s not allowed (an expression must finish quickly)", text, loop);
         cli_expr_free(&e);
@@ -102,7 +124,7 @@ int cli_expr_parse(cli_expr **out, const char *text, char *err, size_t errlen)
     /* Parsing without variables succeeds only for a constant expression. */
     static const char *const no_vars[] = {NULL};
     AVExpr *c = NULL;
-    if (!has_state(text) && parse(&c, text, no_vars) >= 0) {
+    if (!stateful && parse(&c, text, no_vars) >= 0) {
         e->is_const = 1;
         e->value = av_expr_eval(c, NULL, NULL);
         av_expr_free(c);
