@@ -252,7 +252,7 @@ static void test_errors(void)
     CHECK_ERR(ovni_overlay(rgb, rgba, nan, 0, 1), OVNI_EINVAL, "x=");
     CHECK_ERR(ovni_overlay(rgb, rgba, 0, INFINITY, 1), OVNI_EINVAL, "y=");
     CHECK_ERR(ovni_overlay(rgb, rgba, 0, 0, 1.5f), OVNI_EINVAL, "alpha");
-    CHECK_ERR(ovni_overlay(rgb, rgb, 0, 0, 1), OVNI_EINVAL, "same frame");
+    CHECK_ERR(ovni_overlay(rgb, rgb, 0, 0, 1), OVNI_EINVAL, "share pixels");
     CHECK_ERR(ovni_overlay(gray, rgb, 0, 0, 1), OVNI_EINVAL, "destination format");
     CHECK_ERR(ovni_blend(rgb, rgb, 0, 0, 1), OVNI_EINVAL, "source format");
     CHECK_ERR(ovni_blend(rgba, small, 0, 0, nan), OVNI_EINVAL, "alpha");

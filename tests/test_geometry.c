@@ -352,7 +352,42 @@ static void test_errors(void)
     CHECK_ERR(ovni_resize(nv, 4, 4, &out), OVNI_EINVAL, "nv12");
     CHECK_ERR(ovni_rotate(rgb, nan, 0, 0, 0, NULL, &out), OVNI_EINVAL, "degrees");
     CHECK_ERR(ovni_rotate(rgb, 10, (float)INFINITY, 0, 0, NULL, &out), OVNI_EINVAL, "cx");
-    CHECK_ERR(ovni_flip_into(rgb, rgb, 1, 0), OVNI_EINVAL, "same");
+    /* Ops that move pixels refuse a destination that shares the source's
+     * pixels: a pass would read what it has already written. */
+    CHECK_ERR(ovni_flip_into(rgb, rgb, 1, 0), OVNI_EINVAL, "share pixels");
+    CHECK_ERR(ovni_rotate_into(rgb, rgb, 30, 4, 4, NULL), OVNI_EINVAL, "rotate: destination and source share");
+    CHECK_ERR(ovni_crop_into(rgb, rgb, 1, 1, 7, 7), OVNI_EINVAL, "crop: destination and source share");
+    CHECK_ERR(ovni_scale_translate_into(rgb, rgb, 1, 0.5f, 0), OVNI_EINVAL, "scale_translate: destination");
+    CHECK_ERR(ovni_resize_into(rgb, rgb), OVNI_EINVAL, "share pixels");
+    CHECK_ERR(ovni_fit_into(rgb, rgb, NULL), OVNI_EINVAL, "share pixels");
+    float whole[8] = {0, 0, 8, 0, 8, 8, 0, 8};
+    CHECK_ERR(ovni_warp(rgba, rgba, whole, 1), OVNI_EINVAL, "warp: destination and source share");
+    {
+        /* Two wrapped views of one buffer, the second starting in the
+         * first's third row: they overlap without being the same frame. */
+        uint8_t *buf = calloc(8 * 3 * 12, 1);
+        uint8_t *d0[2] = {buf, NULL}, *d1[2] = {buf + 2 * 8 * 3, NULL};
+        const size_t pitch[2] = {8 * 3, 0};
+        ovni_frame *a = NULL, *b = NULL;
+        CHECK_OK(ovni_frame_wrap(dev, OVNI_FORMAT_RGB24, 8, 8, OVNI_MEMORY_HOST, d0, pitch, NULL, NULL, &a));
+        CHECK_OK(ovni_frame_wrap(dev, OVNI_FORMAT_RGB24, 8, 8, OVNI_MEMORY_HOST, d1, pitch, NULL, NULL, &b));
+        CHECK_ERR(ovni_scale_translate_into(b, a, 1, 0, 1), OVNI_EINVAL, "share pixels");
+        CHECK_ERR(ovni_overlay(b, a, 0, 1, 1), OVNI_EINVAL, "share pixels");
+        ovni_frame_unref(&a);
+        ovni_frame_unref(&b);
+        free(buf);
+    }
+    {
+        /* Frames of two devices are refused even when both are on the host. */
+        ovni_device *other = NULL;
+        ovni_frame *o = NULL;
+        CHECK_OK(ovni_device_open(&other, "cpu"));
+        CHECK_OK(ovni_frame_new(other, OVNI_FORMAT_RGB24, 8, 8, OVNI_MEMORY_HOST, &o));
+        CHECK_ERR(ovni_resize_into(o, rgb), OVNI_EINVAL, "different devices");
+        CHECK_ERR(ovni_overlay(o, rgb, 0, 0, 1), OVNI_EINVAL, "different devices");
+        ovni_frame_unref(&o);
+        ovni_device_close(&other);
+    }
     CHECK_ERR(ovni_fit(rgb, 10, 0, NULL, &out), OVNI_EINVAL, "height");
     CHECK_ERR(ovni_cover(rgb, 0, 10, &out), OVNI_EINVAL, "width");
     CHECK_ERR(ovni_scale(NULL, 1, &out), OVNI_EINVAL, "NULL");

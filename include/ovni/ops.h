@@ -4,7 +4,13 @@
  * - An op runs where its frames are: all on the GPU (CUDA kernel, queued on
  *   the device's stream, asynchronous) or all on the host (C loop, threaded
  *   over rows, finished on return). Frames in different memories, or on
- *   different devices, are refused with OVNI_EINVAL.
+ *   different devices (host frames too), are refused with OVNI_EINVAL.
+ * - Ops that move pixels (crop, resize, scale/translate, rotate, flip,
+ *   fit/cover, overlay, blend, warp) refuse a destination that shares bytes
+ *   with the source (OVNI_EINVAL): an output pixel would read source pixels
+ *   already overwritten. Pointwise ops (colour, chroma key, crossfade,
+ *   adjust, fade, vignette) and gaussian_blur (through a pooled copy) may
+ *   work in place.
  * - Functions named *_into write into a frame the caller gives; the others
  *   return a new frame from the source's device pool in *out (the caller owns
  *   that reference).
@@ -120,11 +126,14 @@ OVNI_API int ovni_adjust(ovni_frame *frame, float brightness, float contrast, fl
 /* ---- gaussian blur (src/ops/blur.*) -------------------------------------
  * RGB24, RGBA32 or GRAY8 (masks) -> the same format and size. sigma: the
  * Gaussian's standard deviation in pixels, 0..170 (below 0.1 the blur is the
- * identity, a copy). Separable: a vertical then a horizontal pass of the
- * sampled Gaussian, radius ceil(3 sigma), taps normalised to sum 1 (a
- * constant image stays exactly constant); cost per pixel proportional to the
- * radius. Borders clamp to the edge (the outermost pixels repeat), so edges
- * do not darken. Between the passes the values keep 8 fractional bits.
+ * identity, a copy). Below sigma 6: separable, a vertical then a horizontal
+ * pass of the sampled Gaussian, radius ceil(3 sigma), taps normalised to sum
+ * 1 (a constant image stays exactly constant), cost per pixel proportional
+ * to the radius; between the passes the values keep 8 fractional bits. From
+ * sigma 6: constant time per pixel (shrink by a power of two, the exact blur
+ * of the small frame, bilinear enlarge; variances matched so the total is
+ * sigma^2), within 3 levels of the exact blur (docs/ops.md). Borders clamp
+ * to the edge (the outermost pixels repeat), so edges do not darken.
  * RGBA32 is blurred premultiplied (colour x alpha) and divided back, so
  * transparent pixels do not bleed their colour (often black) into opaque
  * ones; where the blurred alpha is 0 the colour is 0.
@@ -215,8 +224,11 @@ OVNI_API int64_t ovni_fps_output_count(ovni_rational src_rate, ovni_rational dst
  * ovni_scale / ovni_translate: the same with tx = ty = 0 / s = 1, output the
  *   source's size.
  * ovni_rotate: by `degrees` (finite, |d| <= 1e6; positive = counter-
- *   clockwise on screen; multiples of 90 are exact pixel permutations) about
- *   the source point (cx, cy) (|c| <= 1e6; e.g. the centre w/2, h/2). With
+ *   clockwise on screen) about the source point (cx, cy) (|c| <= 1e6; e.g.
+ *   the centre w/2, h/2). Multiples of 90 are exact pixel permutations when
+ *   cx + cy and cx - cy are whole numbers (the centre of a frame whose w + h
+ *   is even) and always with expand; otherwise the turned pixel grid truly
+ *   lies half a pixel off the output's and is interpolated. With
  *   expand = 0 the output has the source's size; with expand != 0 it is the
  *   turned frame's bounding box (rounded up) and the picture is centred in it
  *   (cx, cy do not matter then). Uncovered corners get `fill`.

@@ -77,7 +77,7 @@ int frames_compatible(const char *op, const ovni_frame *a, const ovni_frame *b)
     if (a->memory != b->memory)
         return ovni_error(OVNI_EINVAL, "%s: frames are in different memories (one on the host, one on the GPU); "
                           "use ovni_frame_upload/ovni_frame_download first", op);
-    if (a->memory == OVNI_MEMORY_DEVICE && a->device != b->device)
+    if (a->device != b->device)
         return ovni_error(OVNI_EINVAL, "%s: frames are on different devices", op);
     return 0;
 }

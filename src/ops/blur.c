@@ -167,15 +167,6 @@ static size_t blur_tile_pick(int width, int height, int r, int ch, long slots, b
     return (size_t)g->rows * ch * (g->w + 2 * r) * sizeof(float);
 }
 
-/* Do the byte ranges of two frames' first planes meet? */
-static int frames_overlap(const ovni_frame *a, const ovni_frame *b)
-{
-    const uint8_t *a0 = a->data[0], *b0 = b->data[0];
-    const uint8_t *a1 = a0 + (size_t)(a->height - 1) * a->pitch[0] + (size_t)a->width * ovni_format_pixel_bytes(a->format);
-    const uint8_t *b1 = b0 + (size_t)(b->height - 1) * b->pitch[0] + (size_t)b->width * ovni_format_pixel_bytes(b->format);
-    return a->memory == b->memory && a0 < b1 && b0 < a1;
-}
-
 /* One launch of the fused kernel (blur.cu). Its tiles read source rows and
  * columns around them while other tiles write theirs, so a destination that
  * overlaps the source is blurred from a copy of it. */
@@ -188,7 +179,7 @@ static int blur_gpu(ovni_frame *dst, const ovni_frame *src, const blur_taps *t)
                           t->radius, BLUR_GPU_MAX_RADIUS);
     ovni_frame *copy = NULL;
     int ret;
-    if (frames_overlap(dst, src)) {
+    if (op_frames_overlap(dst, src)) {
         if ((ret = op_new_frame(src, src->format, src->width, src->height, &copy)) < 0 ||
             (ret = ovni_frame_copy(copy, src)) < 0) {
             ovni_frame_unref(&copy);

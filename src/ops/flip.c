@@ -16,9 +16,6 @@ int ovni_flip_into(ovni_frame *dst, const ovni_frame *src, int horizontal, int v
     if (dst->width != src->width || dst->height != src->height)
         return ovni_error(OVNI_EINVAL, "flip: source is %dx%d but destination is %dx%d", src->width, src->height,
                           dst->width, dst->height);
-    /* One pass reads pixels another thread may already have written. */
-    if (dst->data[0] == src->data[0])
-        return ovni_error(OVNI_EINVAL, "flip: destination and source are the same pixels; flip into another frame");
     flip_map f = {src->data[0], src->pitch[0], dst->data[0], dst->pitch[0], src->width, src->height,
                   ovni_format_pixel_bytes(src->format), horizontal != 0, vertical != 0};
     ovni_frame_copy_props(dst, src);

@@ -12,6 +12,21 @@ int op_begin(const char *op, ovni_frame *dst, const ovni_frame *src)
     return frame_host_sync(dst);
 }
 
+int op_frames_overlap(const ovni_frame *a, const ovni_frame *b)
+{
+    const uint8_t *a0 = a->data[0], *b0 = b->data[0];
+    const uint8_t *a1 = a0 + (size_t)(a->height - 1) * a->pitch[0] + (size_t)a->width * ovni_format_pixel_bytes(a->format);
+    const uint8_t *b1 = b0 + (size_t)(b->height - 1) * b->pitch[0] + (size_t)b->width * ovni_format_pixel_bytes(b->format);
+    return a->memory == b->memory && a0 < b1 && b0 < a1;
+}
+
+int op_check_apart(const char *op, const ovni_frame *dst, const ovni_frame *src)
+{
+    if (op_frames_overlap(dst, src))
+        return ovni_error(OVNI_EINVAL, "%s: destination and source share pixels; write into another frame", op);
+    return 0;
+}
+
 int op_launch_2d(ovni_device *dev, const char *kernel, int w, int h, void **args)
 {
     int ret = gpu_enter(dev);

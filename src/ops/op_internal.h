@@ -13,6 +13,14 @@ int op_begin(const char *op, ovni_frame *dst, const ovni_frame *src);
 /* Launches `kernel` over a w x h grid (32x8 blocks) on the frame's device. */
 int op_launch_2d(ovni_device *dev, const char *kernel, int w, int h, void **args);
 
+/* Do the byte ranges of two frames' first planes meet (same memory)? */
+int op_frames_overlap(const ovni_frame *a, const ovni_frame *b);
+
+/* Refuses a destination whose pixels overlap the source's, for ops whose
+ * output pixels read source pixels other than their own (a pass would read
+ * pixels it, or another thread, has already written). */
+int op_check_apart(const char *op, const ovni_frame *dst, const ovni_frame *src);
+
 /* True when the op runs on the GPU. */
 static inline int op_on_gpu(const ovni_frame *f) { return f->memory == OVNI_MEMORY_DEVICE; }
 

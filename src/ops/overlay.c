@@ -61,8 +61,7 @@ static int composite(const char *op, ovni_frame *dst, const ovni_frame *src, flo
     if (!ovni_is_finite(x)) return ovni_error(OVNI_EINVAL, "%s: x=%g is not a finite number", op, x);
     if (!ovni_is_finite(y)) return ovni_error(OVNI_EINVAL, "%s: y=%g is not a finite number", op, y);
     if ((ret = op_check_float(op, "alpha", alpha, 0.0, 1.0)) < 0) return ret;
-    if (src->data[0] == dst->data[0] && src->memory == dst->memory)
-        return ovni_error(OVNI_EINVAL, "%s: source and destination are the same frame", op);
+    if ((ret = op_check_apart(op, dst, src)) < 0) return ret;
     overlay_job j = {.p = {src->data[0], src->pitch[0], ovni_format_pixel_bytes(src->format), src->width,
                            src->height, use_alpha, dst->data[0], dst->pitch[0],
                            ovni_format_pixel_bytes(dst->format), 0, 0, 0, 0, {0}, alpha}};

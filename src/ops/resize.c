@@ -28,7 +28,7 @@ int resize_check(const char *op, ovni_frame *dst, const ovni_frame *src, int all
         !(allow_gray && src->format == OVNI_FORMAT_GRAY8))
         return ovni_error(OVNI_EINVAL, "%s: format %s is not supported (rgb24, rgba32%s)", op,
                           ovni_format_name(src->format), allow_gray ? ", gray8" : "");
-    return 0;
+    return op_check_apart(op, dst, src);
 }
 
 void resize_fill_colour(const uint8_t fill[4], float out[4])

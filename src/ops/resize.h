@@ -303,7 +303,8 @@ OVNI_HD void resize_subpx_px(const resize_map *m, const resize_subpx *s, int x, 
 resize_axis resize_axis_make(double scale, double off, int src_size);
 
 /* Checks dst and src for a geometric op: valid frames, same memory and
- * device, same format, one of RGB24/RGBA32 (and GRAY8 if allow_gray). */
+ * device, same format, one of RGB24/RGBA32 (and GRAY8 if allow_gray), and
+ * destination pixels apart from the source's. */
 int resize_check(const char *op, ovni_frame *dst, const ovni_frame *src, int allow_gray);
 
 /* Fills m's frame fields from dst/src and runs it (GPU or CPU); fill may be

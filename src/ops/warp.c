@@ -79,6 +79,7 @@ int ovni_warp(ovni_frame *dst, const ovni_frame *src, const float corners[8], fl
     if (dst->format != OVNI_FORMAT_RGB24 && dst->format != OVNI_FORMAT_RGBA32)
         return ovni_error(OVNI_EINVAL, "warp: destination format %s is not supported (rgb24, rgba32)",
                           ovni_format_name(dst->format));
+    if ((ret = op_check_apart("warp", dst, src)) < 0) return ret;
     if (!corners) return ovni_error(OVNI_EINVAL, "warp: corners is NULL");
     static const char *names[8] = {"corners[0] (x0)", "corners[1] (y0)", "corners[2] (x1)", "corners[3] (y1)",
                                    "corners[4] (x2)", "corners[5] (y2)", "corners[6] (x3)", "corners[7] (y3)"};
