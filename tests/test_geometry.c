@@ -294,6 +294,36 @@ static void test_downscale(void)
     ovni_frame_unref(&cb);
 }
 
+/* A strong shrink is the (alpha-weighted) mean of its footprint: 4200x4100
+ * to 1x1 sums 17.2M taps, past float's 2^24 (a plain float sum gave 123
+ * here for a mean of 120, and 212 at 6000x6000). */
+static void test_downscale_wide(void)
+{
+    const int w = 4200, h = 4100;
+    for (int f = 0; f < 2; f++) {
+        const ovni_format fmt = f ? OVNI_FORMAT_RGBA32 : OVNI_FORMAT_GRAY8;
+        const int bpp = f ? 4 : 1;
+        ovni_frame *src = NULL, *out = NULL;
+        CHECK_OK(ovni_frame_new(dev, fmt, w, h, OVNI_MEMORY_HOST, &src));
+        if (!src) return;
+        double sum = 0, wsum = 0;
+        for (int y = 0; y < h; y++) {
+            uint8_t *row = src->data[0] + (size_t)y * src->pitch[0];
+            for (int x = 0; x < w * bpp; x++) row[x] = (uint8_t)(100 + (x * 7 + y * 13) % 41);
+            for (int x = 0; x < w; x++) {
+                const double a = bpp == 4 ? row[4 * x + 3] : 1.0;
+                sum += a * row[x * bpp], wsum += a;
+            }
+        }
+        CHECK_OK(ovni_resize(src, 1, 1, &out));
+        if (out)
+            CHECK_MSG(fabs(out->data[0][0] - sum / wsum) <= 0.5 + 1e-6, "%s: 1x1 of %dx%d is %d, mean %.3f",
+                      ovni_format_name(fmt), w, h, out->data[0][0], sum / wsum);
+        ovni_frame_unref(&out);
+        ovni_frame_unref(&src);
+    }
+}
+
 static void test_fit(void)
 {
     static const uint8_t c[4] = {10, 200, 30, 255}, pad[4] = {1, 2, 3, 255};
@@ -432,6 +462,7 @@ int main(void)
         test_warp(fmts[f], 2.0f, -10.25f, 3.5f);
     }
     test_downscale();
+    test_downscale_wide();
     test_fit();
     test_errors();
     ovni_device_close(&dev);

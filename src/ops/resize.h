@@ -79,6 +79,37 @@ OVNI_HD float resize_span_w(const resize_span *s, int k)
     return k == 0 ? s->w0 : k == s->n - 1 ? s->wn : 1.0f;
 }
 
+/* Footprints of more taps than this are summed by resize_acc_wide. */
+#define RESIZE_WIDE_TAPS 65536
+
+/* The area sum of a large footprint (a strong shrink: 4K to a thumbnail,
+ * a frame to its mean colour). One float sum over every tap stops growing
+ * once the weights reach 2^24 (6000x6000 to 1x1 gave 212 for a mean of 120)
+ * and drifts by a level well before. So each row is summed in float (at
+ * most 16384 taps) and the rows in double; acc gets the totals divided by
+ * their weight (w = 1), which sample_acc_finish reads as before. */
+OVNI_HD void resize_acc_wide(const resize_map *m, const resize_span *sx, const resize_span *sy, sample_acc *acc)
+{
+    double c[3] = {0, 0, 0}, raw[3] = {0, 0, 0}, a = 0, w = 0;
+    for (int j = 0; j < sy->n; j++) {
+        float wy = resize_span_w(sy, j);
+        if (!(wy > 0.0f)) continue;
+        int jj = ovni_clampi(sy->i0 + j, 0, m->src.height - 1);
+        sample_acc row;
+        sample_acc_init(&row);
+        for (int i = 0; i < sx->n; i++) {
+            float wx = resize_span_w(sx, i);
+            if (wx > 0.0f) sample_acc_tap(&row, &m->src, ovni_clampi(sx->i0 + i, 0, m->src.width - 1), jj, wx);
+        }
+        for (int k = 0; k < 3; k++) c[k] += (double)wy * row.c[k], raw[k] += (double)wy * row.raw[k];
+        a += (double)wy * row.a, w += (double)wy * row.w;
+    }
+    sample_acc_init(acc);
+    if (!(w > 0.0)) return;
+    for (int k = 0; k < 3; k++) acc->c[k] = (float)(c[k] / w), acc->raw[k] = (float)(raw[k] / w);
+    acc->a = (float)(a / w), acc->w = 1.0f;
+}
+
 /* Coverage of output pixel [x, x+1) by the source extent [e0, e1). */
 OVNI_HD float resize_cover(const resize_axis *ax, int x)
 {
@@ -104,7 +135,8 @@ OVNI_HD void resize_px(const resize_map *m, int x, int y)
     resize_span sy = resize_span_at(&m->ax[1], y, m->src.height);
     sample_acc acc;
     sample_acc_init(&acc);
-    for (int j = 0; j < sy.n; j++) {
+    if (sx.n * sy.n > RESIZE_WIDE_TAPS) resize_acc_wide(m, &sx, &sy, &acc);
+    else for (int j = 0; j < sy.n; j++) {
         float wy = resize_span_w(&sy, j);
         if (!(wy > 0.0f)) continue;
         int jj = ovni_clampi(sy.i0 + j, 0, m->src.height - 1);
@@ -147,7 +179,8 @@ OVNI_HD uint8_t resize_gray_value(const resize_map *m, int x, const resize_span 
     sample_acc acc;
     sample_acc_init(&acc);
     int ny = ky ? ky : sy->n, nx = kx ? kx : sx.n;
-    for (int j = 0; j < ny; j++) {
+    if (sx.n * sy->n > RESIZE_WIDE_TAPS) resize_acc_wide(m, &sx, sy, &acc);
+    else for (int j = 0; j < ny; j++) {
         if (j >= 2 && j >= sy->n) break; /* a third tap only where there is one */
         float wy = j < sy->n ? resize_span_w(sy, j) : 0.0f;
         int jj = ovni_clampi(sy->i0 + j, 0, m->src.height - 1);
