@@ -57,6 +57,13 @@ static int run_key(ovni_frame *const *out, ovni_frame *const *in, const checkops
     return ovni_chroma_key_into(out[0], in[0], key, (float)p->f[0], (float)p->f[1], (float)p->f[2]);
 }
 
+/* In place on an RGBA32 frame (its own alpha multiplies the key's). */
+static int run_key_in_place(ovni_frame *const *out, ovni_frame *const *in, const checkops_params *p)
+{
+    const uint8_t key[3] = {(uint8_t)p->i[0], (uint8_t)p->i[1], (uint8_t)p->i[2]};
+    return ovni_chroma_key_into(out[0], out[0], key, (float)p->f[0], (float)p->f[1], (float)p->f[2]);
+}
+
 /* ---- rounded: f[0..3] radii, f[4] smoothing, i[0] one radius for all ---- */
 static void draw_round(checkops_params *p, int w, int h)
 {
@@ -137,19 +144,23 @@ const checkops_case checkops_compose[] = {
     {"overlay_rgb24_on_rgb24", 1, 1, 1, {R24}, {R24}, src_size, draw_sub, run_overlay, NULL},
     {"overlay_rgba32_on_rgba32", 1, 1, 1, {R32}, {R32}, src_size, draw_half, run_overlay, ov_rgba},
     {"overlay_whole_px", 1, 1, 1, {R32}, {R24}, src_size, draw_whole, run_overlay, NULL},
+    {"overlay_rgb24_on_rgba32", 1, 1, 1, {R24}, {R32}, src_size, draw_sub, run_overlay, NULL},
     {"blend_on_rgb24", 1, 1, 1, {R32}, {R24}, src_size, draw_sub, run_blend, NULL},
     {"blend_on_rgba32", 1, 1, 1, {R32}, {R32}, src_size, draw_half, run_blend, ov_rgba},
     {"chroma_key_rgb24", 1, 1, 1, {R24}, {R32}, NULL, draw_key, run_key, NULL},
     {"chroma_key_rgba32", 1, 1, 1, {R32}, {R32}, NULL, draw_key, run_key, NULL},
+    {"chroma_key_in_place", 1, 0, 1, {0}, {R32}, NULL, draw_key, run_key_in_place, rw_rgba},
     {"round_corners_rgb24", 1, 1, 1, {R24}, {R32}, NULL, draw_round, run_round_corners, NULL},
     {"round_corners_rgba32", 1, 1, 1, {R32}, {R32}, NULL, draw_round, run_round_corners, NULL},
     {"round_mask_gray8", 1, 0, 1, {0}, {G8}, NULL, draw_round, run_round_mask, NULL},
     {"round_mask_rgba32", 1, 0, 1, {0}, {R32}, NULL, draw_round, run_round_mask, NULL},
     {"fill_rect_rgb24", 1, 0, 1, {0}, {R24}, NULL, draw_fill, run_fill, NULL},
     {"fill_rect_rgba32", 1, 0, 1, {0}, {R32}, NULL, draw_fill, run_fill, NULL},
+    {"fade_rgb24", 1, 0, 1, {0}, {R24}, NULL, draw_fill, run_fade, rw_rgb},
     {"fade_rgba32", 1, 0, 1, {0}, {R32}, NULL, draw_fill, run_fade, rw_rgba},
     {"crossfade_rgb24", 1, 2, 1, {R24, R24}, {R24}, NULL, draw_adjust, run_crossfade, NULL},
     {"crossfade_rgba32", 1, 2, 1, {R32, R32}, {R32}, NULL, draw_adjust, run_crossfade, NULL},
+    {"crossfade_gray8", 1, 2, 1, {G8, G8}, {G8}, NULL, draw_adjust, run_crossfade, NULL},
     {"adjust_rgb24", 1, 0, 1, {0}, {R24}, NULL, draw_adjust, run_adjust, rw_rgb},
     {"adjust_rgba32", 1, 0, 1, {0}, {R32}, NULL, draw_adjust, run_adjust, rw_rgba},
     {0},

@@ -65,6 +65,12 @@ static int run_crop(ovni_frame *const *out, ovni_frame *const *in, const checkop
     return ovni_crop_into(out[0], in[0], (float)p->f[0], (float)p->f[1], (float)p->f[2], (float)p->f[3]);
 }
 
+/* crop_into onto another size: the box resampled (zoom/pan in one pass). */
+static void sizes_crop_scaled(const checkops_params *p, int w, int h, int iw[], int ih[], int ow[], int oh[])
+{
+    ow[0] = w / 2 + 3, oh[0] = h / 3 + 1;
+}
+
 /* ---- resize ---- */
 static void sizes_down(const checkops_params *p, int w, int h, int iw[], int ih[], int ow[], int oh[])
 {
@@ -79,6 +85,13 @@ static void sizes_up(const checkops_params *p, int w, int h, int iw[], int ih[],
 static void sizes_mixed(const checkops_params *p, int w, int h, int iw[], int ih[], int ow[], int oh[])
 {
     ow[0] = imax(1, w / 4), oh[0] = h * 3 / 2 + 1;
+}
+
+/* A strong shrink: from 640x360 (and the timing size) each output pixel
+ * sums more than 65536 taps (resize_acc_wide). */
+static void sizes_wide(const checkops_params *p, int w, int h, int iw[], int ih[], int ow[], int oh[])
+{
+    ow[0] = imax(1, w / 300), oh[0] = imax(1, h / 250);
 }
 
 static int run_resize(ovni_frame *const *out, ovni_frame *const *in, const checkops_params *p)
@@ -190,6 +203,9 @@ const checkops_case checkops_geometry[] = {
     CASE_B("crop_gray8", GRAY, GRAY, sizes_crop, draw_crop, run_crop, crop_bytes_gray),
     CASE("crop_int_rgb24", RGB, RGB, sizes_crop, draw_crop_int, run_crop),
     CASE("crop_int_rgba32", RGBA, RGBA, sizes_crop, draw_crop_int, run_crop),
+    CASE("crop_scaled_rgb24", RGB, RGB, sizes_crop_scaled, draw_crop, run_crop),
+    CASE("crop_scaled_rgba32", RGBA, RGBA, sizes_crop_scaled, draw_crop, run_crop),
+    CASE("crop_scaled_gray8", GRAY, GRAY, sizes_crop_scaled, draw_crop, run_crop),
     CASE("resize_down_rgb24", RGB, RGB, sizes_down, NULL, run_resize),
     CASE("resize_down_rgba32", RGBA, RGBA, sizes_down, NULL, run_resize),
     CASE("resize_down_gray8", GRAY, GRAY, sizes_down, NULL, run_resize),
@@ -197,6 +213,8 @@ const checkops_case checkops_geometry[] = {
     CASE("resize_up_rgba32", RGBA, RGBA, sizes_up, NULL, run_resize),
     CASE("resize_up_gray8", GRAY, GRAY, sizes_up, NULL, run_resize),
     CASE("resize_mixed_rgb24", RGB, RGB, sizes_mixed, NULL, run_resize),
+    CASE("resize_wide_gray8", GRAY, GRAY, sizes_wide, NULL, run_resize),
+    CASE("resize_wide_rgba32", RGBA, RGBA, sizes_wide, NULL, run_resize),
     CASE("scale_translate_down_rgb24", RGB, RGB, NULL, draw_st_down, run_st),
     CASE("scale_translate_down_rgba32", RGBA, RGBA, NULL, draw_st_down, run_st),
     CASE("scale_translate_up_rgb24", RGB, RGB, NULL, draw_st_up, run_st),
@@ -211,6 +229,7 @@ const checkops_case checkops_geometry[] = {
     CASE("warp_rgba32_on_rgb24", RGBA, RGB, sizes_warp, draw_warp, run_warp),
     CASE("warp_rgb24_on_rgba32", RGB, RGBA, sizes_warp, draw_warp, run_warp),
     CASE("warp_rgba32_on_rgba32", RGBA, RGBA, sizes_warp, draw_warp, run_warp),
+    CASE("warp_rgb24_on_rgb24", RGB, RGB, sizes_warp, draw_warp, run_warp),
     CASE("flip_rgb24", RGB, RGB, NULL, draw_flip, run_flip),
     CASE("flip_rgba32", RGBA, RGBA, NULL, draw_flip, run_flip),
     CASE("flip_gray8", GRAY, GRAY, NULL, draw_flip, run_flip),
