@@ -93,6 +93,10 @@ static void test_blend(void)
         CHECK_OK(ovni_blend(dst, src, x, y, 1.0f));
         CHECK_MSG(same(dst, ref), "blend of a transparent source changed pixels");
         set_alpha(src, 255);
+        /* wholly off the frame (past any edge): nothing changes */
+        const float off[4][2] = {{(float)-sw, y}, {(float)w, y}, {x, (float)-sh - 0.5f}, {x, (float)h + 0.25f}};
+        for (int k = 0; k < 4; k++) CHECK_OK(ovni_blend(dst, src, off[k][0], off[k][1], 1.0f));
+        CHECK_MSG(same(dst, ref), "blend of a source off the frame changed pixels");
         CHECK_OK(ovni_blend(dst, src, x, y, op));
         CHECK_OK(ovni_overlay(ref, src, x, y, op));
         CHECK_MSG(same(dst, ref), "blend of an opaque source differs from overlay at (%g, %g)", x, y);
@@ -195,8 +199,12 @@ static void test_fill(void)
             bad += memcmp(px(f, x, y), in ? c : px(ref, x, y), 4) != 0;
         }
     CHECK_MSG(!bad, "fill_rect: %d pixels outside/inside its box wrong", bad);
+    /* A box wholly off the frame, or a transparent colour: no change. */
+    CHECK_OK(ovni_frame_copy(ref, f));
     CHECK_OK(ovni_fill_rect(f, -50, -50, 10, 10, c));
+    CHECK_OK(ovni_fill_rect(f, 20, 3, 5, 5, c));
     CHECK_OK(ovni_fill_rect(f, 0, 0, 20, 10, (const uint8_t[4]){9, 9, 9, 0}));
+    CHECK_MSG(same(f, ref), "fill_rect off the frame or transparent changed pixels");
     /* Fractional edge: half the pixel. */
     CHECK_OK(ovni_frame_copy(f, ref));
     set_alpha(f, 255);
