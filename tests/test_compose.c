@@ -144,6 +144,17 @@ static void test_chroma_key(void)
             for (int y = 0; y < 3; y++)
                 for (int x = 0; x < 5; x++) CHECK(px(out, x, y)[1] <= px(src, x, y)[1]);
         ovni_frame_unref(&out);
+        /* A key without a single dominant channel ignores spill. */
+        static const uint8_t neutral[2][3] = {{128, 128, 128}, {10, 220, 220}};
+        for (int k = 0; k < 2; k++) {
+            ovni_frame *plain = NULL;
+            CHECK_OK(ovni_chroma_key(src, neutral[k], 0.1f, 0.3f, 0.0f, &plain));
+            CHECK_OK(ovni_chroma_key(src, neutral[k], 0.1f, 0.3f, 1.0f, &out));
+            CHECK_MSG(plain && out && same(plain, out), "spill with key %d,%d,%d changed pixels", neutral[k][0],
+                      neutral[k][1], neutral[k][2]);
+            ovni_frame_unref(&plain);
+            ovni_frame_unref(&out);
+        }
         ovni_frame_unref(&src);
     }
 }

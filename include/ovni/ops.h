@@ -71,7 +71,8 @@ OVNI_API int ovni_blend(ovni_frame *dst, const ovni_frame *src, float x, float y
  * (defaults 0.15 and 0.3 for a key sampled from the screen).
  * spill: 0..1 (default 0 = off; 0.5..1 for green screens): the key's
  * dominant channel is pulled toward the larger other channel by spill x
- * (1 - d) of its excess, removing the key's tint from edges and reflections. */
+ * (1 - d) of its excess, removing the key's tint from edges and reflections.
+ * A key with no single largest channel (grey, white, cyan) ignores spill. */
 OVNI_API int ovni_chroma_key(const ovni_frame *src, const uint8_t key[3], float transparency_t,
                              float opacity_t, float spill, ovni_frame **out);
 OVNI_API int ovni_chroma_key_into(ovni_frame *dst, const ovni_frame *src, const uint8_t key[3],

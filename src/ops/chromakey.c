@@ -48,6 +48,10 @@ int ovni_chroma_key_into(ovni_frame *dst, const ovni_frame *src, const uint8_t k
     p.dom = key[2] > key[p.dom] ? 2 : p.dom;
     p.o1 = p.dom == 0 ? 1 : 0;
     p.o2 = p.dom == 2 ? 1 : 2;
+    /* A key with no single dominant channel (grey, white, cyan, ...) has
+     * no tint to remove: pulling the first of its tied channels would tint
+     * every pixel that leans that way. */
+    if (!(key[p.dom] > key[p.o1] && key[p.dom] > key[p.o2])) p.spill = 0.0f;
     ovni_frame_copy_props(dst, src);
     if (op_on_gpu(dst)) {
         void *args[] = {&p};

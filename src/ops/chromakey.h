@@ -8,7 +8,8 @@
  * Alpha: 0 at d <= transparency_t, 1 at d >= opacity_t, linear in between.
  * Spill: the key's dominant channel is pulled toward the larger of the other
  * two, by spill x closeness (1 - d) of its excess; a pixel whose dominant
- * channel is not the key's is left alone. */
+ * channel is not the key's is left alone. A key without one channel larger
+ * than both others (grey, cyan) has no spill to remove (chromakey.c). */
 #ifndef OVNI_OPS_CHROMAKEY_H
 #define OVNI_OPS_CHROMAKEY_H
 
