@@ -88,6 +88,7 @@ int ovni_make_shadow(ovni_device *dev, ovni_memory memory, int width, int height
         .hx = (float)(0.5 * width), .hy = (float)(0.5 * height),
         .radius = (float)(corner_radius < rmax ? corner_radius : rmax),
         .exponent = (float)smoothing,
+        .inv_exponent = (float)(1.0 / smoothing),
         .level = (float)(alpha * 255.0),
     };
     ovni_frame *mask = NULL, *f = NULL;

@@ -4,38 +4,32 @@
 #ifndef OVNI_OPS_SHADOW_H
 #define OVNI_OPS_SHADOW_H
 
-#include "op_common.h"
+#include "rounded.h" /* rounded_corner_cov: the corner curve, written once */
 
 typedef struct shadow_mask {
     uint8_t *dst;
     size_t pitch;
     int width, height;      /* the mask (shape + margins) */
     float cx, cy, hx, hy;   /* the shape's centre and half sizes, in pixels */
-    float radius, exponent; /* corner radius (<= min(hx, hy)) and superellipse exponent */
+    float radius, exponent, inv_exponent; /* corner radius (<= min(hx, hy)), superellipse n, 1/n */
     float level;            /* alpha * 255 */
 } shadow_mask;
 
-/* Coverage of the pixel centred at (px, py) by the rounded rectangle: in each
- * corner the edge is |u|^n + |v|^n = 1 (u, v in corner radii, n = exponent;
- * 2 is a circle). d approximates the signed distance to the edge (exact on
- * the straight sides and for n = 2), and 0.5 - d ramps over one pixel. The
- * superellipse norm is taken as m (1 + (s/m)^n)^(1/n), m = max, s = min, so
- * large n or far-out pixels cannot overflow. Own name: round_corners keeps
- * its own helper in rounded.h. */
+/* Coverage of the pixel centred at (px, py) by the rounded rectangle. (qx,
+ * qy) is the pixel's offset from the nearest corner's centre toward that
+ * corner: where both are positive the corner's curve decides, with
+ * round_corners' own coverage (rounded.h: the superellipse |u|^n + |v|^n = r^n,
+ * signed distance from its gradient, a one-pixel ramp); elsewhere the
+ * nearer straight side does, at its exact distance max(qx, qy) - r. Unlike
+ * round_corners, whose straight edges are the frame's, a shadow's sides lie
+ * inside the mask, so they get the same ramp. */
 OVNI_HD float shadow_rrect_coverage(const shadow_mask *s, float px, float py)
 {
     float qx = fabsf(px - s->cx) - (s->hx - s->radius);
     float qy = fabsf(py - s->cy) - (s->hy - s->radius);
-    float d;
-    if (qx > 0.0f && qy > 0.0f && s->radius > 0.0f) {
-        float a = qx / s->radius, b = qy / s->radius;
-        float m = a > b ? a : b, t = a > b ? b : a;
-        float norm = m * powf(1.0f + powf(t / m, s->exponent), 1.0f / s->exponent);
-        d = s->radius * (norm - 1.0f);
-    } else {
-        d = (qx > qy ? qx : qy) - s->radius;
-    }
-    return ovni_clampf(0.5f - d, 0.0f, 1.0f);
+    if (qx > 0.0f && qy > 0.0f && s->radius > 0.0f)
+        return rounded_corner_cov(qx, qy, s->radius, s->exponent, s->inv_exponent);
+    return ovni_clampf(0.5f - ((qx > qy ? qx : qy) - s->radius), 0.0f, 1.0f);
 }
 
 OVNI_HD void shadow_mask_px(const shadow_mask *s, int x, int y)
