@@ -245,6 +245,22 @@ static void test_mix(void)
     CHECK_OK(ovni_crossfade(a, b, 1.0f, &o));
     CHECK(o && same(o, b));
     ovni_frame_unref(&o);
+    /* Midway, every byte (alpha too) is a + (b - a) t, in every format. */
+    static const ovni_format mixf[3] = {OVNI_FORMAT_RGB24, OVNI_FORMAT_RGBA32, OVNI_FORMAT_GRAY8};
+    for (int f = 0; f < 3; f++) {
+        ovni_frame *p = rnd(mixf[f], 11, 6), *q = rnd(mixf[f], 11, 6);
+        if (!p || !q) return;
+        const int bpp = f == 2 ? 1 : f == 1 ? 4 : 3;
+        int bad = 0;
+        CHECK_OK(ovni_crossfade(p, q, 0.3f, &o));
+        for (int y = 0; o && y < 6; y++)
+            for (int i = 0; i < 11 * bpp; i++) {
+                const double pv = p->data[0][y * p->pitch[0] + i], qv = q->data[0][y * q->pitch[0] + i];
+                bad += fabs(o->data[0][y * o->pitch[0] + i] - (pv + (qv - pv) * 0.3)) > 0.5 + 1e-3;
+            }
+        CHECK_MSG(o && !bad, "crossfade %s t=0.3: %d bytes off", ovni_format_name(mixf[f]), bad);
+        ovni_frame_unref(&o), ovni_frame_unref(&p), ovni_frame_unref(&q);
+    }
     for (int f = 0; f < 2; f++) {
         ovni_frame *x = rnd(rgbs[f], 31, 9), *ref = x ? clone(x) : NULL;
         if (!x || !ref) return;
@@ -253,6 +269,15 @@ static void test_mix(void)
         /* Saturation 0: grey; brightness 1: white. */
         CHECK_OK(ovni_adjust(x, 0.0f, 1.0f, 0.0f));
         CHECK(px(x, 3, 4)[0] == px(x, 3, 4)[1] && px(x, 3, 4)[1] == px(x, 3, 4)[2]);
+        /* Contrast k about mid-grey: 127.5 + (c - 127.5) k. */
+        CHECK_OK(ovni_frame_copy(x, ref));
+        CHECK_OK(ovni_adjust(x, 0.0f, 0.5f, 1.0f));
+        int bad = 0;
+        for (int y = 0; y < 9; y++)
+            for (int i = 0; i < 31; i++)
+                for (int c = 0; c < 3; c++)
+                    bad += fabs(px(x, i, y)[c] - (127.5 + (px(ref, i, y)[c] - 127.5) * 0.5)) > 0.5 + 1e-3;
+        CHECK_MSG(!bad, "adjust contrast 0.5: %d channels off", bad);
         CHECK_OK(ovni_adjust(x, 1.0f, 1.0f, 1.0f));
         CHECK(px(x, 5, 5)[0] == 255 && px(x, 5, 5)[2] == 255);
         ovni_frame_unref(&x), ovni_frame_unref(&ref);

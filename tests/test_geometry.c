@@ -113,6 +113,18 @@ static void test_identities(ovni_format fmt)
     CHECK_OK(ovni_scale_translate(src, 1.0f, 0, 0, 0, 0, &out));
     CHECK_MSG(frame_diff(out, src) == 0, "%s: scale_translate(1, 0, 0)", n);
     ovni_frame_unref(&out);
+    /* Onto other sizes: crop_into of the whole frame is resize; rotate_into
+     * by 0 centres the source (a 2-pixel border each way at 41x27). */
+    ovni_frame *big = frame_rand(fmt, 74, 46), *ref = NULL;
+    CHECK_OK(ovni_crop_into(big, src, 0, 0, 37, 23));
+    CHECK_OK(ovni_resize(src, 74, 46, &ref));
+    CHECK_MSG(frame_diff(big, ref) == 0, "%s: crop_into a larger frame differs from resize", n);
+    ovni_frame_unref(&big);
+    ovni_frame_unref(&ref);
+    big = frame_rand(fmt, 41, 27);
+    CHECK_OK(ovni_rotate_into(big, src, 0.0f, 18.5f, 11.5f, NULL));
+    CHECK_MSG(big && region_diff(big, 2, 2, src, 0, 0, 37, 23) == 0, "%s: rotate_into by 0 is not a centred copy", n);
+    ovni_frame_unref(&big);
     ovni_frame *a = NULL, *b = NULL;
     CHECK_OK(ovni_flip(src, 1, 1, &a));
     if (a) CHECK_OK(ovni_flip(a, 1, 1, &b));
