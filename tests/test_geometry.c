@@ -267,6 +267,43 @@ static void test_warp(ovni_format fmt, float s, float tx, float ty)
     ovni_frame_unref(&ref);
 }
 
+/* Warp onto a quad much smaller than the source shrinks it first (area
+ * filter): a 1-pixel checkerboard lands as flat grey, not as a moire, and a
+ * 4x smaller rectangle equals scale_translate's area filter. */
+static void test_warp_minified(void)
+{
+    ovni_frame *cb = NULL, *dst = NULL;
+    CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_RGB24, 256, 256, OVNI_MEMORY_HOST, &cb));
+    CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_RGB24, 64, 64, OVNI_MEMORY_HOST, &dst));
+    if (!cb || !dst) return;
+    for (int y = 0; y < 256; y++)
+        for (int x = 0; x < 256; x++) memset(at(cb, x, y), (x + y) % 2 ? 255 : 0, 3);
+    /* a square 8x smaller, and a trapezoid 5-10x smaller (perspective) */
+    const float quads[2][8] = {{10, 10, 42, 10, 42, 42, 10, 42}, {8, 12, 58, 6, 52, 40, 14, 36}};
+    for (int k = 0; k < 2; k++) {
+        memset(dst->data[0], 60, dst->pitch[0] * 64);
+        CHECK_OK(ovni_warp(dst, cb, quads[k], 1.0f));
+        int worst = 0;
+        const int x0 = k ? 18 : 12, x1 = k ? 48 : 40, y0 = k ? 16 : 12, y1 = k ? 32 : 40; /* well inside */
+        for (int y = y0; y < y1; y++)
+            for (int x = x0; x < x1; x++) worst = abs(at(dst, x, y)[1] - 128) > worst ? abs(at(dst, x, y)[1] - 128) : worst;
+        CHECK_MSG(worst <= 4, "warp of a checkerboard onto quad %d: %d from grey", k, worst);
+    }
+    ovni_frame_unref(&cb);
+    ovni_frame_unref(&dst);
+    ovni_frame *src = frame_rand(OVNI_FORMAT_RGBA32, 64, 48), *ref = NULL;
+    static const uint8_t zero[4] = {0};
+    dst = frame_const(OVNI_FORMAT_RGBA32, 40, 30, zero);
+    CHECK_OK(ovni_scale_translate(src, 0.25f, 5, 7, 40, 30, &ref));
+    const float q[8] = {5, 7, 21, 7, 21, 19, 5, 19};
+    CHECK_OK(ovni_warp(dst, src, q, 1.0f));
+    const int d = visible_diff(dst, ref);
+    CHECK_MSG(d <= 1, "warp onto a rectangle 4x smaller differs from scale_translate by %d", d);
+    ovni_frame_unref(&src);
+    ovni_frame_unref(&ref);
+    ovni_frame_unref(&dst);
+}
+
 static void test_downscale(void)
 {
     static const uint8_t c[4] = {13, 140, 251, 77};
@@ -474,6 +511,7 @@ int main(void)
         test_warp(fmts[f], 2.0f, -10.25f, 3.5f);
     }
     test_downscale();
+    test_warp_minified();
     test_downscale_wide();
     test_fit();
     test_errors();

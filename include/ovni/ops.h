@@ -242,7 +242,10 @@ OVNI_API int64_t ovni_fps_output_count(ovni_rational src_rate, ovni_rational dst
  *   winding; the other winding mirrors). Perspective-correct (homography in
  *   double on the host), anti-aliased edges; src is composited "over" dst
  *   with its alpha (RGBA) x coverage x opacity (0..1). Parts off dst are
- *   clipped. src and dst: RGB24 or RGBA32 in any combination.
+ *   clipped. src and dst: RGB24 or RGBA32 in any combination. A source
+ *   with more than 2 pixels per quad pixel along an axis is first shrunk
+ *   (area filter, pooled frame) to the quad's longer edge, so strong
+ *   minification does not alias.
  * ovni_flip: mirror left-right (horizontal != 0) and/or top-bottom
  *   (vertical != 0). _into: dst must be another frame of the same size.
  * ovni_fit: letterbox: scale src uniformly to fit width x height

@@ -6,6 +6,8 @@
 #include "warp.h"
 
 #define WARP_LIMIT 1e6
+/* More source pixels than this per quad pixel along an axis: shrink first. */
+#define WARP_MIP_FACTOR 2.0
 
 /* 3x3 inverse by the adjugate; returns the determinant (0: singular). */
 static double warp_invert(const double a[9], double r[9])
@@ -69,30 +71,25 @@ static void warp_rows(void *ctx, int y0, int y1)
         for (int x = 0; x < m->w; x++) warp_px(m, x, y);
 }
 
-int ovni_warp(ovni_frame *dst, const ovni_frame *src, const float corners[8], float opacity)
+/* The destination pixels to visit: the quad's bounding box, a pixel wider
+ * for the soft edge, clipped to dst as {x0, y0, x1, y1}. 0 if empty. */
+static int warp_box(const double q[8], const ovni_frame *dst, int box[4])
 {
-    int ret = op_begin("warp", dst, src);
-    if (ret < 0) return ret;
-    if (src->format != OVNI_FORMAT_RGB24 && src->format != OVNI_FORMAT_RGBA32)
-        return ovni_error(OVNI_EINVAL, "warp: source format %s is not supported (rgb24, rgba32)",
-                          ovni_format_name(src->format));
-    if (dst->format != OVNI_FORMAT_RGB24 && dst->format != OVNI_FORMAT_RGBA32)
-        return ovni_error(OVNI_EINVAL, "warp: destination format %s is not supported (rgb24, rgba32)",
-                          ovni_format_name(dst->format));
-    if ((ret = op_check_apart("warp", dst, src)) < 0) return ret;
-    if (!corners) return ovni_error(OVNI_EINVAL, "warp: corners is NULL");
-    static const char *names[8] = {"corners[0] (x0)", "corners[1] (y0)", "corners[2] (x1)", "corners[3] (y1)",
-                                   "corners[4] (x2)", "corners[5] (y2)", "corners[6] (x3)", "corners[7] (y3)"};
-    double q[8];
-    for (int k = 0; k < 8; k++) {
-        if ((ret = op_check_float("warp", names[k], corners[k], -WARP_LIMIT, WARP_LIMIT)) < 0) return ret;
-        q[k] = corners[k];
+    double bx0 = q[0], bx1 = q[0], by0 = q[1], by1 = q[1];
+    for (int k = 1; k < 4; k++) {
+        bx0 = fmin(bx0, q[2 * k]), bx1 = fmax(bx1, q[2 * k]);
+        by0 = fmin(by0, q[2 * k + 1]), by1 = fmax(by1, q[2 * k + 1]);
     }
-    if ((ret = op_check_float("warp", "opacity", opacity, 0.0, 1.0)) < 0) return ret;
+    box[0] = (int)fmax(floor(bx0) - 1, 0), box[2] = (int)fmin(ceil(bx1) + 1, dst->width);
+    box[1] = (int)fmax(floor(by0) - 1, 0), box[3] = (int)fmin(ceil(by1) + 1, dst->height);
+    return box[2] > box[0] && box[3] > box[1];
+}
+
+/* Places src on the checked quad q of dst: the homography and the launch. */
+static int warp_run(ovni_frame *dst, const ovni_frame *src, const double q[8], float opacity)
+{
     double fwd[9], inv[9], sq[9];
-    if (!warp_convex(q) || !warp_square_to_quad(q, sq))
-        return ovni_error(OVNI_EINVAL, "warp: corners (%g,%g) (%g,%g) (%g,%g) (%g,%g) do not form a convex quadrilateral",
-                          q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7]);
+    if (!warp_square_to_quad(q, sq)) return ovni_error(OVNI_EINVAL, "warp: corners give a singular map");
     /* Source edges (0..w, 0..h) -> unit square -> quad, then inverted; the
      * kernel feeds integer pixel indices, so pre-shift by half a pixel. */
     double to_unit[9] = {1.0 / src->width, 0, 0, 0, 1.0 / src->height, 0, 0, 0, 1};
@@ -114,20 +111,55 @@ int ovni_warp(ovni_frame *dst, const ovni_frame *src, const float corners[8], fl
         .opacity = opacity,
     };
     for (int k = 0; k < 9; k++) m.hm[k] = (float)(inv[k] / norm);
-    /* Visit the quad's bounding box, a pixel wider for the soft edge. */
-    double bx0 = q[0], bx1 = q[0], by0 = q[1], by1 = q[1];
-    for (int k = 1; k < 4; k++) {
-        bx0 = fmin(bx0, q[2 * k]), bx1 = fmax(bx1, q[2 * k]);
-        by0 = fmin(by0, q[2 * k + 1]), by1 = fmax(by1, q[2 * k + 1]);
-    }
-    int x0 = (int)fmax(floor(bx0) - 1, 0), x1 = (int)fmin(ceil(bx1) + 1, dst->width);
-    int y0 = (int)fmax(floor(by0) - 1, 0), y1 = (int)fmin(ceil(by1) + 1, dst->height);
-    if (x1 <= x0 || y1 <= y0 || opacity == 0.0f) return 0; /* nothing of it lands on dst */
-    m.x0 = x0, m.y0 = y0, m.w = x1 - x0, m.h = y1 - y0;
+    int box[4];
+    if (!warp_box(q, dst, box)) return 0; /* nothing of it lands on dst */
+    m.x0 = box[0], m.y0 = box[1], m.w = box[2] - box[0], m.h = box[3] - box[1];
     if (op_on_gpu(dst)) {
         void *args[] = {&m};
         return op_launch_2d(dst->device, "ovni_warp", m.w, m.h, args);
     }
     ovni_parallel_for(m.h, warp_rows, &m);
     return 0;
+}
+
+int ovni_warp(ovni_frame *dst, const ovni_frame *src, const float corners[8], float opacity)
+{
+    int ret = op_begin("warp", dst, src);
+    if (ret < 0) return ret;
+    if (src->format != OVNI_FORMAT_RGB24 && src->format != OVNI_FORMAT_RGBA32)
+        return ovni_error(OVNI_EINVAL, "warp: source format %s is not supported (rgb24, rgba32)",
+                          ovni_format_name(src->format));
+    if (dst->format != OVNI_FORMAT_RGB24 && dst->format != OVNI_FORMAT_RGBA32)
+        return ovni_error(OVNI_EINVAL, "warp: destination format %s is not supported (rgb24, rgba32)",
+                          ovni_format_name(dst->format));
+    if ((ret = op_check_apart("warp", dst, src)) < 0) return ret;
+    if (!corners) return ovni_error(OVNI_EINVAL, "warp: corners is NULL");
+    static const char *names[8] = {"corners[0] (x0)", "corners[1] (y0)", "corners[2] (x1)", "corners[3] (y1)",
+                                   "corners[4] (x2)", "corners[5] (y2)", "corners[6] (x3)", "corners[7] (y3)"};
+    double q[8];
+    for (int k = 0; k < 8; k++) {
+        if ((ret = op_check_float("warp", names[k], corners[k], -WARP_LIMIT, WARP_LIMIT)) < 0) return ret;
+        q[k] = corners[k];
+    }
+    if ((ret = op_check_float("warp", "opacity", opacity, 0.0, 1.0)) < 0) return ret;
+    if (!warp_convex(q))
+        return ovni_error(OVNI_EINVAL, "warp: corners (%g,%g) (%g,%g) (%g,%g) (%g,%g) do not form a convex quadrilateral",
+                          q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7]);
+    int box[4];
+    if (opacity == 0.0f || !warp_box(q, dst, box)) return 0; /* nothing to draw */
+    /* Strong minification: bilinear taps would skip source pixels and
+     * alias (a 1-pixel checkerboard on a quad 8x smaller shimmers). Shrink
+     * the source first (area filter) to the quad's longer edge along each
+     * source axis, a mip level chosen where the quad is least minified, so
+     * its nearer side stays sharp; the warp then samples about 1:1 there. */
+    const double ex = fmax(hypot(q[2] - q[0], q[3] - q[1]), hypot(q[4] - q[6], q[5] - q[7]));
+    const double ey = fmax(hypot(q[6] - q[0], q[7] - q[1]), hypot(q[4] - q[2], q[5] - q[3]));
+    const int sw = src->width > WARP_MIP_FACTOR * ex ? (int)fmax(ceil(ex), 1.0) : src->width;
+    const int sh = src->height > WARP_MIP_FACTOR * ey ? (int)fmax(ceil(ey), 1.0) : src->height;
+    if (sw == src->width && sh == src->height) return warp_run(dst, src, q, opacity);
+    ovni_frame *small = NULL;
+    if ((ret = op_new_frame(src, src->format, sw, sh, &small)) < 0) return ret;
+    if ((ret = ovni_resize_into(small, src)) == 0) ret = warp_run(dst, small, q, opacity);
+    ovni_frame_unref(&small); /* on the GPU, after the launch is queued: the device's one stream orders them */
+    return ret;
 }
