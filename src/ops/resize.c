@@ -41,7 +41,7 @@ static void resize_rows(void *ctx, int y0, int y1)
 {
     const resize_map *m = ctx;
     for (int y = y0; y < y1; y++)
-        for (int x = 0; x < m->dst_w; x++) resize_px(m, x, y);
+        for (int x = 0; x < m->dst_w; x++) resize_px_sum(m, x, y, m->wide);
 }
 
 typedef struct {
@@ -92,6 +92,12 @@ static int resize_as_shift(ovni_frame *dst, const resize_map *m)
     return crop_shift_run(dst, &p);
 }
 
+/* Most taps a footprint along this axis can have. */
+static double resize_axis_taps(const resize_axis *ax, int size)
+{
+    return ax->area ? fmin(size, ceil(ax->scale) + 1.0) : 2.0;
+}
+
 int resize_run(const char *op, ovni_frame *dst, const ovni_frame *src, resize_map *m, const uint8_t fill[4])
 {
     m->src.data = src->data[0];
@@ -104,6 +110,7 @@ int resize_run(const char *op, ovni_frame *dst, const ovni_frame *src, resize_ma
     m->dst_w = dst->width;
     m->dst_h = dst->height;
     resize_fill_colour(fill, m->fill);
+    m->wide = resize_axis_taps(&m->ax[0], src->width) * resize_axis_taps(&m->ax[1], src->height) > RESIZE_WIDE_TAPS;
     ovni_frame_copy_props(dst, src);
     int ret = resize_as_shift(dst, m);
     if (ret <= 0) return ret;
@@ -119,6 +126,7 @@ int resize_run(const char *op, ovni_frame *dst, const ovni_frame *src, resize_ma
     }
     if (op_on_gpu(dst)) {
         void *args[] = {m};
+        if (m->wide) return op_launch_2d(dst->device, "ovni_resize_wide", dst->width, dst->height, args);
         if (m->src.bpp == 1) /* GRAY8: 4 pixels of a row a thread (resize.cu) */
             return op_launch_2d(dst->device, "ovni_resize_gray4", (dst->width + 3) / 4, dst->height, args);
         return op_launch_2d(dst->device, "ovni_resize_map", dst->width, dst->height, args);

@@ -131,6 +131,15 @@ extern "C" __global__ void ovni_resize_subpx(resize_map m, resize_subpx s)
     }
 }
 
+// Maps whose footprints may exceed RESIZE_WIDE_TAPS (strong shrinks, any
+// format): one thread per pixel, rows summed in float and added in double.
+extern "C" __global__ void ovni_resize_wide(resize_map m)
+{
+    int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
+    if (x >= m.dst_w || y >= m.dst_h) return;
+    resize_px_sum(&m, x, y, 1);
+}
+
 // One thread per pixel (RGB24, RGBA32).
 extern "C" __global__ void ovni_resize_map(resize_map m)
 {

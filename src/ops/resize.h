@@ -29,6 +29,7 @@ typedef struct resize_map {
     resize_axis ax[2]; /* x, y */
     int edge;          /* SAMPLE_EDGE_CLAMP or SAMPLE_EDGE_ZERO */
     float fill[4];     /* ZERO: the colour outside (straight, alpha 0..1) */
+    int wide;          /* footprints of more than RESIZE_WIDE_TAPS: resize_acc_wide (set by resize_run) */
 } resize_map;
 
 /* Taps i0 .. i0+n-1 along one axis: weight w0 for the first, wn for the
@@ -79,7 +80,9 @@ OVNI_HD float resize_span_w(const resize_span *s, int k)
     return k == 0 ? s->w0 : k == s->n - 1 ? s->wn : 1.0f;
 }
 
-/* Footprints of more taps than this are summed by resize_acc_wide. */
+/* A map whose footprints may hold more taps than this is summed by
+ * resize_acc_wide; on the GPU by its own kernel (ovni_resize_wide), so the
+ * everyday kernels do not carry its registers. */
 #define RESIZE_WIDE_TAPS 65536
 
 /* The area sum of a large footprint (a strong shrink: 4K to a thumbnail,
@@ -87,7 +90,8 @@ OVNI_HD float resize_span_w(const resize_span *s, int k)
  * once the weights reach 2^24 (6000x6000 to 1x1 gave 212 for a mean of 120)
  * and drifts by a level well before. So each row is summed in float (at
  * most 16384 taps) and the rows in double; acc gets the totals divided by
- * their weight (w = 1), which sample_acc_finish reads as before. */
+ * their weight (w = 1), which sample_acc_finish reads as before. Every
+ * pixel of a wide map takes this path, on both backends. */
 OVNI_HD void resize_acc_wide(const resize_map *m, const resize_span *sx, const resize_span *sy, sample_acc *acc)
 {
     double c[3] = {0, 0, 0}, raw[3] = {0, 0, 0}, a = 0, w = 0;
@@ -119,7 +123,9 @@ OVNI_HD float resize_cover(const resize_axis *ax, int x)
     return ovni_clampf(hi - lo, 0.0f, 1.0f);
 }
 
-OVNI_HD void resize_px(const resize_map *m, int x, int y)
+/* Output pixel (x, y); wide: m->wide, a constant in the kernels so that
+ * the branch compiles away. */
+OVNI_HD void resize_px_sum(const resize_map *m, int x, int y, int wide)
 {
     uint8_t *d = ovni_px(m->dst, m->dst_pitch, x, y, m->src.bpp);
     float cov = 1.0f;
@@ -135,7 +141,7 @@ OVNI_HD void resize_px(const resize_map *m, int x, int y)
     resize_span sy = resize_span_at(&m->ax[1], y, m->src.height);
     sample_acc acc;
     sample_acc_init(&acc);
-    if (sx.n * sy.n > RESIZE_WIDE_TAPS) resize_acc_wide(m, &sx, &sy, &acc);
+    if (wide) resize_acc_wide(m, &sx, &sy, &acc);
     else for (int j = 0; j < sy.n; j++) {
         float wy = resize_span_w(&sy, j);
         if (!(wy > 0.0f)) continue;
@@ -149,9 +155,13 @@ OVNI_HD void resize_px(const resize_map *m, int x, int y)
     sample_store_over(d, m->src.bpp, sample_acc_finish(&acc, m->src.bpp, cov), m->fill);
 }
 
-/* The GPU's GRAY8 walk: one thread makes 4 pixels of a row, since a thread
- * per byte spends its issue slots on the per-pixel map for one byte. Each
- * pixel is resize_px's, bit for bit, with these differences of form only:
+/* A pixel of a map that is not wide (the GPU kernels but ovni_resize_wide). */
+OVNI_HD void resize_px(const resize_map *m, int x, int y) { resize_px_sum(m, x, y, 0); }
+
+/* The GPU's GRAY8 walk (not for wide maps): one thread makes 4 pixels of a
+ * row, since a thread per byte spends its issue slots on the per-pixel map
+ * for one byte. Each pixel is resize_px's, bit for bit, with these
+ * differences of form only:
  * - the row's span and coverage are computed once for the 4 pixels;
  * - taps are summed without skipping zero weights: weights are >= 0 and
  *   finite and pixels finite, so a zero-weight tap adds exactly +0 to every
@@ -179,8 +189,7 @@ OVNI_HD uint8_t resize_gray_value(const resize_map *m, int x, const resize_span 
     sample_acc acc;
     sample_acc_init(&acc);
     int ny = ky ? ky : sy->n, nx = kx ? kx : sx.n;
-    if (sx.n * sy->n > RESIZE_WIDE_TAPS) resize_acc_wide(m, &sx, sy, &acc);
-    else for (int j = 0; j < ny; j++) {
+    for (int j = 0; j < ny; j++) {
         if (j >= 2 && j >= sy->n) break; /* a third tap only where there is one */
         float wy = j < sy->n ? resize_span_w(sy, j) : 0.0f;
         int jj = ovni_clampi(sy->i0 + j, 0, m->src.height - 1);
