@@ -79,35 +79,43 @@ static void blur_cpu_load_row(const blur_planes *p, int y, float *restrict out)
     for (; i < n; i++) out[i] = (float)s[i];
 }
 
+static int blur_clamp_row(const blur_planes *p, int y) { return y < 0 ? 0 : y >= p->height ? p->height - 1 : y; }
+
 static void blur_vertical_rows(void *ctx, int y0, int y1)
 {
     blur_job *j = ctx;
     const blur_planes *p = &j->p;
     const blur_taps *t = j->t;
-    int n = p->width * p->ch;
-    float *buf = ovni_malloc(3 * (size_t)n * sizeof(float));
+    const int n = p->width * p->ch, r = t->radius;
+    /* Premultiplied RGBA: a ring of the 2r + 1 source rows around y, each
+     * premultiplied once as it enters (not once per tap: 2r times), so
+     * the taps read floats; the sums are the same, in the same order. */
+    const int slots = p->premul ? 2 * r + 1 : 1;
+    float *buf = ovni_malloc(((size_t)slots + 1) * (size_t)n * sizeof(float));
     if (!buf) {
         atomic_store(&j->failed, 1);
         return;
     }
-    float *acc = buf, *a = buf + n, *b = buf + 2 * (size_t)n;
+    float *acc = buf, *ring = buf + n;
+#define BLUR_RING(v) (ring + (size_t)((((v) % slots) + slots) % slots) * n)
+    if (p->premul)
+        for (int v = y0 - r; v < y0 + r; v++) blur_cpu_load_row(p, blur_clamp_row(p, v), BLUR_RING(v));
     for (int y = y0; y < y1; y++) {
-        blur_cpu_load_row(p, y, a);
-        blur_cpu_first(acc, a, t->w[0], n);
-        for (int k = 1; k <= t->radius; k++) {
-            int ya = y - k < 0 ? 0 : y - k, yb = y + k >= p->height ? p->height - 1 : y + k;
-            if (!p->premul) {
-                blur_cpu_taps_u8(acc, p->src + (size_t)ya * p->src_pitch, p->src + (size_t)yb * p->src_pitch,
-                                 t->w[k], n);
-                continue;
-            }
-            blur_cpu_load_row(p, ya, a);
-            blur_cpu_load_row(p, yb, b);
-            blur_cpu_taps(acc, a, b, t->w[k], n);
+        if (!p->premul) {
+            blur_cpu_load_row(p, y, ring);
+            blur_cpu_first(acc, ring, t->w[0], n);
+            for (int k = 1; k <= r; k++)
+                blur_cpu_taps_u8(acc, p->src + (size_t)blur_clamp_row(p, y - k) * p->src_pitch,
+                                 p->src + (size_t)blur_clamp_row(p, y + k) * p->src_pitch, t->w[k], n);
+        } else {
+            blur_cpu_load_row(p, blur_clamp_row(p, y + r), BLUR_RING(y + r));
+            blur_cpu_first(acc, BLUR_RING(y), t->w[0], n);
+            for (int k = 1; k <= r; k++) blur_cpu_taps(acc, BLUR_RING(y - k), BLUR_RING(y + k), t->w[k], n);
         }
         for (int x = 0; x < p->width; x++)
             for (int c = 0; c < p->ch; c++) blur_store_mid(p, x, y, c, acc[x * p->ch + c]);
     }
+#undef BLUR_RING
     free(buf);
 }
 
