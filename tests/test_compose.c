@@ -144,6 +144,22 @@ static void test_chroma_key(void)
             for (int y = 0; y < 3; y++)
                 for (int x = 0; x < 5; x++) CHECK(px(out, x, y)[1] <= px(src, x, y)[1]);
         ovni_frame_unref(&out);
+        /* A key one level off grey pulls at most 1/32 of full spill. */
+        {
+            static const uint8_t near_grey[3] = {128, 129, 128};
+            ovni_frame *plain = NULL;
+            CHECK_OK(ovni_chroma_key(src, near_grey, 0.1f, 0.3f, 0.0f, &plain));
+            CHECK_OK(ovni_chroma_key(src, near_grey, 0.1f, 0.3f, 1.0f, &out));
+            int worst = 0;
+            for (int y = 0; plain && out && y < 3; y++)
+                for (int x = 0; x < 5; x++) {
+                    const int dd = abs(px(plain, x, y)[1] - px(out, x, y)[1]);
+                    worst = dd > worst ? dd : worst;
+                }
+            CHECK_MSG(plain && out && worst <= 8, "spill with a near-grey key moved green by %d", worst);
+            ovni_frame_unref(&plain);
+            ovni_frame_unref(&out);
+        }
         /* A key without a single dominant channel ignores spill. */
         static const uint8_t neutral[2][3] = {{128, 128, 128}, {10, 220, 220}};
         for (int k = 0; k < 2; k++) {

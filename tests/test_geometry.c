@@ -302,6 +302,21 @@ static void test_warp_minified(void)
     ovni_frame_unref(&src);
     ovni_frame_unref(&ref);
     ovni_frame_unref(&dst);
+    /* An animated quad (growing a pixel a frame) reuses a few mip sizes'
+     * pooled frames: allocations stop growing with the frame count. */
+    src = frame_rand(OVNI_FORMAT_RGBA32, 400, 300);
+    dst = frame_const(OVNI_FORMAT_RGB24, 160, 120, zero);
+    ovni_device_stats before, after;
+    ovni_device_get_stats(dev, &before);
+    for (int n = 0; n < 120 && src && dst; n++) {
+        const float e = 10.0f + n, quad[8] = {5, 5, 5 + e, 8, 5 + e, 5 + 0.7f * e, 7, 5 + 0.75f * e};
+        CHECK_OK(ovni_warp(dst, src, quad, 1.0f));
+    }
+    ovni_device_get_stats(dev, &after);
+    CHECK_MSG(after.host_allocs - before.host_allocs <= 12, "animated warp allocated %llu frames in 120 calls",
+              (unsigned long long)(after.host_allocs - before.host_allocs));
+    ovni_frame_unref(&src);
+    ovni_frame_unref(&dst);
 }
 
 static void test_downscale(void)

@@ -72,7 +72,8 @@ OVNI_API int ovni_blend(ovni_frame *dst, const ovni_frame *src, float x, float y
  * spill: 0..1 (default 0 = off; 0.5..1 for green screens): the key's
  * dominant channel is pulled toward the larger other channel by spill x
  * (1 - d) of its excess, removing the key's tint from edges and reflections.
- * A key with no single largest channel (grey, white, cyan) ignores spill. */
+ * Spill scales with the key's lead over its next channel: full from 32
+ * levels, none for a key with no single largest channel (grey, cyan). */
 OVNI_API int ovni_chroma_key(const ovni_frame *src, const uint8_t key[3], float transparency_t,
                              float opacity_t, float spill, ovni_frame **out);
 OVNI_API int ovni_chroma_key_into(ovni_frame *dst, const ovni_frame *src, const uint8_t key[3],
@@ -243,9 +244,9 @@ OVNI_API int64_t ovni_fps_output_count(ovni_rational src_rate, ovni_rational dst
  *   double on the host), anti-aliased edges; src is composited "over" dst
  *   with its alpha (RGBA) x coverage x opacity (0..1). Parts off dst are
  *   clipped. src and dst: RGB24 or RGBA32 in any combination. A source
- *   with more than 2 pixels per quad pixel along an axis is first shrunk
- *   (area filter, pooled frame) to the quad's longer edge, so strong
- *   minification does not alias.
+ *   with more than 2 pixels per quad pixel (on the quad's longer edge) along
+ *   an axis is first halved (area filter, pooled frame) until it has at most
+ *   2, so strong minification does not alias.
  * ovni_flip: mirror left-right (horizontal != 0) and/or top-bottom
  *   (vertical != 0). _into: dst must be another frame of the same size.
  * ovni_fit: letterbox: scale src uniformly to fit width x height

@@ -50,8 +50,11 @@ int ovni_chroma_key_into(ovni_frame *dst, const ovni_frame *src, const uint8_t k
     p.o2 = p.dom == 2 ? 1 : 2;
     /* A key with no single dominant channel (grey, white, cyan, ...) has
      * no tint to remove: pulling the first of its tied channels would tint
-     * every pixel that leans that way. */
-    if (!(key[p.dom] > key[p.o1] && key[p.dom] > key[p.o2])) p.spill = 0.0f;
+     * every pixel that leans that way. So spill fades in with the key's
+     * lead over its next channel, full from CHROMAKEY_SPILL_LEAD levels (a
+     * green or blue screen leads by 100 or more), none at a tie. */
+    const int lead = key[p.dom] - (key[p.o1] > key[p.o2] ? key[p.o1] : key[p.o2]);
+    p.spill *= lead >= CHROMAKEY_SPILL_LEAD ? 1.0f : (float)lead / CHROMAKEY_SPILL_LEAD;
     ovni_frame_copy_props(dst, src);
     if (op_on_gpu(dst)) {
         void *args[] = {&p};

@@ -8,12 +8,16 @@
  * Alpha: 0 at d <= transparency_t, 1 at d >= opacity_t, linear in between.
  * Spill: the key's dominant channel is pulled toward the larger of the other
  * two, by spill x closeness (1 - d) of its excess; a pixel whose dominant
- * channel is not the key's is left alone. A key without one channel larger
- * than both others (grey, cyan) has no spill to remove (chromakey.c). */
+ * channel is not the key's is left alone. Spill fades in with the key's
+ * lead over its next channel (chromakey.c): none for grey or cyan keys. */
 #ifndef OVNI_OPS_CHROMAKEY_H
 #define OVNI_OPS_CHROMAKEY_H
 
 #include "overlay.h" /* overlay_load, overlay_store */
+
+/* The key's lead (dominant channel over the next, in levels) from which
+ * spill works at full strength; below it, proportionally less. */
+#define CHROMAKEY_SPILL_LEAD 32
 
 typedef struct chromakey_params {
     const uint8_t *src;

@@ -71,6 +71,16 @@ static void warp_rows(void *ctx, int y0, int y1)
         for (int x = 0; x < m->w; x++) warp_px(m, x, y);
 }
 
+/* The source's size along one axis after halving it (rounding up) while it
+ * has more than WARP_MIP_FACTOR pixels per pixel of the quad's edge: a mip
+ * level, one of about log2(size) sizes, so an animated quad reuses a few
+ * pooled frames instead of adding a pool per frame. */
+static int warp_mip_size(int size, double edge)
+{
+    while (size > 1 && size > WARP_MIP_FACTOR * edge) size = (size + 1) / 2;
+    return size;
+}
+
 /* The destination pixels to visit: the quad's bounding box, a pixel wider
  * for the soft edge, clipped to dst as {x0, y0, x1, y1}. 0 if empty. */
 static int warp_box(const double q[8], const ovni_frame *dst, int box[4])
@@ -149,13 +159,13 @@ int ovni_warp(ovni_frame *dst, const ovni_frame *src, const float corners[8], fl
     if (opacity == 0.0f || !warp_box(q, dst, box)) return 0; /* nothing to draw */
     /* Strong minification: bilinear taps would skip source pixels and
      * alias (a 1-pixel checkerboard on a quad 8x smaller shimmers). Shrink
-     * the source first (area filter) to the quad's longer edge along each
-     * source axis, a mip level chosen where the quad is least minified, so
-     * its nearer side stays sharp; the warp then samples about 1:1 there. */
+     * the source first (area filter) by halvings until the quad's longer
+     * edge along each source axis has at least half a pixel per source
+     * pixel: a mip level chosen where the quad is least minified, so its
+     * nearer side stays sharp; the warp then minifies by 2 at most there. */
     const double ex = fmax(hypot(q[2] - q[0], q[3] - q[1]), hypot(q[4] - q[6], q[5] - q[7]));
     const double ey = fmax(hypot(q[6] - q[0], q[7] - q[1]), hypot(q[4] - q[2], q[5] - q[3]));
-    const int sw = src->width > WARP_MIP_FACTOR * ex ? (int)fmax(ceil(ex), 1.0) : src->width;
-    const int sh = src->height > WARP_MIP_FACTOR * ey ? (int)fmax(ceil(ey), 1.0) : src->height;
+    const int sw = warp_mip_size(src->width, ex), sh = warp_mip_size(src->height, ey);
     if (sw == src->width && sh == src->height) return warp_run(dst, src, q, opacity);
     ovni_frame *small = NULL;
     if ((ret = op_new_frame(src, src->format, sw, sh, &small)) < 0) return ret;
