@@ -79,8 +79,6 @@ static void blur_cpu_load_row(const blur_planes *p, int y, float *restrict out)
     for (; i < n; i++) out[i] = (float)s[i];
 }
 
-static int blur_clamp_row(const blur_planes *p, int y) { return y < 0 ? 0 : y >= p->height ? p->height - 1 : y; }
-
 static void blur_vertical_rows(void *ctx, int y0, int y1)
 {
     blur_job *j = ctx;
@@ -99,16 +97,16 @@ static void blur_vertical_rows(void *ctx, int y0, int y1)
     float *acc = buf, *ring = buf + n;
 #define BLUR_RING(v) (ring + (size_t)((((v) % slots) + slots) % slots) * n)
     if (p->premul)
-        for (int v = y0 - r; v < y0 + r; v++) blur_cpu_load_row(p, blur_clamp_row(p, v), BLUR_RING(v));
+        for (int v = y0 - r; v < y0 + r; v++) blur_cpu_load_row(p, ovni_clampi(v, 0, p->height - 1), BLUR_RING(v));
     for (int y = y0; y < y1; y++) {
         if (!p->premul) {
             blur_cpu_load_row(p, y, ring);
             blur_cpu_first(acc, ring, t->w[0], n);
             for (int k = 1; k <= r; k++)
-                blur_cpu_taps_u8(acc, p->src + (size_t)blur_clamp_row(p, y - k) * p->src_pitch,
-                                 p->src + (size_t)blur_clamp_row(p, y + k) * p->src_pitch, t->w[k], n);
+                blur_cpu_taps_u8(acc, p->src + (size_t)ovni_clampi(y - k, 0, p->height - 1) * p->src_pitch,
+                                 p->src + (size_t)ovni_clampi(y + k, 0, p->height - 1) * p->src_pitch, t->w[k], n);
         } else {
-            blur_cpu_load_row(p, blur_clamp_row(p, y + r), BLUR_RING(y + r));
+            blur_cpu_load_row(p, ovni_clampi(y + r, 0, p->height - 1), BLUR_RING(y + r));
             blur_cpu_first(acc, BLUR_RING(y), t->w[0], n);
             for (int k = 1; k <= r; k++) blur_cpu_taps(acc, BLUR_RING(y - k), BLUR_RING(y + k), t->w[k], n);
         }

@@ -12,12 +12,15 @@ int op_begin(const char *op, ovni_frame *dst, const ovni_frame *src)
     return frame_host_sync(dst);
 }
 
+/* One past the last byte of f's first plane. */
+static const uint8_t *plane_end(const ovni_frame *f)
+{
+    return f->data[0] + (size_t)(f->height - 1) * f->pitch[0] + (size_t)f->width * ovni_format_pixel_bytes(f->format);
+}
+
 int op_frames_overlap(const ovni_frame *a, const ovni_frame *b)
 {
-    const uint8_t *a0 = a->data[0], *b0 = b->data[0];
-    const uint8_t *a1 = a0 + (size_t)(a->height - 1) * a->pitch[0] + (size_t)a->width * ovni_format_pixel_bytes(a->format);
-    const uint8_t *b1 = b0 + (size_t)(b->height - 1) * b->pitch[0] + (size_t)b->width * ovni_format_pixel_bytes(b->format);
-    return a->memory == b->memory && a0 < b1 && b0 < a1;
+    return a->memory == b->memory && a->data[0] < plane_end(b) && b->data[0] < plane_end(a);
 }
 
 int op_check_apart(const char *op, const ovni_frame *dst, const ovni_frame *src)

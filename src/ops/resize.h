@@ -80,6 +80,17 @@ OVNI_HD float resize_span_w(const resize_span *s, int k)
     return k == 0 ? s->w0 : k == s->n - 1 ? s->wn : 1.0f;
 }
 
+/* Adds source row jj's taps of the span sx to acc, tap i with weight
+ * wx_i * wy (wy = 1: wx_i exactly). Zero weights are skipped. */
+OVNI_HD void resize_acc_row(const resize_map *m, const resize_span *sx, int jj, float wy, sample_acc *acc)
+{
+    for (int i = 0; i < sx->n; i++) {
+        float wx = resize_span_w(sx, i);
+        if (!(wx > 0.0f)) continue;
+        sample_acc_tap(acc, &m->src, ovni_clampi(sx->i0 + i, 0, m->src.width - 1), jj, SAMPLE_MUL(wx, wy));
+    }
+}
+
 /* A map whose footprints may hold more taps than this is summed by
  * resize_acc_wide; on the GPU by its own kernel (ovni_resize_wide), so the
  * everyday kernels do not carry its registers. */
@@ -101,10 +112,7 @@ OVNI_HD void resize_acc_wide(const resize_map *m, const resize_span *sx, const r
         int jj = ovni_clampi(sy->i0 + j, 0, m->src.height - 1);
         sample_acc row;
         sample_acc_init(&row);
-        for (int i = 0; i < sx->n; i++) {
-            float wx = resize_span_w(sx, i);
-            if (wx > 0.0f) sample_acc_tap(&row, &m->src, ovni_clampi(sx->i0 + i, 0, m->src.width - 1), jj, wx);
-        }
+        resize_acc_row(m, sx, jj, 1.0f, &row);
         for (int k = 0; k < 3; k++) c[k] += (double)wy * row.c[k], raw[k] += (double)wy * row.raw[k];
         a += (double)wy * row.a, w += (double)wy * row.w;
     }
@@ -144,13 +152,7 @@ OVNI_HD void resize_px_sum(const resize_map *m, int x, int y, int wide)
     if (wide) resize_acc_wide(m, &sx, &sy, &acc);
     else for (int j = 0; j < sy.n; j++) {
         float wy = resize_span_w(&sy, j);
-        if (!(wy > 0.0f)) continue;
-        int jj = ovni_clampi(sy.i0 + j, 0, m->src.height - 1);
-        for (int i = 0; i < sx.n; i++) {
-            float wx = resize_span_w(&sx, i);
-            if (!(wx > 0.0f)) continue;
-            sample_acc_tap(&acc, &m->src, ovni_clampi(sx.i0 + i, 0, m->src.width - 1), jj, SAMPLE_MUL(wx, wy));
-        }
+        if (wy > 0.0f) resize_acc_row(m, &sx, ovni_clampi(sy.i0 + j, 0, m->src.height - 1), wy, &acc);
     }
     sample_store_over(d, m->src.bpp, sample_acc_finish(&acc, m->src.bpp, cov), m->fill);
 }

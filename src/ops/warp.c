@@ -95,8 +95,9 @@ static int warp_box(const double q[8], const ovni_frame *dst, int box[4])
     return box[2] > box[0] && box[3] > box[1];
 }
 
-/* Places src on the checked quad q of dst: the homography and the launch. */
-static int warp_run(ovni_frame *dst, const ovni_frame *src, const double q[8], float opacity)
+/* Places src on the checked quad q of dst over the pixels of box (from
+ * warp_box): the homography and the launch. */
+static int warp_run(ovni_frame *dst, const ovni_frame *src, const double q[8], const int box[4], float opacity)
 {
     double fwd[9], inv[9], sq[9];
     if (!warp_square_to_quad(q, sq)) return ovni_error(OVNI_EINVAL, "warp: corners give a singular map");
@@ -121,8 +122,6 @@ static int warp_run(ovni_frame *dst, const ovni_frame *src, const double q[8], f
         .opacity = opacity,
     };
     for (int k = 0; k < 9; k++) m.hm[k] = (float)(inv[k] / norm);
-    int box[4];
-    if (!warp_box(q, dst, box)) return 0; /* nothing of it lands on dst */
     m.x0 = box[0], m.y0 = box[1], m.w = box[2] - box[0], m.h = box[3] - box[1];
     if (op_on_gpu(dst)) {
         void *args[] = {&m};
@@ -166,10 +165,10 @@ int ovni_warp(ovni_frame *dst, const ovni_frame *src, const float corners[8], fl
     const double ex = fmax(hypot(q[2] - q[0], q[3] - q[1]), hypot(q[4] - q[6], q[5] - q[7]));
     const double ey = fmax(hypot(q[6] - q[0], q[7] - q[1]), hypot(q[4] - q[2], q[5] - q[3]));
     const int sw = warp_mip_size(src->width, ex), sh = warp_mip_size(src->height, ey);
-    if (sw == src->width && sh == src->height) return warp_run(dst, src, q, opacity);
+    if (sw == src->width && sh == src->height) return warp_run(dst, src, q, box, opacity);
     ovni_frame *small = NULL;
     if ((ret = op_new_frame(src, src->format, sw, sh, &small)) < 0) return ret;
-    if ((ret = ovni_resize_into(small, src)) == 0) ret = warp_run(dst, small, q, opacity);
+    if ((ret = ovni_resize_into(small, src)) == 0) ret = warp_run(dst, small, q, box, opacity);
     ovni_frame_unref(&small); /* on the GPU, after the launch is queued: the device's one stream orders them */
     return ret;
 }
