@@ -8,6 +8,7 @@ packages=(
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev
   libass-dev libffmpeg-nvenc-dev
   fonts-dejavu-core fontconfig
+  ffmpeg
   clang libclang-rt-14-dev valgrind
 )
 
