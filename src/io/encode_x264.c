@@ -8,59 +8,61 @@
 
 #include <libavutil/opt.h>
 
-#include "writer_internal.h"
+#include "encode.h"
 
-struct x264_enc {
+typedef struct x264_enc {
+    encoder pub;
+    encode_params p;
     AVCodecContext *ctx;
     AVFrame *frame;
     AVPacket *pkt;
     int planar;             /* libx265 reads yuv420p, not NV12 */
     ovni_frame *staged;     /* host frame whose download is in flight */
     int64_t staged_pts;
-};
+} x264_enc;
 
-static int enc_fail(ovni_writer *w, int code, const char *what, int averr)
+static int enc_fail(x264_enc *e, int code, const char *what, int averr)
 {
     char buf[128];
     av_strerror(averr, buf, sizeof(buf));
-    return ovni_error(code, "%s: %s %s failed: %s", w->path, w->enc_name, what, buf);
+    return ovni_error(code, "%s: %s %s failed: %s", e->p.path, e->pub.name, what, buf);
 }
 
-static int set_opt(ovni_writer *w, AVCodecContext *ctx, const char *name, const char *val)
+static int set_opt(x264_enc *e, AVCodecContext *ctx, const char *name, const char *val)
 {
     int r = av_opt_set(ctx->priv_data, name, val, 0);
-    if (r < 0) return ovni_error(OVNI_EUNSUPPORTED, "%s: %s does not take %s=%s", w->path, w->enc_name, name, val);
+    if (r < 0) return ovni_error(OVNI_EUNSUPPORTED, "%s: %s does not take %s=%s", e->p.path, e->pub.name, name, val);
     return 0;
 }
 
-static int configure(ovni_writer *w, AVCodecContext *ctx, int x265)
+static int configure(x264_enc *e, AVCodecContext *ctx, int x265)
 {
-    const ovni_writer_settings *s = &w->s;
+    const ovni_writer_settings *s = e->p.s;
     char num[32];
     int ret;
     ctx->width = s->width;
     ctx->height = s->height;
     ctx->pix_fmt = x265 ? AV_PIX_FMT_YUV420P : AV_PIX_FMT_NV12;
-    ctx->time_base = w->enc_tb;
+    ctx->time_base = e->p.time_base;
     ctx->framerate = (AVRational){s->fps.num, s->fps.den};
     ctx->sample_aspect_ratio = (AVRational){1, 1};
     ctx->thread_count = 0;
-    /* Two seconds of frames by default: a seek in the output never decodes
-     * more than that. */
-    int64_t gop = s->gop ? s->gop : ((int64_t)2 * s->fps.num + s->fps.den / 2) / s->fps.den;
-    ctx->gop_size = (int)(gop < 1 ? 1 : gop > 100000 ? 100000 : gop);
+    ctx->gop_size = encode_gop_length(s);
     if (s->bframes >= 0) ctx->max_b_frames = s->bframes;
-    writer_colour_tags(w, &ctx->colorspace, &ctx->color_range, &ctx->color_primaries, &ctx->color_trc);
-    if (w->oc->oformat->flags & AVFMT_GLOBALHEADER) ctx->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-    if ((ret = set_opt(w, ctx, "preset", writer_x264_preset(s->preset))) < 0) return ret;
+    ctx->colorspace = e->p.color_space;
+    ctx->color_range = e->p.color_range;
+    ctx->color_primaries = e->p.color_primaries;
+    ctx->color_trc = e->p.color_trc;
+    if (e->p.global_header) ctx->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+    if ((ret = set_opt(e, ctx, "preset", encode_preset_x264(s->preset))) < 0) return ret;
     switch (s->rate_control) {
     case OVNI_RC_DEFAULT:
     case OVNI_RC_CRF:
         snprintf(num, sizeof(num), "%d", s->quality);
-        return set_opt(w, ctx, "crf", num);
+        return set_opt(e, ctx, "crf", num);
     case OVNI_RC_CQP:
         snprintf(num, sizeof(num), "%d", s->quality);
-        return set_opt(w, ctx, "qp", num);
+        return set_opt(e, ctx, "qp", num);
     case OVNI_RC_VBR:
         ctx->bit_rate = s->bitrate;
         if (s->max_bitrate) {
@@ -72,36 +74,56 @@ static int configure(ovni_writer *w, AVCodecContext *ctx, int x265)
         ctx->bit_rate = ctx->rc_max_rate = ctx->rc_min_rate = s->bitrate;
         ctx->rc_buffer_size = (int)(s->bitrate > INT32_MAX ? INT32_MAX : s->bitrate);
         /* x264 pads to a true constant rate only with HRD signalling. */
-        return x265 ? 0 : set_opt(w, ctx, "nal-hrd", "cbr");
+        return x265 ? 0 : set_opt(e, ctx, "nal-hrd", "cbr");
     }
     return 0;
 }
 
-int x264_open(ovni_writer *w)
+static void x264_close(encoder **ep)
 {
-    int x265 = w->s.codec == OVNI_CODEC_HEVC;
+    x264_enc *e = ep ? (x264_enc *)*ep : NULL;
+    if (!e) return;
+    *ep = NULL;
+    ovni_frame_unref(&e->staged);
+    avcodec_free_context(&e->ctx);
+    av_frame_free(&e->frame);
+    av_packet_free(&e->pkt);
+    free(e);
+}
+
+static int x264_open(encoder **out, const encode_params *p)
+{
+    *out = NULL;
+    int x265 = p->s->codec == OVNI_CODEC_HEVC;
     const char *name = x265 ? "libx265" : "libx264";
     const AVCodec *codec = avcodec_find_encoder_by_name(name);
     if (!codec)
-        return ovni_error(OVNI_EUNSUPPORTED, "%s: %s video needs the %s encoder, which this FFmpeg lacks", w->path,
+        return ovni_error(OVNI_EUNSUPPORTED, "%s: %s video needs the %s encoder, which this FFmpeg lacks", p->path,
                           x265 ? "HEVC" : "H.264", name);
-    struct x264_enc *e = ovni_calloc(1, sizeof(*e));
-    if (!e) return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
-    w->x264 = e;
-    w->enc_name = name;
+    x264_enc *e = ovni_calloc(1, sizeof(*e));
+    if (!e) return ovni_error(OVNI_ENOMEM, "%s: out of memory", p->path);
+    e->pub.cls = &encoder_x264;
+    e->pub.name = name;
+    e->p = *p;
     e->planar = x265;
+    encoder *pub = &e->pub;
     e->ctx = avcodec_alloc_context3(codec);
     e->frame = av_frame_alloc();
     e->pkt = av_packet_alloc();
-    if (!e->ctx || !e->frame || !e->pkt) return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
-    int r = configure(w, e->ctx, x265);
-    if (r < 0) return r;
-    if ((r = avcodec_open2(e->ctx, codec, NULL)) < 0) return enc_fail(w, OVNI_EUNSUPPORTED, "opening", r);
-    if ((r = avcodec_parameters_from_context(w->vst->codecpar, e->ctx)) < 0)
-        return enc_fail(w, OVNI_ENOMEM, "parameters", r);
-    /* Apple players want 'hvc1' (parameter sets out of band). */
-    if (x265 && (!strcmp(w->container, "mp4") || !strcmp(w->container, "mov")))
-        w->vst->codecpar->codec_tag = MKTAG('h', 'v', 'c', '1');
+    int r = !e->ctx || !e->frame || !e->pkt ? ovni_error(OVNI_ENOMEM, "%s: out of memory", p->path) : 0;
+    if (r == 0) r = configure(e, e->ctx, x265);
+    if (r == 0 && (r = avcodec_open2(e->ctx, codec, NULL)) < 0) r = enc_fail(e, OVNI_EUNSUPPORTED, "opening", r);
+    if (r < 0) {
+        x264_close(&pub);
+        return r;
+    }
+    if ((r = avcodec_parameters_from_context(p->par, e->ctx)) < 0) {
+        r = enc_fail(e, OVNI_ENOMEM, "parameters", r);
+        x264_close(&pub);
+        return r;
+    }
+    if (x265 && p->hvc1) p->par->codec_tag = MKTAG('h', 'v', 'c', '1');
+    *out = pub;
     return 0;
 }
 
@@ -112,21 +134,19 @@ static void release_frame(void *opaque, uint8_t *data)
     ovni_frame_unref(&f);
 }
 
-static int drain(ovni_writer *w)
+static int drain(x264_enc *e)
 {
-    struct x264_enc *e = w->x264;
     for (;;) {
         int r = avcodec_receive_packet(e->ctx, e->pkt);
         if (r == AVERROR(EAGAIN) || r == AVERROR_EOF) return 0;
-        if (r < 0) return enc_fail(w, OVNI_EFORMAT, "encoding", r);
-        if ((r = writer_mux_video(w, e->pkt)) < 0) return r;
+        if (r < 0) return enc_fail(e, OVNI_EFORMAT, "encoding", r);
+        if ((r = e->p.emit(e->p.emit_ctx, e->pkt)) < 0) return r;
     }
 }
 
 /* Gives host frame f (owned) to the encoder. */
-static int encode_host(ovni_writer *w, ovni_frame *f, int64_t pts)
+static int encode_host(x264_enc *e, ovni_frame *f, int64_t pts)
 {
-    struct x264_enc *e = w->x264;
     AVFrame *pic = e->frame;
     int r = ovni_frame_wait(f); /* a download may still be writing it */
     if (r < 0) {
@@ -140,7 +160,7 @@ static int encode_host(ovni_writer *w, ovni_frame *f, int64_t pts)
         pic->format = AV_PIX_FMT_YUV420P;
         if ((r = av_frame_get_buffer(pic, 0)) < 0) {
             ovni_frame_unref(&f);
-            return enc_fail(w, OVNI_ENOMEM, "frame allocation", r);
+            return enc_fail(e, OVNI_ENOMEM, "frame allocation", r);
         }
         for (int y = 0; y < f->height; y++)
             memcpy(pic->data[0] + (size_t)y * pic->linesize[0], f->data[0] + (size_t)y * f->pitch[0], (size_t)f->width);
@@ -159,7 +179,7 @@ static int encode_host(ovni_writer *w, ovni_frame *f, int64_t pts)
         pic->buf[0] = av_buffer_create(f->data[0], size, release_frame, f, AV_BUFFER_FLAG_READONLY);
         if (!pic->buf[0]) {
             ovni_frame_unref(&f);
-            return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
+            return ovni_error(OVNI_ENOMEM, "%s: out of memory", e->p.path);
         }
         pic->format = AV_PIX_FMT_NV12;
         pic->data[0] = f->data[0];
@@ -169,28 +189,31 @@ static int encode_host(ovni_writer *w, ovni_frame *f, int64_t pts)
     }
     r = avcodec_send_frame(e->ctx, pic);
     av_frame_unref(pic);
-    if (r < 0) return enc_fail(w, OVNI_EFORMAT, "encoding", r);
-    return drain(w);
+    if (r < 0) return enc_fail(e, OVNI_EFORMAT, "encoding", r);
+    return drain(e);
 }
 
-static int encode_staged(ovni_writer *w)
+static int encode_staged(x264_enc *e)
 {
-    struct x264_enc *e = w->x264;
     if (!e->staged) return 0;
     ovni_frame *f = e->staged;
     e->staged = NULL;
-    return encode_host(w, f, e->staged_pts);
+    return encode_host(e, f, e->staged_pts);
 }
 
-int x264_send(ovni_writer *w, ovni_frame *f, int64_t pts)
+static int x264_flush(encoder *pub)
 {
-    struct x264_enc *e = w->x264;
+    x264_enc *e = (x264_enc *)pub;
     int r;
-    if (!f) {
-        if ((r = encode_staged(w)) < 0) return r;
-        if ((r = avcodec_send_frame(e->ctx, NULL)) < 0) return enc_fail(w, OVNI_EFORMAT, "flushing", r);
-        return drain(w);
-    }
+    if ((r = encode_staged(e)) < 0) return r;
+    if ((r = avcodec_send_frame(e->ctx, NULL)) < 0) return enc_fail(e, OVNI_EFORMAT, "flushing", r);
+    return drain(e);
+}
+
+static int x264_send(encoder *pub, ovni_frame *f, int64_t pts)
+{
+    x264_enc *e = (x264_enc *)pub;
+    int r;
     if (f->memory == OVNI_MEMORY_DEVICE) {
         /* Start this frame's download, then encode the previous one while
          * the DMA runs. */
@@ -198,26 +221,22 @@ int x264_send(ovni_writer *w, ovni_frame *f, int64_t pts)
         r = ovni_frame_download(f, &h);
         ovni_frame_unref(&f);
         if (r < 0) return r;
-        r = encode_staged(w);
+        r = encode_staged(e);
         e->staged = h;
         e->staged_pts = pts;
         return r;
     }
-    if ((r = encode_staged(w)) < 0) {
+    if ((r = encode_staged(e)) < 0) {
         ovni_frame_unref(&f);
         return r;
     }
-    return encode_host(w, f, pts);
+    return encode_host(e, f, pts);
 }
 
-void x264_close(ovni_writer *w)
-{
-    struct x264_enc *e = w->x264;
-    if (!e) return;
-    ovni_frame_unref(&e->staged);
-    avcodec_free_context(&e->ctx);
-    av_frame_free(&e->frame);
-    av_packet_free(&e->pkt);
-    free(e);
-    w->x264 = NULL;
-}
+const encoder_class encoder_x264 = {
+    .name = "x264",
+    .open = x264_open,
+    .send = x264_send,
+    .flush = x264_flush,
+    .close = x264_close,
+};

@@ -1,7 +1,7 @@
 /* The writer: settings, the temporary output file, the muxer, and the thread
  * that encodes and muxes frames taken from a bounded queue. The encoders
- * (encode_x264.c, encode_nvenc.c) and the audio stream (audio.c) plug in
- * through writer_internal.h. */
+ * plug in through encode.h (a table each, packets back through emit); the
+ * audio stream (audio.c) through writer_internal.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,38 +37,6 @@ void ovni_writer_default_settings(ovni_writer_settings *s)
     s->audio_stream = -1;
     s->audio_mode = OVNI_AUDIO_AUTO;
     s->queue_depth = 4;
-}
-
-/* ---- presets ---- */
-
-/* "p1".."p7" (NVENC's names, fastest first) and the x264 preset each maps
- * to: the same speed order, spread over x264's useful range (docs/writer.md). */
-static const char *const p_to_x264[7] = {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"};
-static const char *const x264_names[10] = {"ultrafast", "superfast", "veryfast", "faster", "fast",
-                                           "medium", "slow", "slower", "veryslow", "placebo"};
-
-static int p_number(const char *p)
-{
-    if ((p[0] == 'p' || p[0] == 'P') && p[1] >= '1' && p[1] <= '7' && !p[2]) return p[1] - '0';
-    return 0;
-}
-
-const char *writer_x264_preset(const char *preset)
-{
-    int n = p_number(preset);
-    if (n) return p_to_x264[n - 1];
-    for (int i = 0; i < 10; i++)
-        if (!strcmp(preset, x264_names[i])) return x264_names[i];
-    return NULL;
-}
-
-int writer_nvenc_preset(const char *preset)
-{
-    int n = p_number(preset);
-    if (n) return n;
-    for (int i = 0; i < 10; i++)
-        if (!strcmp(preset, x264_names[i])) return i < 7 ? i + 1 : 7;
-    return 4;
 }
 
 /* ---- settings ---- */
@@ -107,7 +75,7 @@ static int check_settings(const char *path, const ovni_writer_settings *s)
         return ovni_error(OVNI_EINVAL, "%s: codec=%d: expected H264 (0) or HEVC (1)", p, (int)s->codec);
     if ((unsigned)s->encoder > OVNI_ENCODER_X264)
         return ovni_error(OVNI_EINVAL, "%s: encoder=%d: expected AUTO, NVENC or X264", p, (int)s->encoder);
-    if (s->preset && !writer_x264_preset(s->preset))
+    if (s->preset && !encode_preset_x264(s->preset))
         return ovni_error(OVNI_EINVAL, "%s: preset \"%s\": expected p1..p7 or an x264 preset "
                           "(ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow, placebo)",
                           p, s->preset);
@@ -143,7 +111,7 @@ static int check_settings(const char *path, const ovni_writer_settings *s)
     return 0;
 }
 
-void writer_colour_tags(const ovni_writer *w, enum AVColorSpace *cs, enum AVColorRange *range,
+static void colour_tags(const ovni_writer *w, enum AVColorSpace *cs, enum AVColorRange *range,
                         enum AVColorPrimaries *prim, enum AVColorTransferCharacteristic *trc)
 {
     switch (w->s.matrix) {
@@ -185,8 +153,11 @@ static int thread_status(ovni_writer *w)
 
 /* ---- muxing ---- */
 
-int writer_mux_video(ovni_writer *w, AVPacket *pkt)
+/* encode.h's emit: muxes one encoded video packet whose pts/dts are in
+ * w->enc_tb, after the audio that comes before it; unrefs the packet. */
+static int mux_video(void *ctx, AVPacket *pkt)
 {
+    ovni_writer *w = ctx;
     int r;
     if (pkt->duration <= 0) pkt->duration = w->frame_ticks;
     if (w->audio) {
@@ -214,15 +185,10 @@ static void drop_item(void *p)
     free(it);
 }
 
-static int encode(ovni_writer *w, ovni_frame *f, int64_t pts)
-{
-    return w->nvenc ? nvenc_send(w, f, pts) : x264_send(w, f, pts);
-}
-
 /* Flush the encoder, the audio up to the video's end, the trailer. */
 static int finish(ovni_writer *w)
 {
-    int ret = encode(w, NULL, 0);
+    int ret = w->enc->cls->flush(w->enc);
     if (ret < 0) return ret;
     if (w->frames_sent == 0) return ovni_error(OVNI_EINVAL, "%s: no frames were written", w->path);
     if (w->audio && (ret = audio_pump(w, (double)w->video_end * av_q2d(w->enc_tb), 1)) < 0) return ret;
@@ -251,7 +217,7 @@ static void *writer_main(void *arg)
         }
         w->frames_sent++;
         w->video_end = pts + w->frame_ticks;
-        if ((ret = encode(w, f, pts)) < 0) {
+        if ((ret = w->enc->cls->send(w->enc, f, pts)) < 0) {
             thread_fail(w, ret);
             queue_close(&w->q); /* the caller's next write returns the error */
         }
@@ -269,8 +235,7 @@ static void writer_free(ovni_writer *w, int remove_tmp)
         pthread_join(w->thread, NULL);
     }
     if (w->queue_ok) queue_destroy(&w->q, drop_item);
-    if (w->nvenc) nvenc_close(w);
-    if (w->x264) x264_close(w);
+    if (w->enc) w->enc->cls->close(&w->enc);
     if (w->audio) audio_close(w);
     if (w->oc) {
         if (w->io_open) avio_closep(&w->oc->pb);
@@ -286,6 +251,19 @@ static void writer_free(ovni_writer *w, int remove_tmp)
 
 static int open_encoder(ovni_writer *w)
 {
+    encode_params p = {
+        .dev = w->dev,
+        .path = w->path,
+        .s = &w->s,
+        .time_base = w->enc_tb,
+        .frame_ticks = w->frame_ticks,
+        .global_header = (w->oc->oformat->flags & AVFMT_GLOBALHEADER) != 0,
+        .hvc1 = !strcmp(w->container, "mp4") || !strcmp(w->container, "mov"),
+        .par = w->vst->codecpar,
+        .emit = mux_video,
+        .emit_ctx = w,
+    };
+    colour_tags(w, &p.color_space, &p.color_range, &p.color_primaries, &p.color_trc);
     int ret;
     int try_nvenc = w->s.encoder != OVNI_ENCODER_X264;
     if (try_nvenc && !w->dev->is_gpu) {
@@ -296,13 +274,13 @@ static int open_encoder(ovni_writer *w)
         try_nvenc = 0;
     }
     if (try_nvenc) {
-        if ((ret = nvenc_open(w)) == 0) return 0;
+        if ((ret = encoder_nvenc.open(&w->enc, &p)) == 0) return 0;
         if (w->s.encoder == OVNI_ENCODER_NVENC) return ret;
         ovni_log(OVNI_LOG_INFO, "%s: NVENC unavailable (%s): encoding with %s on the CPU", w->path,
                  ovni_last_error(), w->s.codec == OVNI_CODEC_HEVC ? "libx265" : "libx264");
         ovni_error_clear();
     }
-    return x264_open(w);
+    return encoder_x264.open(&w->enc, &p);
 }
 
 static int open_output(ovni_writer *w, const char *muxer)
@@ -400,7 +378,7 @@ int ovni_writer_open(ovni_writer **out, ovni_device *dev, const char *path, cons
     return 0;
 }
 
-const char *ovni_writer_encoder_name(const ovni_writer *w) { return w ? w->enc_name : NULL; }
+const char *ovni_writer_encoder_name(const ovni_writer *w) { return w && w->enc ? w->enc->name : NULL; }
 
 int ovni_writer_write(ovni_writer *w, ovni_frame *frame)
 {
@@ -414,7 +392,7 @@ int ovni_writer_write(ovni_writer *w, ovni_frame *frame)
     if (frame->width != w->s.width || frame->height != w->s.height)
         return ovni_error(OVNI_EINVAL, "%s: frame size %dx%d differs from the output size %dx%d (resize it first)",
                           w->path, frame->width, frame->height, w->s.width, w->s.height);
-    if (frame->memory == OVNI_MEMORY_DEVICE && w->nvenc && frame->device != w->dev)
+    if (frame->memory == OVNI_MEMORY_DEVICE && w->enc->device_bound && frame->device != w->dev)
         return ovni_error(OVNI_EINVAL, "%s: the frame is on another GPU than the writer's", w->path);
     int64_t pts = w->frames_queued;
     if (w->s.pts_passthrough) {

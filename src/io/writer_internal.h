@@ -1,5 +1,5 @@
 /* Internal: the writer object shared by writer.c (settings, queue, thread,
- * muxer), the encoders (encode_x264.c, encode_nvenc.c) and audio.c. */
+ * muxer) and audio.c. The encoders see only encode.h. */
 #ifndef OVNI_IO_WRITER_INTERNAL_H
 #define OVNI_IO_WRITER_INTERNAL_H
 
@@ -11,10 +11,9 @@
 
 #include "../core/frame_internal.h"
 #include "../core/queue.h"
+#include "encode.h"
 #include "ovni/writer.h"
 
-struct x264_enc;
-struct nvenc_enc;
 struct writer_audio;
 
 struct ovni_writer {
@@ -34,9 +33,7 @@ struct ovni_writer {
     int64_t video_end;              /* end of the last frame sent to the encoder, in enc_tb */
     int64_t frames_sent;            /* frames handed to the encoder (writer thread) */
 
-    const char *enc_name;           /* "libx264", "libx265", "nvenc" */
-    struct x264_enc *x264;
-    struct nvenc_enc *nvenc;
+    encoder *enc;                   /* encode.h: x264 or NVENC */
     struct writer_audio *audio;
 
     /* Caller side. */
@@ -60,32 +57,6 @@ typedef struct writer_item {
     ovni_frame *frame;
     int64_t pts;
 } writer_item;
-
-/* Muxes one encoded video packet whose pts/dts are in w->enc_tb, after the
- * audio that comes before it. Takes the packet's data (unrefs it). */
-int writer_mux_video(ovni_writer *w, AVPacket *pkt);
-
-/* Colour tags of the settings as libavutil values. */
-void writer_colour_tags(const ovni_writer *w, enum AVColorSpace *cs, enum AVColorRange *range,
-                        enum AVColorPrimaries *prim, enum AVColorTransferCharacteristic *trc);
-
-/* x264 preset name of a "p1".."p7" or x264 preset string (NULL if unknown),
- * and the NVENC preset number 1..7 for it. */
-const char *writer_x264_preset(const char *preset);
-int writer_nvenc_preset(const char *preset);
-
-/* encode_x264.c: libx264 (libx265 for HEVC) through libavcodec. open sets
- * the video stream's parameters; send takes ownership of `f` (NULL
- * flushes); frames may be host or device memory. */
-int x264_open(ovni_writer *w);
-int x264_send(ovni_writer *w, ovni_frame *f, int64_t pts);
-void x264_close(ovni_writer *w);
-
-/* encode_nvenc.c: NVENC on the writer's GPU. open fails (without logging)
- * where no session opens; the caller decides about the fallback. */
-int nvenc_open(ovni_writer *w);
-int nvenc_send(ovni_writer *w, ovni_frame *f, int64_t pts);
-void nvenc_close(ovni_writer *w);
 
 /* audio.c: the audio stream from settings.audio_path. open adds the output
  * stream (before the header is written); pump muxes the audio that starts
