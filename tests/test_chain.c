@@ -57,7 +57,10 @@ static void test_syntax(void)
 
     /* a value may contain '=' unescaped (only the first '=' splits) and be empty */
     CHECK(parse_ok("op=k=a=b:e=", &c) == 0);
+    CHECK(c.nops == 1 && c.ops[0].nkv == 2);
     if (c.nops == 1 && c.ops[0].nkv == 2) {
+        CHECK(!strcmp(c.ops[0].name, "op"));
+        CHECK(!strcmp(c.ops[0].kv[0].key, "k") && !strcmp(c.ops[0].kv[1].key, "e"));
         CHECK(!strcmp(c.ops[0].kv[0].value, "a=b"));
         CHECK(!strcmp(c.ops[0].kv[1].value, ""));
     }

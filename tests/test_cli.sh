@@ -84,16 +84,36 @@ expect 1 "missing.mp4" -- "$OVNI" info "$T/missing.mp4"
 # no partial output on failure
 ok test ! -e "$T/x.mp4"
 
-# Ctrl-C: the job stops, exit 130, no output file (nor temporary file) left
-"$OVNI" run 'color:red:640x480' "$T/int.mp4" --frames 100000 -q --vf "gaussian_blur=sigma=3" 2>"$T/err" &
+# Ctrl-C: the job stops, exit 130, nothing left in the output's directory
+# (neither the target nor a temporary file, whatever its name: ls -A). The
+# job runs with job control on (set -m), so its SIGINT does not start
+# ignored as a plain background job's would, and the signal is sent once the
+# job is writing (a file appeared in its directory), so it cannot come before
+# the handler. A watchdog kills a job that does not stop within 30 s.
+S=$T/sig
+mkdir -p "$S"
+set -m
+"$OVNI" run 'color:red:640x480' "$S/int.mp4" --frames 100000 -q --vf "gaussian_blur=sigma=3" 2>"$T/err" &
 pid=$!
-sleep 2
+set +m
+for _ in $(seq 1 300); do
+    [ -n "$(ls -A "$S")" ] && break
+    kill -0 $pid 2>/dev/null || break
+    sleep 0.1
+done
+started=$(ls -A "$S")
 kill -INT $pid
+( sleep 30; kill -KILL $pid 2>/dev/null ) &
+watchdog=$!
 wait $pid
 rc=$?
+kill $watchdog 2>/dev/null
+wait $watchdog 2>/dev/null
 checks=$((checks + 1))
-if [ $rc != 130 ] || [ -n "$(ls "$T" | grep '^int')" ]; then
-    fails=$((fails + 1)); echo "FAIL: SIGINT gave $rc; files: $(ls "$T")" >&2; cat "$T/err" >&2
+if [ -z "$started" ] || [ $rc != 130 ] || [ -n "$(ls -A "$S")" ]; then
+    fails=$((fails + 1))
+    echo "FAIL: SIGINT: exit $rc (wanted 130); writing before the signal: '$started'; left: '$(ls -A "$S")'" >&2
+    cat "$T/err" >&2
 fi
 
 if [ $fails != 0 ]; then echo "test_cli: FAIL ($fails of $checks checks)"; exit 1; fi

@@ -123,7 +123,7 @@ static void gpu_time_checks(void)
     gpu_time_argument_checks();
     ovni_device *gpu = NULL;
     if (ovni_device_open(&gpu, "gpu") < 0) {
-        printf("device: ovni_device_gpu_time on a GPU skipped (%s)\n", ovni_last_error());
+        SKIP("device: ovni_device_gpu_time on a GPU not run (%s)", ovni_last_error());
         return;
     }
     gpu_time_on_gpu(gpu);
@@ -182,6 +182,7 @@ int main(void)
         int ok = 1;
         for (int i = 0; i < n; i++) ok &= hits[i] == 1;
         CHECK_MSG(ok, "parallel_for(%d)", n);
+        CHECK_MSG(hits[n] == 0, "parallel_for(%d) visited index %d, past the end", n, n);
         free(hits);
     }
     CHECK(ovni_version()[0] != 0);

@@ -34,7 +34,13 @@ check() {
     [ -n "${MALFORMED_TIMES:-}" ] && echo "$((SECONDS - t0))s: ${*:0:200}" >&2
     case " $codes " in *" $rc "*) ;; *) why="exit $rc (wanted one of: $codes)" ;; esac
     if [ -z "$why" ] && [ "$rc" != 0 ]; then
-        grep -qF -- "$word" "$T/err" || why="the message does not name '$word'"
+        # WORD may be several words joined by '&': the message must name each
+        local w rest=$word
+        while [ -n "$rest" ]; do
+            w=${rest%%&*}
+            [ "$w" = "$rest" ] && rest="" || rest=${rest#*&}
+            grep -qF -- "$w" "$T/err" || why="the message does not name '$w'"
+        done
         [ -z "$(ls -A "$OUT")" ] || why="left files behind: $(ls -A "$OUT")"
     fi
     if [ -z "$why" ] && [ "$rc" = 0 ] && [ -e "$OUT/x.mp4" ]; then
@@ -85,17 +91,35 @@ for f in garbage.ass fontsize.ass long-line.ass; do
     run "0 1" "$f" "ass=file=$M/$f"
 done
 
-# -- chains: bad syntax and absurd values, exit 2 naming the op or key
-for vf in "crop=left=" "=" ",,," "resize=width=:height=" "vignette=strength='(((1'" "fade=t=1:color=" \
-          "gaussian_blur=sigma=nan" "gaussian_blur=sigma=1e308" "resize=width=1e309:height=10" \
-          "resize=width=100000:height=100000" "rotate=degrees=inf" "fade=t='1/0'" "vignette=strength=-nan" \
-          "crop=left=10:left=20" "flip=1:1:1:1:1" "overlay" "fill_rect=x=0:y=0:width=10:height=10:color=#zzzzzz" \
-          "scale_translate=s='pow(10,400)'" "'unterminated" "a\\"; do
-    run "2" "ovni" "$vf"
-done
-# an 18 KB chain
+# -- chains: bad syntax and absurd values, exit 2 naming the op and the key
+# (or the place in the chain): "CHAIN|WORDS" pairs, WORDS joined by '&'
+while IFS='|' read -r vf words; do
+    run "2" "$words" "$vf"
+done <<'CHAINS'
+crop=left=|crop&left
+=|op name
+,,,|op name
+resize=width=:height=|resize&width
+vignette=strength='(((1'|vignette&strength
+fade=t=1:color=|fade&color
+gaussian_blur=sigma=nan|gaussian_blur&sigma
+gaussian_blur=sigma=1e308|gaussian_blur&sigma
+resize=width=1e309:height=10|resize&width
+resize=width=100000:height=100000|resize&width
+rotate=degrees=inf|rotate&degrees
+fade=t='1/0'|fade&t =
+vignette=strength=-nan|vignette&strength
+crop=left=10:left=20|crop&left
+flip=1:1:1:1:1|flip&too many
+overlay|overlay&file
+fill_rect=x=0:y=0:width=10:height=10:color=#zzzzzz|fill_rect&#zzzzzz
+scale_translate=s='pow(10,400)'|scale_translate&s =
+'unterminated|quote
+a\|backslash
+CHAINS
+# an 18 KB chain: the unknown op at its end is named
 long=$(printf 'vignette,%.0s' $(seq 1 2000))
-run "2" "ovni" "${long}nosuchop"
+run "2" "nosuchop&2001" "${long}nosuchop"
 # values that go bad only at some frame: exit 1 naming the frame
 run "1" "at frame" "gaussian_blur=sigma='if(gt(n,5),1/0,1)'"
 run "1" "at frame" "crop=left='n*1e308':top=0:right=100:bottom=50"

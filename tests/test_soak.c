@@ -55,7 +55,7 @@ static void run(const char *spec, const char *clip, const char *out, int64_t fra
 {
     soak s = {0};
     if (ovni_device_open(&s.dev, spec) < 0) {
-        printf("soak: no %s device (%s): skipped\n", spec, ovni_last_error());
+        SKIP("soak: no %s device (%s): its run not made", spec, ovni_last_error());
         return;
     }
     s.warm = frames / 10 < 500 ? (frames < 1000 ? frames / 2 : 500) : frames / 10;
@@ -71,6 +71,10 @@ static void run(const char *spec, const char *clip, const char *out, int64_t fra
            "%+.3f MB (peak %+.3f MB)\n", spec, (long long)frames, w, h, s.rss0 / 1048576.0, (long long)s.warm,
            rss1 / 1048576.0, growth / 1048576.0, s.rss_peak_growth / 1048576.0);
     CHECK_MSG(growth < MAX_GROWTH, "host RSS grew by %ld bytes", growth);
+    /* the peak, sampled while the reader and writer are open (the end is
+     * measured after they are closed, which frees what they held) */
+    CHECK_MSG(s.rss_peak_growth < MAX_GROWTH, "host RSS grew by %ld bytes at its peak, while the pipeline ran",
+              s.rss_peak_growth);
     if (ovni_device_is_gpu(s.dev)) {
         size_t free1 = 0, total = 0;
         CHECK_OK(ovni_device_memory(s.dev, &free1, &total));
