@@ -81,7 +81,7 @@ static void round_trip(const char *name, int exact_fps)
     CHECK_MSG(r.monotonic, "%s: pts not monotonic", name);
     CHECK_MSG(r.width == W && r.height == H, "%s: %dx%d", name, r.width, r.height);
     CHECK_MSG(fabs(r.fps - 30000.0 / 1001) < (exact_fps ? 1e-3 : 0.05), "%s: fps %.5f", name, r.fps);
-    CHECK_MSG(r.psnr_min >= 35.0, "%s: PSNR %.2f dB", name, r.psnr_min);
+    CHECK_MSG(r.psnr_min >= WU_PSNR_FLOOR, "%s: PSNR %.2f dB", name, r.psnr_min);
     CHECK_MSG(r.colorspace == AVCOL_SPC_BT709 && r.color_range == AVCOL_RANGE_MPEG, "%s: tags %d %d", name,
               (int)r.colorspace, (int)r.color_range);
     printf("%-10s %d frames, %dx%d, %.4f fps, PSNR min %.2f dB\n", name, r.frames, r.width, r.height, r.fps, r.psnr_min);
@@ -122,7 +122,7 @@ static void rgb_input(void)
     CHECK_OK(ovni_writer_close(&w));
     wu_result r;
     CHECK(wu_read_back(path, dev, ref_from_rgb, &r) == 0);
-    CHECK_MSG(r.frames == 32 && r.psnr_min >= 35.0, "rgb: %d frames, PSNR %.2f", r.frames, r.psnr_min);
+    CHECK_MSG(r.frames == 32 && r.psnr_min >= WU_PSNR_FLOOR, "rgb: %d frames, PSNR %.2f", r.frames, r.psnr_min);
     CHECK_MSG(r.colorspace == AVCOL_SPC_SMPTE170M && r.color_range == AVCOL_RANGE_JPEG, "rgb: tags %d %d",
               (int)r.colorspace, (int)r.color_range);
     printf("rgb input  %d frames, PSNR min %.2f dB (BT.601 full range)\n", r.frames, r.psnr_min);
@@ -144,7 +144,7 @@ static double audio_case(const char *name, const char *src, double src_len, ovni
     CHECK(wu_read_back(path, dev, wu_ref_nv12, &r) == 0);
     double video_end = NFRAMES * 1001.0 / 30000.0;
     double want_end = src_len - start < video_end ? src_len - start : video_end;
-    CHECK_MSG(r.frames == NFRAMES && r.psnr_min >= 35.0, "%s: %d frames PSNR %.2f", name, r.frames, r.psnr_min);
+    CHECK_MSG(r.frames == NFRAMES && r.psnr_min >= WU_PSNR_FLOOR, "%s: %d frames PSNR %.2f", name, r.frames, r.psnr_min);
     CHECK_MSG(r.audio_packets > 0 && r.audio_codec == want, "%s: %d audio packets, codec %s", name, r.audio_packets,
               avcodec_get_name(r.audio_codec));
     /* Kept up to the video's end, and no longer than one audio frame past it. */
@@ -170,7 +170,7 @@ static void passthrough_and_faststart(void)
     CHECK_OK(write_nv12(path, &s, 30));
     wu_result r;
     CHECK(wu_read_back(path, dev, wu_ref_nv12, &r) == 0);
-    CHECK_MSG(r.frames == 30 && r.monotonic && r.psnr_min >= 35.0, "pass: %d frames, PSNR %.2f", r.frames, r.psnr_min);
+    CHECK_MSG(r.frames == 30 && r.monotonic && r.psnr_min >= WU_PSNR_FLOOR, "pass: %d frames, PSNR %.2f", r.frames, r.psnr_min);
     /* moov before mdat */
     FILE *fp = fopen(path, "rb");
     unsigned char buf[65536];
@@ -321,7 +321,7 @@ static void hevc(void)
     CHECK_OK(write_nv12(path, &s, 16));
     wu_result r;
     CHECK(wu_read_back(path, dev, wu_ref_nv12, &r) == 0);
-    CHECK_MSG(r.frames == 16 && r.psnr_min >= 35.0, "hevc: %d frames, PSNR %.2f", r.frames, r.psnr_min);
+    CHECK_MSG(r.frames == 16 && r.psnr_min >= WU_PSNR_FLOOR, "hevc: %d frames, PSNR %.2f", r.frames, r.psnr_min);
     printf("hevc       %d frames, PSNR min %.2f dB\n", r.frames, r.psnr_min);
 }
 
