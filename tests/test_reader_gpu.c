@@ -13,6 +13,7 @@
 #define MAXF 256
 
 static char dir[256];
+static ovni_reader_stats last_stats; /* of the last read_frames() */
 
 /* Reads up to MAXF frames as host frames (downloaded when on the device). */
 static int read_frames(ovni_device *dev, const char *path, const ovni_reader_settings *s, ovni_frame **out,
@@ -39,6 +40,7 @@ static int read_frames(ovni_device *dev, const char *path, const ovni_reader_set
         n++;
     }
     if (ret != OVNI_EOF) fprintf(stderr, "read %s: %s\n", path, ovni_last_error());
+    ovni_reader_get_stats(r, &last_stats);
     ovni_reader_close(&r);
     return ret == OVNI_EOF ? n : -1;
 }
@@ -88,6 +90,8 @@ static void compare_segments(ovni_device *gpu, const char *path, int start, int 
     s.frame_count = count;
     s.segments = 1;
     int na = read_frames(gpu, path, &s, a, da, sizeof(da));
+    CHECK_MSG(last_stats.decoders == 1 && last_stats.frames == na, "%s segments=1: %d decoders, %lld frames", path,
+              last_stats.decoders, (long long)last_stats.frames);
     static const int segs[] = {2, 3, 4, 7};
     for (size_t k = 0; k < sizeof(segs) / sizeof(segs[0]); k++) {
         s.segments = segs[k];
@@ -103,6 +107,14 @@ static void compare_segments(ovni_device *gpu, const char *path, int start, int 
         }
         CHECK_MSG(same == na, "segments=%d start=%d count=%d: %d of %d frames identical", segs[k], start, count, same,
                   na);
+        /* the whole file has 5 or more chunks: split, every session used */
+        if (start == 0 && count == 0)
+            CHECK_MSG(last_stats.decoders > 1 && last_stats.decoders <= segs[k] &&
+                          last_stats.decoders_used == last_stats.decoders,
+                      "%s segments=%d: not split: %d NVDEC sessions (%d delivered frames) on %d chunks", path, segs[k],
+                      last_stats.decoders, last_stats.decoders_used, last_stats.chunks);
+        printf("segments=%d: %d NVDEC sessions, %d delivered frames, %d chunks\n", segs[k], last_stats.decoders,
+               last_stats.decoders_used, last_stats.chunks);
         printf("segments=%d start=%d count=%d: %d frames, %d identical to one NVDEC session\n", segs[k], start, count,
                nb, same);
         release(b, nb);
@@ -174,6 +186,40 @@ int main(void)
     ovni_reader_default_settings(&s);
     s.segments = 3;
     compare(gpu, long_mp4, s, 1, "segments=3 NVDEC vs libavcodec");
+    /* auto (segments 0) with NVDEC: one session per engine (at most 8), so
+     * more than one where the GPU has several engines */
+    {
+        ovni_device_info di;
+        ovni_device_get_info(gpu, &di);
+        static ovni_frame *f[MAXF];
+        char dec[32] = "";
+        ovni_reader_default_settings(&s);
+        s.decoder = OVNI_DECODER_NVDEC;
+        int n = read_frames(gpu, long_mp4, &s, f, dec, sizeof(dec));
+        int engines = di.nvdec_engines < 1 ? 1 : di.nvdec_engines > 8 ? 8 : di.nvdec_engines;
+        int want = engines < last_stats.chunks ? engines : last_stats.chunks;
+        if (want < 2) want = 1;
+        CHECK_MSG(n == 200 && last_stats.decoders == want && last_stats.decoders_used == want,
+                  "auto segments: %d frames, %d sessions (%d used) on %d chunks, wanted %d (%d NVDEC engines)", n,
+                  last_stats.decoders, last_stats.decoders_used, last_stats.chunks, want, di.nvdec_engines);
+        printf("auto segments: %d NVDEC engines: %d sessions on %d chunks\n", di.nvdec_engines, last_stats.decoders,
+               last_stats.chunks);
+        release(f, n);
+        /* MPEG-TS has no keyframe index: one session whatever is asked */
+        media_spec t = {.path = long_mp4, .width = 320, .height = 180, .fps_num = 30, .fps_den = 1, .frames = 90,
+                        .gop = 12};
+        char ts[600];
+        snprintf(ts, sizeof(ts), "%s/long.ts", dir);
+        t.path = ts;
+        CHECK(media_write(&t, NULL) == 0);
+        s.segments = 4;
+        n = read_frames(gpu, ts, &s, f, dec, sizeof(dec));
+        CHECK_MSG(n == 90 && last_stats.decoders == 1 && last_stats.chunks == 0,
+                  "ts segments=4: %d frames, %d sessions on %d chunks (no index: wanted one)", n,
+                  last_stats.decoders, last_stats.chunks);
+        release(f, n);
+        unlink(ts);
+    }
     unlink(long_mp4);
     unlink(long_mkv);
 

@@ -3,7 +3,9 @@
  * exactly the frames of a sequential read (count, pts, every byte), also
  * with start_frame and frame_count; files without a keyframe index, or too
  * short to split, read in one piece; damaged files and early closes end
- * cleanly. */
+ * cleanly. ovni_reader_get_stats() shows that the split happened: more than
+ * one decoder, each delivering frames, where the file has an index; one
+ * where it has none. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,9 +35,33 @@ static int read_all(ovni_device *dev, const char *path, const ovni_reader_settin
 
 static void unref_all(ovni_frame **f, int n) { media_unref_all(f, n < MAXF ? n : MAXF); }
 
-/* Reads `path` with `segments` decoders and compares with ref[first ...]. */
+/* Reads up to MAXF frames into out, with the reader's stats at the end. */
+static int read_stats(ovni_device *dev, const char *path, const ovni_reader_settings *s, ovni_frame **out,
+                      ovni_reader_stats *st)
+{
+    ovni_reader *r = NULL;
+    memset(st, 0, sizeof(*st));
+    if (ovni_reader_open(&r, dev, path, s) < 0) {
+        fprintf(stderr, "%s: %s\n", path, ovni_last_error());
+        return -1;
+    }
+    int n = 0, ret;
+    ovni_frame *f = NULL;
+    while ((ret = ovni_reader_read(r, &f)) == 0) {
+        if (n < MAXF) out[n] = f;
+        else ovni_frame_unref(&f);
+        n++;
+    }
+    ovni_reader_get_stats(r, st);
+    ovni_reader_close(&r);
+    return ret == OVNI_EOF ? n : -1;
+}
+
+/* Reads `path` with `segments` decoders and compares with ref[first ...].
+ * split: 1 the read must have used more than one decoder (each of them
+ * delivering frames), 0 exactly one, -1 either. */
 static void compare(ovni_device *dev, const char *path, ovni_frame **ref, int nref, int segments, int start,
-                    int count)
+                    int count, int split)
 {
     static ovni_frame *got[MAXF];
     ovni_reader_settings s;
@@ -47,8 +73,23 @@ static void compare(ovni_device *dev, const char *path, ovni_frame **ref, int nr
     s.threads = 1;
     int want = nref - start;
     if (count > 0 && count < want) want = count;
-    int n = read_all(dev, path, &s, got);
+    ovni_reader_stats st;
+    int n = read_stats(dev, path, &s, got, &st);
     const char *name = strrchr(path, '/') + 1;
+    CHECK_MSG(st.frames == n, "%s segments=%d: stats count %lld frames, %d read", name, segments,
+              (long long)st.frames, n);
+    if (split == 1)
+        CHECK_MSG(st.decoders > 1 && st.decoders <= segments && st.decoders_used == st.decoders &&
+                      st.chunks >= st.decoders,
+                  "%s segments=%d start=%d: not split: %d decoders (%d used) on %d chunks", name, segments, start,
+                  st.decoders, st.decoders_used, st.chunks);
+    else if (split == 0)
+        CHECK_MSG(st.decoders == 1 && st.decoders_used == 1 && st.chunks == 0,
+                  "%s segments=%d: %d decoders (%d used) on %d chunks, wanted one piece", name, segments,
+                  st.decoders, st.decoders_used, st.chunks);
+    if (segments == 4 && start == 0 && count == 0)
+        printf("%s segments=4: %d decoders (%d delivered frames), %d chunks\n", name, st.decoders, st.decoders_used,
+               st.chunks);
     CHECK_MSG(n == want, "%s segments=%d start=%d count=%d: %d frames, want %d", name, segments, start, count, n,
               want);
     int same = 0;
@@ -67,7 +108,7 @@ static void compare(ovni_device *dev, const char *path, ovni_frame **ref, int nr
 }
 
 /* One clip: a sequential reference read, then parallel reads against it. */
-static void check_clip(ovni_device *dev, const char *name, int frames, int gop, int full_only)
+static void check_clip(ovni_device *dev, const char *name, int frames, int gop, int full_only, int split)
 {
     media_spec m = {.path = tmp(name), .width = 160, .height = 96, .fps_num = 30, .fps_den = 1, .frames = frames,
                     .gop = gop};
@@ -83,12 +124,13 @@ static void check_clip(ovni_device *dev, const char *name, int frames, int gop, 
     int n = read_all(dev, m.path, &s, ref);
     CHECK_MSG(n == frames, "%s: sequential read gave %d frames of %d", name, n, frames);
     if (n == frames) {
-        for (int k = 2; k <= 4; k++) compare(dev, m.path, ref, n, k, 0, 0);
+        for (int k = 2; k <= 4; k++) compare(dev, m.path, ref, n, k, 0, 0, split);
+        compare(dev, m.path, ref, n, 1, 0, 0, 0); /* segments=1: one decoder, whatever the file */
         if (!full_only) {
             const int starts[][2] = {{1, 0}, {36, 0}, {37, 50}, {71, 0}, {100, 7}, {0, 7}, {0, 75},
                                             {frames - 3, 0}, {frames - 40, 0}};
             for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++)
-                for (int k = 2; k <= 4; k += 2) compare(dev, m.path, ref, n, k, starts[i][0], starts[i][1]);
+                for (int k = 2; k <= 4; k += 2) compare(dev, m.path, ref, n, k, starts[i][0], starts[i][1], -1);
         }
         printf("%s: %d frames, GOP %d: parallel reads identical\n", name, n, gop);
     }
@@ -142,11 +184,11 @@ int main(void)
     if (!mkdtemp(dir)) return 1;
     ovni_device *dev = NULL;
     CHECK_OK(ovni_device_open(&dev, "cpu"));
-    check_clip(dev, "gop12.mp4", 200, 12, 0); /* GOPs merged into chunks of 36 */
-    check_clip(dev, "gop31.mkv", 190, 31, 0); /* Matroska cues: chunks of one GOP */
-    check_clip(dev, "gop30.mov", 121, 30, 1); /* a last chunk of one frame */
-    check_clip(dev, "short.mkv", 20, 12, 1);  /* one chunk: read in one piece */
-    check_clip(dev, "noindex.ts", 120, 30, 1); /* MPEG-TS: no index, read in one piece */
+    check_clip(dev, "gop12.mp4", 200, 12, 0, 1); /* GOPs merged into chunks of 36 */
+    check_clip(dev, "gop31.mkv", 190, 31, 0, 1); /* Matroska cues: chunks of one GOP */
+    check_clip(dev, "gop30.mov", 121, 30, 1, 1); /* a last chunk of one frame */
+    check_clip(dev, "short.mkv", 20, 12, 1, 0);  /* one chunk: read in one piece */
+    check_clip(dev, "noindex.ts", 120, 30, 1, 0); /* MPEG-TS: no index, read in one piece */
     check_robust(dev);
     ovni_reader_settings s;
     ovni_reader_default_settings(&s);

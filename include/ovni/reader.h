@@ -107,6 +107,20 @@ OVNI_API int ovni_reader_read(ovni_reader *r, ovni_frame **out);
 /* Packets that failed to decode and were skipped so far. */
 OVNI_API int64_t ovni_reader_corrupt_packets(const ovni_reader *r);
 
+/* How a read went so far: parallel decode can be seen taking effect. */
+typedef struct ovni_reader_stats {
+    int decoders;           /* decoders reading the file: 1 in one piece, > 1 split at
+                             * keyframes (settings.segments and a keyframe index) */
+    int decoders_used;      /* of them, those whose frames have been delivered */
+    int chunks;             /* keyframe intervals the file was split into; 0 in one piece */
+    int64_t frames;         /* frames delivered */
+    int64_t corrupt_packets;/* as ovni_reader_corrupt_packets() */
+    uint8_t reserved[32];
+} ovni_reader_stats;
+
+/* Fills *st (zeros for a NULL reader). Call from the thread that reads. */
+OVNI_API void ovni_reader_get_stats(const ovni_reader *r, ovni_reader_stats *st);
+
 /* Stops the decode thread and frees everything; sets *r to NULL; fine on NULL. */
 OVNI_API void ovni_reader_close(ovni_reader **r);
 

@@ -35,6 +35,7 @@ struct ovni_reader {
     int64_t target_pts;      /* frames before it are decoded and dropped; INT64_MIN: none */
     int64_t frame_dur;       /* one frame in the stream's time base, >= 1 */
     int64_t delivered;
+    int64_t taken;           /* frames ovni_reader_read() handed out (the caller's thread) */
     int64_t pass_frames;     /* frames delivered in this pass over the file */
     int64_t pass_end;        /* pts just after the last frame of this pass */
     int64_t pts_offset;      /* added to pts on later passes (loop), so they keep increasing */
@@ -374,10 +375,15 @@ int ovni_reader_read(ovni_reader *r, ovni_frame **out)
     if (!out) return ovni_error(OVNI_EINVAL, "ovni_reader_read: out is NULL");
     *out = NULL;
     if (!r) return ovni_error(OVNI_EINVAL, "ovni_reader_read: reader is NULL");
-    if (r->seg) return read_segments(r, out);
+    if (r->seg) {
+        int ret = read_segments(r, out);
+        r->taken += ret == 0;
+        return ret;
+    }
     void *item;
     if (queue_pop(&r->q, &item) == 0) {
         *out = item;
+        r->taken++;
         return 0;
     }
     if (r->status == OVNI_EOF || r->status == 0) return OVNI_EOF;
@@ -389,6 +395,21 @@ int64_t ovni_reader_corrupt_packets(const ovni_reader *r)
     if (!r) return 0;
     ovni_reader *w = (ovni_reader *)r; /* atomics are read through non-const pointers */
     return atomic_load(&w->corrupt_demux) + (w->dec ? atomic_load(&w->dec->corrupt) : 0) + segments_corrupt(w->seg);
+}
+
+void ovni_reader_get_stats(const ovni_reader *r, ovni_reader_stats *st)
+{
+    if (!st) return;
+    memset(st, 0, sizeof(*st));
+    if (!r) return;
+    if (r->seg) {
+        segments_count(r->seg, &st->decoders, &st->decoders_used, &st->chunks);
+    } else {
+        st->decoders = 1;
+        st->decoders_used = r->taken > 0;
+    }
+    st->frames = r->taken;
+    st->corrupt_packets = ovni_reader_corrupt_packets(r);
 }
 
 void ovni_reader_close(ovni_reader **rp)

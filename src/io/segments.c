@@ -34,6 +34,7 @@ typedef struct worker {
     decoder *dec;
     ovni_queue q;
     int64_t lo, hi;          /* the current chunk's pts window */
+    int64_t delivered;       /* its frames taken by the reader (the reader's thread only) */
     int status;              /* 0, DECODE_STOP, or the error that ended the worker */
     char message[1024];
 } worker;
@@ -319,9 +320,18 @@ int segments_read(segments *s, ovni_frame **out)
             continue;
         }
         *out = item;
+        w->delivered++;
         return 0;
     }
     return DECODE_STOP;
+}
+
+void segments_count(const segments *s, int *decoders, int *used, int *chunks)
+{
+    *decoders = s->n;
+    *chunks = s->plan.n - s->plan.first;
+    *used = 0;
+    for (int i = 0; i < s->n; i++) *used += s->w[i].delivered > 0;
 }
 
 void segments_stop(segments *s)

@@ -53,6 +53,9 @@ int segments_open(segments **out, const segments_params *p, seg_plan *plan);
 /* The next frame in presentation order: 0 with *out, DECODE_STOP at the
  * end, or a worker's error (ovni_error set to its message). */
 int segments_read(segments *s, ovni_frame **out);
+/* Decoders started, those whose frames the reader has taken, and chunks
+ * planned (the reader's thread only). */
+void segments_count(const segments *s, int *decoders, int *used, int *chunks);
 /* Stops the workers (a worker blocked on its queue returns at once). */
 void segments_stop(segments *s);
 int64_t segments_corrupt(segments *s);
