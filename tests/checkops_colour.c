@@ -16,7 +16,8 @@ static void draw_tags(checkops_params *p, int w, int h)
 }
 
 #define CONVERT(name_, from, to) \
-    {name_, 1, 1, 1, {from}, {to}, NULL, draw_tags, run_convert, NULL}
+    {.name = name_, CHECKOPS_FLOAT, .ninputs = 1, .noutputs = 1, .in_fmt = {from}, .out_fmt = {to}, .draw = draw_tags, \
+     .run = run_convert}
 
 const checkops_case checkops_colour[] = {
     CONVERT("nv12_to_rgb24", OVNI_FORMAT_NV12, OVNI_FORMAT_RGB24),

@@ -30,10 +30,10 @@ static double blur_bytes_gray(int w, int h) { return 4.0 * w * h; }
 static double blur_bytes_rgb(int w, int h) { return 4.0 * 3 * w * h; }
 static double blur_bytes_rgba(int w, int h) { return 4.0 * 4 * w * h; }
 
-/* RGBA32: both backends compute the same bits (blur.h, blur_pyramid.h),
- * tolerance 0; GRAY8 and RGB24: the GPU fuses multiply-adds, tolerance 1. */
-#define BLUR_TOLERANCE(fmt) ((fmt) == OVNI_FORMAT_RGBA32 ? CHECKOPS_EXACT : 1)
-#define BLUR(name_, fmt, draw, bytes) {name_, BLUR_TOLERANCE(fmt), 1, 1, {fmt}, {fmt}, NULL, draw, run_blur, bytes}
+/* Fixed-point sums (blur.h, blur_pyramid.h): the same bits everywhere. */
+#define BLUR(name_, fmt, draw_, bytes_)                                                         \
+    {.name = name_, .ninputs = 1, .noutputs = 1, .in_fmt = {fmt}, .out_fmt = {fmt}, .draw = draw_, \
+     .run = run_blur, .bytes = bytes_}
 
 /* ---- drop shadow: f[0] corner radius, f[1] blur, f[2] alpha, f[3]
  * smoothing, i[0..2] colour, i[3] margin. Shape w x h, output enlarged. ---- */
@@ -99,10 +99,13 @@ const checkops_case checkops_effects[] = {
     BLUR("blur_rgb24_s100", OVNI_FORMAT_RGB24, draw_sigma_100, blur_bytes_rgb),
     BLUR("blur_rgba32_s100", OVNI_FORMAT_RGBA32, draw_sigma_100, blur_bytes_rgba),
     BLUR("blur_rgba32_random", OVNI_FORMAT_RGBA32, draw_sigma_any, blur_bytes_rgba),
-    {"blur_rgba32_in_place", CHECKOPS_EXACT, 1, 1, {OVNI_FORMAT_RGBA32}, {OVNI_FORMAT_RGBA32}, NULL, draw_sigma_any,
-     run_blur_in_place, NULL},
-    {"make_shadow", 1, 0, 1, {0}, {OVNI_FORMAT_RGBA32}, shadow_sizes, draw_shadow, run_shadow, NULL},
-    {"vignette_rgb24", 1, 0, 1, {0}, {OVNI_FORMAT_RGB24}, NULL, draw_vignette, run_vignette, vignette_rw_rgb},
-    {"vignette_rgba32", 1, 0, 1, {0}, {OVNI_FORMAT_RGBA32}, NULL, draw_vignette, run_vignette, vignette_rw_rgba},
+    {.name = "blur_rgba32_in_place", .ninputs = 1, .noutputs = 1, .in_fmt = {OVNI_FORMAT_RGBA32}, .out_fmt = {OVNI_FORMAT_RGBA32},
+     .draw = draw_sigma_any, .run = run_blur_in_place},
+    {.name = "make_shadow", CHECKOPS_FLOAT, .noutputs = 1, .out_fmt = {OVNI_FORMAT_RGBA32},
+     .sizes = shadow_sizes, .draw = draw_shadow, .run = run_shadow},
+    {.name = "vignette_rgb24", CHECKOPS_FLOAT, .noutputs = 1, .out_fmt = {OVNI_FORMAT_RGB24},
+     .draw = draw_vignette, .run = run_vignette, .bytes = vignette_rw_rgb},
+    {.name = "vignette_rgba32", CHECKOPS_FLOAT, .noutputs = 1, .out_fmt = {OVNI_FORMAT_RGBA32},
+     .draw = draw_vignette, .run = run_vignette, .bytes = vignette_rw_rgba},
     {0},
 };

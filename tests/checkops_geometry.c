@@ -193,16 +193,22 @@ static int run_cover(ovni_frame *const *out, ovni_frame *const *in, const checko
     return ovni_cover_into(out[0], in[0]);
 }
 
-#define CASE_B(name_, in_, out_, sizes_, draw_, run_, bytes_) \
-    {name_, 1, 1, 1, {in_}, {out_}, sizes_, draw_, run_, bytes_}
+/* One input, one output; resampling ops keep CHECKOPS_FLOAT, whole-pixel
+ * copies (EXACT_CASE) are compared byte for byte. */
+#define CASE_B(name_, in_, out_, sizes_, draw_, run_, bytes_)                                                   \
+    {.name = name_, CHECKOPS_FLOAT, .ninputs = 1, .noutputs = 1, .in_fmt = {in_}, .out_fmt = {out_}, .sizes = sizes_, \
+     .draw = draw_, .run = run_, .bytes = bytes_}
 #define CASE(name_, in_, out_, sizes_, draw_, run_) CASE_B(name_, in_, out_, sizes_, draw_, run_, NULL)
+#define EXACT_CASE(name_, in_, out_, sizes_, draw_, run_)                                                  \
+    {.name = name_, .ninputs = 1, .noutputs = 1, .in_fmt = {in_}, .out_fmt = {out_}, .sizes = sizes_, .draw = draw_, \
+     .run = run_}
 
 const checkops_case checkops_geometry[] = {
     CASE_B("crop_rgb24", RGB, RGB, sizes_crop, draw_crop, run_crop, crop_bytes_rgb),
     CASE_B("crop_rgba32", RGBA, RGBA, sizes_crop, draw_crop, run_crop, crop_bytes_rgba),
     CASE_B("crop_gray8", GRAY, GRAY, sizes_crop, draw_crop, run_crop, crop_bytes_gray),
-    CASE("crop_int_rgb24", RGB, RGB, sizes_crop, draw_crop_int, run_crop),
-    CASE("crop_int_rgba32", RGBA, RGBA, sizes_crop, draw_crop_int, run_crop),
+    EXACT_CASE("crop_int_rgb24", RGB, RGB, sizes_crop, draw_crop_int, run_crop),
+    EXACT_CASE("crop_int_rgba32", RGBA, RGBA, sizes_crop, draw_crop_int, run_crop),
     CASE("crop_scaled_rgb24", RGB, RGB, sizes_crop_scaled, draw_crop, run_crop),
     CASE("crop_scaled_rgba32", RGBA, RGBA, sizes_crop_scaled, draw_crop, run_crop),
     CASE("crop_scaled_gray8", GRAY, GRAY, sizes_crop_scaled, draw_crop, run_crop),
@@ -221,8 +227,8 @@ const checkops_case checkops_geometry[] = {
     CASE("scale_translate_up_rgba32", RGBA, RGBA, NULL, draw_st_up, run_st),
     CASE("scale_translate_down_gray8", GRAY, GRAY, NULL, draw_st_down, run_st),
     CASE("scale_translate_up_gray8", GRAY, GRAY, NULL, draw_st_up, run_st),
-    CASE("translate_int_rgb24", RGB, RGB, NULL, draw_translate_int, run_st),
-    CASE("translate_int_rgba32", RGBA, RGBA, NULL, draw_translate_int, run_st),
+    EXACT_CASE("translate_int_rgb24", RGB, RGB, NULL, draw_translate_int, run_st),
+    EXACT_CASE("translate_int_rgba32", RGBA, RGBA, NULL, draw_translate_int, run_st),
     CASE("rotate_rgb24", RGB, RGB, sizes_rotate, draw_rotate, run_rotate),
     CASE("rotate_rgba32", RGBA, RGBA, sizes_rotate, draw_rotate, run_rotate),
     CASE("rotate_gray8", GRAY, GRAY, sizes_rotate, draw_rotate, run_rotate),
@@ -230,9 +236,9 @@ const checkops_case checkops_geometry[] = {
     CASE("warp_rgb24_on_rgba32", RGB, RGBA, sizes_warp, draw_warp, run_warp),
     CASE("warp_rgba32_on_rgba32", RGBA, RGBA, sizes_warp, draw_warp, run_warp),
     CASE("warp_rgb24_on_rgb24", RGB, RGB, sizes_warp, draw_warp, run_warp),
-    CASE("flip_rgb24", RGB, RGB, NULL, draw_flip, run_flip),
-    CASE("flip_rgba32", RGBA, RGBA, NULL, draw_flip, run_flip),
-    CASE("flip_gray8", GRAY, GRAY, NULL, draw_flip, run_flip),
+    EXACT_CASE("flip_rgb24", RGB, RGB, NULL, draw_flip, run_flip),
+    EXACT_CASE("flip_rgba32", RGBA, RGBA, NULL, draw_flip, run_flip),
+    EXACT_CASE("flip_gray8", GRAY, GRAY, NULL, draw_flip, run_flip),
     CASE("fit_rgb24", RGB, RGB, sizes_fit, draw_pad, run_fit),
     CASE("fit_rgba32", RGBA, RGBA, sizes_fit, draw_pad, run_fit),
     CASE("fit_gray8", GRAY, GRAY, sizes_fit, draw_pad, run_fit),

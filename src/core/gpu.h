@@ -75,6 +75,7 @@ struct frame_pool;
 struct ovni_device {
     atomic_int refs;           /* the opener's + one per live frame/pool user */
     int is_gpu;
+    int reference;             /* host ops walk pixel by pixel (op_reference) */
     int index;
     CudaFunctions *cu;
     CuvidFunctions *cuvid;     /* NULL if libnvcuvid is missing */

@@ -1,34 +1,41 @@
-/* Gaussian blur: checks, taps, dispatch, and the CPU walk over blur.h. */
+/* The exact Gaussian blur (blur.h): taps, the CPU walk, the GPU launch. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "blur.h"
-#include "blur_pyramid.h"
 #include "op_internal.h"
 
-#define BLUR_SIGMA_MAX 170.0    /* from 6 the constant-time path: blur_pyramid.h */
-#define BLUR_SIGMA_IDENTITY 0.1 /* below this the kernel is a single tap */
-
-/* Sampled Gaussian exp(-k^2 / 2 sigma^2) for k = 0..ceil(3 sigma),
- * normalised in double so the 2r+1 taps sum to 1 (a constant image stays
- * exactly constant), then rounded once to the floats both backends use. */
+/* Sampled Gaussian exp(-k^2 / 2 sigma^2) for k = 0..ceil(3 sigma), scaled
+ * to integers that sum to BLUR_ONE over the 2r + 1 taps (a constant image
+ * stays exactly constant): each side tap rounded down, then the pairs with
+ * the largest remainders raised by one until the centre tap is within one
+ * of its ideal value. */
 static void blur_make_taps(float sigma, blur_taps *t)
 {
-    int r = (int)ceil(3.0 * sigma);
-    if (r > BLUR_MAX_RADIUS) r = BLUR_MAX_RADIUS;
+    const int r = ovni_clampi((int)ceil(3.0 * sigma), 0, BLUR_MAX_RADIUS), one = (int)BLUR_ONE;
     double w[BLUR_MAX_RADIUS + 1], sum = 0;
+    int q[BLUR_MAX_RADIUS + 1], side = 0;
     for (int k = 0; k <= r; k++) {
         w[k] = exp(-(double)k * k / (2.0 * sigma * sigma));
         sum += k ? 2.0 * w[k] : w[k];
     }
+    for (int k = 0; k <= r; k++) w[k] *= one / sum;
+    for (int k = 1; k <= r; k++) side += q[k] = (int)w[k];
+    q[0] = one - 2 * side;
+    while (q[0] - w[0] > 1.0) {
+        int best = 0;
+        for (int k = 1; k <= r; k++)
+            if (!best || w[k] - q[k] > w[best] - q[best]) best = k;
+        q[best]++, q[0] -= 2;
+    }
     t->radius = r;
-    for (int k = 0; k <= r; k++) t->w[k] = (float)(w[k] / sum);
+    for (int k = 0; k <= r; k++) t->w[k] = (float)q[k];
 }
 
-/* ---- CPU walk: the same taps in the same order as blur_vertical_px and
- * blur_row_px, with x as the inner loop so the compiler vectorises it. ---- */
+/* ---- CPU walk: blur_vertical_px and blur_horizontal_px's sums with x as
+ * the inner loop, so the compiler vectorises them. ---- */
 typedef struct {
     blur_planes p;
     const blur_taps *t;
@@ -41,8 +48,8 @@ static void blur_cpu_first(float *restrict acc, const float *restrict a, float w
 {
     int i = 0;
     for (; i + 8 <= n; i += 8)
-        for (int j = 0; j < 8; j++) acc[i + j] = BLUR_MUL(w, a[i + j]);
-    for (; i < n; i++) acc[i] = BLUR_MUL(w, a[i]);
+        for (int j = 0; j < 8; j++) acc[i + j] = blur_first(w, a[i + j]);
+    for (; i < n; i++) acc[i] = blur_first(w, a[i]);
 }
 
 static void blur_cpu_taps(float *restrict acc, const float *restrict a, const float *restrict b, float w, int n)
@@ -53,15 +60,15 @@ static void blur_cpu_taps(float *restrict acc, const float *restrict a, const fl
     for (; i < n; i++) acc[i] = blur_tap(acc[i], w, a[i], b[i]);
 }
 
-/* The same taps straight from 8-bit rows ((float)byte is what
- * blur_load_src gives without premultiplication). */
+/* The same taps straight from 8-bit rows (blur_load_src without
+ * premultiplication). */
 static void blur_cpu_taps_u8(float *restrict acc, const uint8_t *restrict a, const uint8_t *restrict b, float w,
                              int n)
 {
     int i = 0;
     for (; i + 16 <= n; i += 16)
-        for (int j = 0; j < 16; j++) acc[i + j] = blur_tap(acc[i + j], w, (float)a[i + j], (float)b[i + j]);
-    for (; i < n; i++) acc[i] = blur_tap(acc[i], w, (float)a[i], (float)b[i]);
+        for (int j = 0; j < 16; j++) acc[i + j] = blur_tap(acc[i + j], w, blur_value(a[i + j]), blur_value(b[i + j]));
+    for (; i < n; i++) acc[i] = blur_tap(acc[i], w, blur_value(a[i]), blur_value(b[i]));
 }
 
 /* Source row y as blur_load_src's floats. */
@@ -75,8 +82,8 @@ static void blur_cpu_load_row(const blur_planes *p, int y, float *restrict out)
         return;
     }
     for (; i + 16 <= n; i += 16)
-        for (int j = 0; j < 16; j++) out[i + j] = (float)s[i + j];
-    for (; i < n; i++) out[i] = (float)s[i];
+        for (int j = 0; j < 16; j++) out[i + j] = blur_value(s[i + j]);
+    for (; i < n; i++) out[i] = blur_value(s[i]);
 }
 
 static void blur_vertical_rows(void *ctx, int y0, int y1)
@@ -86,8 +93,7 @@ static void blur_vertical_rows(void *ctx, int y0, int y1)
     const blur_taps *t = j->t;
     const int n = p->width * p->ch, r = t->radius;
     /* Premultiplied RGBA: a ring of the 2r + 1 source rows around y, each
-     * premultiplied once as it enters (not once per tap: 2r times), so
-     * the taps read floats; the sums are the same, in the same order. */
+     * premultiplied once as it enters, so the taps read values. */
     const int slots = p->premul ? 2 * r + 1 : 1;
     float *buf = ovni_malloc(((size_t)slots + 1) * (size_t)n * sizeof(float));
     if (!buf) {
@@ -214,9 +220,24 @@ static int blur_gpu(ovni_frame *dst, const ovni_frame *src, const blur_taps *t)
     return ret;
 }
 
-/* The CPU walk: vertical pass into a 16-bit scratch (two pool planes), then
- * the horizontal pass from it. */
-static int blur_cpu(ovni_frame *dst, const ovni_frame *src, const blur_taps *t)
+/* The reference walk: every value through blur.h's per-pixel sums, one at
+ * a time. */
+static void blur_naive(const blur_planes *p, const blur_taps *t)
+{
+    for (int y = 0; y < p->height; y++)
+        for (int x = 0; x < p->width; x++)
+            for (int c = 0; c < p->ch; c++) blur_store_mid(p, x, y, c, blur_vertical_px(p, t, x, y, c));
+    for (int y = 0; y < p->height; y++)
+        for (int x = 0; x < p->width; x++) {
+            float v[4] = {0, 0, 0, 0};
+            for (int c = 0; c < p->ch; c++) v[c] = blur_horizontal_px(p, t, x, y, c);
+            blur_store_dst(p, x, y, v);
+        }
+}
+
+/* On the host: pass V into the scratch (two pool planes), then pass H from
+ * it; by rows (the CPU walk) or by pixels (the reference walk). */
+static int blur_cpu(ovni_frame *dst, const ovni_frame *src, const blur_taps *t, int naive)
 {
     ovni_frame *hi = NULL, *lo = NULL;
     blur_job *j = NULL;
@@ -233,6 +254,10 @@ static int blur_cpu(ovni_frame *dst, const ovni_frame *src, const blur_taps *t)
                          ovni_format_pixel_bytes(src->format), src->format == OVNI_FORMAT_RGBA32};
     j->t = t;
     atomic_init(&j->failed, 0);
+    if (naive) {
+        blur_naive(&j->p, t);
+        goto done;
+    }
     ovni_parallel_for(src->height, blur_vertical_rows, j);
     if (!atomic_load(&j->failed)) ovni_parallel_for(src->height, blur_horizontal_rows, j);
     if (atomic_load(&j->failed)) ret = ovni_error(OVNI_ENOMEM, "gaussian_blur: out of host memory for row buffers");
@@ -248,42 +273,7 @@ int blur_exact_into(ovni_frame *dst, const ovni_frame *src, float sigma)
     blur_taps *t = ovni_malloc(sizeof(*t));
     if (!t) return ovni_error(OVNI_ENOMEM, "gaussian_blur: out of host memory");
     blur_make_taps(sigma, t);
-    int ret = op_on_gpu(dst) ? blur_gpu(dst, src, t) : blur_cpu(dst, src, t);
+    int ret = op_on_gpu(dst) ? blur_gpu(dst, src, t) : blur_cpu(dst, src, t, op_reference(dst));
     free(t);
     return ret;
-}
-
-int ovni_gaussian_blur_into(ovni_frame *dst, const ovni_frame *src, float sigma)
-{
-    int ret = op_begin("gaussian_blur", dst, src);
-    if (ret < 0) return ret;
-    if ((ret = op_check_float("gaussian_blur", "sigma", sigma, 0.0, BLUR_SIGMA_MAX)) < 0) return ret;
-    if (src->format != OVNI_FORMAT_RGB24 && src->format != OVNI_FORMAT_RGBA32 && src->format != OVNI_FORMAT_GRAY8)
-        return ovni_error(OVNI_EINVAL, "gaussian_blur: source format %s is not supported (rgb24, rgba32, gray8)",
-                          ovni_format_name(src->format));
-    if (dst->format != src->format || dst->width != src->width || dst->height != src->height)
-        return ovni_error(OVNI_EINVAL, "gaussian_blur: destination (%s %dx%d) must match the source (%s %dx%d)",
-                          ovni_format_name(dst->format), dst->width, dst->height, ovni_format_name(src->format),
-                          src->width, src->height);
-    if (sigma < BLUR_SIGMA_IDENTITY) return dst == src ? 0 : ovni_frame_copy(dst, src);
-    ovni_frame_copy_props(dst, src);
-    /* Exact up to BLUR_PYR_MIN_SIGMA, constant time per pixel from there
-     * (blur_pyramid.h). */
-    return sigma < BLUR_PYR_MIN_SIGMA ? blur_exact_into(dst, src, sigma) : blur_pyramid_into(dst, src, sigma);
-}
-
-int ovni_gaussian_blur(const ovni_frame *src, float sigma, ovni_frame **out)
-{
-    if (!out) return ovni_error(OVNI_EINVAL, "gaussian_blur: out is NULL");
-    *out = NULL;
-    int ret = frame_check("gaussian_blur", "source", src);
-    if (ret < 0) return ret;
-    ovni_frame *f;
-    if ((ret = op_new_frame(src, src->format, src->width, src->height, &f)) < 0) return ret;
-    if ((ret = ovni_gaussian_blur_into(f, src, sigma)) < 0) {
-        ovni_frame_unref(&f);
-        return ret;
-    }
-    *out = f;
-    return 0;
 }

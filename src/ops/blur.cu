@@ -4,27 +4,14 @@
 //
 // One kernel runs both passes for a tile of output pixels: phase 1 blurs the
 // tile's source columns (widened by the radius each side) vertically into
-// shared memory, phase 2 blurs those rows horizontally into the destination.
-// Two kernels with a 16-bit scratch frame between them wrote and read that
-// frame through L2 and paid a second launch and tail; here the vertical
-// results never leave the SM. Each value in shared memory is the scratch
-// value the CPU walk stores (blur_quantize, then blur_mid_value); the sums
-// are the CPU's but for ovni_blur_tap's fused multiply-add.
+// shared memory, phase 2 blurs those rows horizontally into the destination,
+// so the scratch values never leave the SM. Each value in shared memory is
+// the scratch value the CPU walk stores (blur_round). The sums are integers
+// held exactly in floats (blur.h), so the fused multiply-adds nvcc makes of
+// blur_tap give the CPU's bits.
 #include "blur.h"
 
-// One tap pair, acc + w * (a + b). GRAY8 and RGB24 fuse the multiply and
-// the add (one rounding instead of two, a third fewer instructions in the
-// hot loops), so a sum may differ from the CPU's in its last bit and an
-// output by one level. RGBA32 divides by the blurred alpha at the end, which
-// magnifies such a difference where alpha is low, so it keeps the CPU's
-// unfused sums and its bits.
-template <int CH>
-__device__ static inline float ovni_blur_tap(float acc, float w, float a, float b)
-{
-    return CH == 4 ? blur_tap(acc, w, a, b) : __fmaf_rn(w, __fadd_rn(a, b), acc);
-}
-
-// 4 source bytes of row y from byte b0 as the floats blur_load_src gives.
+// 4 source bytes of row y from byte b0 as the values blur_load_src gives.
 // WORD: one 32-bit load (b0 4-byte aligned, the 4 bytes inside the row);
 // otherwise byte by byte, lanes past the row's n bytes left 0. b0 is a
 // multiple of 4, so RGBA32's 4 bytes are one pixel, premultiplied in
@@ -33,18 +20,18 @@ template <bool WORD, int CH>
 __device__ static inline void ovni_blur_lanes(const blur_planes *p, int b0, int y, float v[4])
 {
     const uint8_t *s = p->src + (size_t)y * p->src_pitch + b0;
+    unsigned b[4];
     if (WORD) {
         const uint32_t w = *(const uint32_t *)s;
 #pragma unroll
-        for (int j = 0; j < 4; j++) v[j] = (float)((w >> (8 * j)) & 255u); // byte j (little-endian)
+        for (int j = 0; j < 4; j++) b[j] = (w >> (8 * j)) & 255u; // byte j (little-endian)
     } else {
         const int n = p->width * CH;
 #pragma unroll
-        for (int j = 0; j < 4; j++) v[j] = b0 + j < n ? (float)s[j] : 0.0f;
+        for (int j = 0; j < 4; j++) b[j] = b0 + j < n ? s[j] : 0u;
     }
-    if (CH == 4 && p->premul)
 #pragma unroll
-        for (int j = 0; j < 3; j++) v[j] = blur_premul(v[j], v[3]);
+    for (int j = 0; j < 4; j++) v[j] = CH == 4 && p->premul && j < 3 ? blur_premul_value(b[j], b[3]) : blur_value(b[j]);
 }
 
 // Phase 1 for one thread: bytes b0..b0+3 of output rows y..y+BLUR_VROWS-1,
@@ -52,8 +39,7 @@ __device__ static inline void ovni_blur_lanes(const blur_planes *p, int b0, int 
 // y+o-k and y+o+k (clamped), so the pairs of all BLUR_VROWS outputs at step k
 // are two windows of consecutive source rows; from step k to k+1 each window
 // slides by one row, so a step loads 2 rows instead of 2 * BLUR_VROWS. Every
-// output sums w[0]*p[0] and then pairs k = 1..r in order, as
-// blur_vertical_px.
+// output is blur_vertical_px's sum.
 template <bool WORD, int CH>
 __device__ static inline void ovni_blur_columns(const blur_planes *p, const blur_taps *t, int b0, int y,
                                                 float acc[BLUR_VROWS][4])
@@ -64,7 +50,7 @@ __device__ static inline void ovni_blur_columns(const blur_planes *p, const blur
     for (int o = 0; o < BLUR_VROWS; o++) {
         ovni_blur_lanes<WORD, CH>(p, b0, y + o < last ? y + o : last, lo[o]);
 #pragma unroll
-        for (int j = 0; j < 4; j++) hi[o][j] = lo[o][j], acc[o][j] = BLUR_MUL(t->w[0], lo[o][j]);
+        for (int j = 0; j < 4; j++) hi[o][j] = lo[o][j], acc[o][j] = blur_first(t->w[0], lo[o][j]);
     }
     auto step = [&](int k) {
 #pragma unroll
@@ -82,7 +68,7 @@ __device__ static inline void ovni_blur_columns(const blur_planes *p, const blur
 #pragma unroll
         for (int o = 0; o < BLUR_VROWS; o++)
 #pragma unroll
-            for (int j = 0; j < 4; j++) acc[o][j] = ovni_blur_tap<CH>(acc[o][j], w, lo[o][j], hi[o][j]);
+            for (int j = 0; j < 4; j++) acc[o][j] = blur_tap(acc[o][j], w, lo[o][j], hi[o][j]);
     };
     // Steps in groups of the window's length, so its shifts become register
     // renames, then the 0..3 left over.
@@ -95,8 +81,8 @@ __device__ static inline void ovni_blur_columns(const blur_planes *p, const blur
 // Phase 2 for one thread: output pixels xa..xa+BLUR_HX-1 of tile row `row`,
 // whose centres are e[0..BLUR_HX-1] of each channel's shared row. At tap pair
 // k output o takes e[o - k] and e[o + k], two windows that slide by one
-// element per step (as in phase 1). Every output sums w[0]*p[0] and then
-// pairs k = 1..r in order, as blur_row_px. The values come 4 at a time as
+// element per step (as in phase 1). Every output is blur_horizontal_px's
+// sum. The values come 4 at a time as
 // 16-byte loads: e is 16-byte aligned (the tile's halo is a multiple of 4),
 // and neighbouring threads, 4 elements apart, would otherwise hit the same
 // shared-memory banks 4 ways per 4-byte load.
@@ -113,7 +99,7 @@ __device__ static inline void ovni_blur_row4(const blur_planes *p, const blur_ta
         const float4 centre = e[0];
         lo[0] = hi[0] = centre.x, lo[1] = hi[1] = centre.y, lo[2] = hi[2] = centre.z, lo[3] = hi[3] = centre.w;
 #pragma unroll
-        for (int o = 0; o < BLUR_HX; o++) acc[o] = BLUR_MUL(t->w[0], lo[o]);
+        for (int o = 0; o < BLUR_HX; o++) acc[o] = blur_first(t->w[0], lo[o]);
         auto step = [&](int k, float below, float above) { // below = e[-k], above = e[3 + k]
 #pragma unroll
             for (int o = BLUR_HX - 1; o > 0; o--) lo[o] = lo[o - 1];
@@ -123,7 +109,7 @@ __device__ static inline void ovni_blur_row4(const blur_planes *p, const blur_ta
             hi[BLUR_HX - 1] = above;
             const float w = t->w[k];
 #pragma unroll
-            for (int o = 0; o < BLUR_HX; o++) acc[o] = ovni_blur_tap<CH>(acc[o], w, lo[o], hi[o]);
+            for (int o = 0; o < BLUR_HX; o++) acc[o] = blur_tap(acc[o], w, lo[o], hi[o]);
         };
         // Steps k0 .. k0 + 3 (k0 = 4m + 1) take e[-k] from elements
         // -4m-4 .. -4m-1 and e[3 + k] from 4m+4 .. 4m+7; 0..3 steps left over
@@ -192,8 +178,7 @@ __device__ static void ovni_blur_tile(const blur_planes *p, const blur_taps *t, 
             for (int j = 0; j < 4; j++) {
                 const int x = (b0 + j) / CH, c = (b0 + j) % CH;
                 if (x < cx0 || x >= cx1) continue;
-                const unsigned q = blur_quantize(acc[o][j]);
-                tile[((row0 + o) * CH + c) * span + x - xs] = blur_mid_value(q >> 8, q & 255u);
+                tile[((row0 + o) * CH + c) * span + x - xs] = blur_roundf(acc[o][j]);
             }
         }
     }

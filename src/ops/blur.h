@@ -1,20 +1,18 @@
 /* Gaussian blur math, shared by blur.c (CPU) and blur.cu (CUDA).
  *
  * Two separable passes with clamp-to-edge borders:
- *   pass V (vertical):   8-bit source -> 8.8 fixed-point scratch (two planes
- *                        of the source's format: high and low bytes);
+ *   pass V (vertical):   8-bit source -> scratch of 12-bit values (8.4
+ *                        fixed point);
  *   pass H (horizontal): scratch -> 8-bit destination.
- * The vertical pass goes first so that it reads the cheap 8-bit source with
- * coalesced rows. On the GPU both passes run in one kernel and the scratch
- * values of a tile stay in shared memory (blur.cu); the CPU walk keeps the
- * scratch planes.
  *
- * Each output is w[0]*p[0] + sum_{k=1..r} w[k]*(p[-k] + p[+k]), summed in
- * that order with every multiply and add rounded separately (BLUR_MUL/ADD:
- * the compiler must not fuse them into FMAs), from the same host-computed
- * taps on both backends. The GPU kernel fuses them for GRAY8 and RGB24 (a
- * third fewer instructions; an output may differ by one level) and keeps
- * them apart for RGBA32, whose bits match the CPU's (blur.cu says why).
+ * Fixed point, as libass's c_blur.c and the pyramid's shrink and enlarge
+ * steps: the taps are integers summing to BLUR_ONE (4096), the values are
+ * integers of at most 4080 (a byte times 16). Every product and every
+ * partial sum is then an integer below 2^24, which a float holds exactly,
+ * so a sum is the same number whatever the order of its terms and whether
+ * or not a multiply and an add are fused: the walks may tile, vectorise
+ * and fuse as they like and still give the bits of blur_vertical_px and
+ * blur_horizontal_px below.
  *
  * RGBA32 is blurred premultiplied (colour * alpha / 255) and divided back at
  * the end, so transparent pixels, whatever colour they hold, do not bleed
@@ -58,24 +56,18 @@ typedef struct blur_tile {
     int words; /* 1: source rows start 4-byte aligned (32-bit loads) */
 } blur_tile;
 
+/* Taps w[0..radius]: integers (held as floats) with
+ * w[0] + 2 (w[1] + .. + w[radius]) == BLUR_ONE, so w[k] <= BLUR_ONE / 2 for
+ * k >= 1 (blur.c's blur_make_taps). */
+#define BLUR_ONE 4096.0f
 typedef struct blur_taps {
     int radius;
     float w[BLUR_MAX_RADIUS + 1];
 } blur_taps;
 
-#ifdef __CUDA_ARCH__
-#define BLUR_MUL(a, b) __fmul_rn((a), (b))
-#define BLUR_ADD(a, b) __fadd_rn((a), (b))
-#define BLUR_DIV(a, b) __fdiv_rn((a), (b))
-#else
-#define BLUR_MUL(a, b) ((a) * (b))
-#define BLUR_ADD(a, b) ((a) + (b))
-#define BLUR_DIV(a, b) ((a) / (b))
-#endif
-
-/* One pass's planes. The scratch holds value * 256 as a 16-bit number split
- * over two planes of the source's format (hi, lo), so it exists at every
- * frame size the pools allow. */
+/* One pass's planes. The scratch holds the 12-bit pass-V values split over
+ * two planes of the source's format (hi: bits 8..11, lo: bits 0..7), so it
+ * exists at every frame size the pools allow. */
 typedef struct blur_planes {
     const uint8_t *src;
     size_t src_pitch;
@@ -87,41 +79,47 @@ typedef struct blur_planes {
     int premul;            /* RGBA32: blur premultiplied colour */
 } blur_planes;
 
-/* Premultiplied colour value: c * (alpha / 255). */
-OVNI_HD float blur_premul(float c, float a) { return BLUR_MUL(c, BLUR_MUL(a, 1.0f / 255.0f)); }
+/* A source byte as a pass-V value: byte * 16. */
+OVNI_HD float blur_value(unsigned s) { return (float)s * 16.0f; }
 
-/* Channel c of source pixel (x, y) as the float the vertical pass blurs. */
+/* Premultiplied colour as a pass-V value: c * a / 255 * 16, rounded. */
+OVNI_HD float blur_premul_value(unsigned c, unsigned a) { return (float)((c * a * 32u + 255u) / 510u); }
+
+/* Channel c of source pixel (x, y) as the value pass V blurs. */
 OVNI_HD float blur_load_src(const blur_planes *p, int x, int y, int c)
 {
     const uint8_t *s = ovni_cpx(p->src, p->src_pitch, x, y, p->ch);
-    float v = (float)s[c];
-    if (p->premul && c < 3) v = blur_premul(v, (float)s[3]);
-    return v;
+    return p->premul && c < 3 ? blur_premul_value(s[c], s[3]) : blur_value(s[c]);
 }
 
-/* One tap pair added to an accumulator: acc + w * (a + b). */
-OVNI_HD float blur_tap(float acc, float w, float a, float b)
+/* A sum's first term, w[0] * p[0], and one tap pair added to it:
+ * acc + w * (a + b). Exact (see above), fused or not. */
+OVNI_HD float blur_first(float w, float v) { return w * v; }
+OVNI_HD float blur_tap(float acc, float w, float a, float b) { return acc + w * (a + b); }
+
+/* A pass's sum (value * BLUR_ONE, at most 4080 * 4096) back to a value,
+ * rounded: the scratch value of pass V; pass H's before the last step. */
+OVNI_HD unsigned blur_round(float sum) { return (unsigned)(sum * (1.0f / BLUR_ONE) + 0.5f); }
+
+/* The same as a float (on the GPU without leaving the float unit). */
+OVNI_HD float blur_roundf(float sum)
 {
-    return BLUR_ADD(acc, BLUR_MUL(w, BLUR_ADD(a, b)));
+#ifdef __CUDA_ARCH__
+    return floorf(sum * (1.0f / BLUR_ONE) + 0.5f);
+#else
+    return (float)blur_round(sum);
+#endif
 }
 
-/* Vertical pass result -> 8.8 fixed point (value * 256, rounded). */
-OVNI_HD unsigned blur_quantize(float v)
+OVNI_HD void blur_store_mid(const blur_planes *p, int x, int y, int c, float sum)
 {
-    float f = BLUR_ADD(BLUR_MUL(ovni_clampf(v, 0.0f, 255.0f), 256.0f), 0.5f);
-    unsigned q = (unsigned)f;
-    return q > 65535u ? 65535u : q;
-}
-
-OVNI_HD void blur_store_mid(const blur_planes *p, int x, int y, int c, float v)
-{
-    unsigned q = blur_quantize(v);
+    const unsigned q = blur_round(sum);
     p->hi[(size_t)y * p->hi_pitch + (size_t)x * p->ch + c] = (uint8_t)(q >> 8);
     p->lo[(size_t)y * p->lo_pitch + (size_t)x * p->ch + c] = (uint8_t)q;
 }
 
 /* A scratch value from its high and low bytes. */
-OVNI_HD float blur_mid_value(unsigned hi, unsigned lo) { return BLUR_MUL((float)((hi << 8) | lo), 1.0f / 256.0f); }
+OVNI_HD float blur_mid_value(unsigned hi, unsigned lo) { return (float)((hi << 8) | lo); }
 
 OVNI_HD float blur_load_mid(const blur_planes *p, int x, int y, int c)
 {
@@ -129,40 +127,43 @@ OVNI_HD float blur_load_mid(const blur_planes *p, int x, int y, int c)
     return blur_mid_value(p->hi[(size_t)y * p->hi_pitch + i], p->lo[(size_t)y * p->lo_pitch + i]);
 }
 
-/* Vertical pass at (x, y), channel c: the whole column sum for one output. */
+/* Pass V at (x, y), channel c: the column sum for one scratch value. */
 OVNI_HD float blur_vertical_px(const blur_planes *p, const blur_taps *t, int x, int y, int c)
 {
-    float acc = BLUR_MUL(t->w[0], blur_load_src(p, x, y, c));
+    float acc = blur_first(t->w[0], blur_load_src(p, x, y, c));
     for (int k = 1; k <= t->radius; k++) {
-        int y0 = y - k < 0 ? 0 : y - k;
-        int y1 = y + k >= p->height ? p->height - 1 : y + k;
+        const int y0 = ovni_clampi(y - k, 0, p->height - 1), y1 = ovni_clampi(y + k, 0, p->height - 1);
         acc = blur_tap(acc, t->w[k], blur_load_src(p, x, y0, c), blur_load_src(p, x, y1, c));
     }
     return acc;
 }
 
-/* Horizontal sum for the pixel at e[centre] of one channel's row, widened
- * by `radius` clamped samples on each side (e[i] is pixel i - radius). The
- * CPU walk runs the same taps in the same order with the loops swapped. */
-OVNI_HD float blur_row_px(const float *e, int centre, const blur_taps *t)
+/* Pass H at (x, y), channel c: the row sum over the scratch. */
+OVNI_HD float blur_horizontal_px(const blur_planes *p, const blur_taps *t, int x, int y, int c)
 {
-    float acc = BLUR_MUL(t->w[0], e[centre]);
-    for (int k = 1; k <= t->radius; k++) acc = blur_tap(acc, t->w[k], e[centre - k], e[centre + k]);
+    float acc = blur_first(t->w[0], blur_load_mid(p, x, y, c));
+    for (int k = 1; k <= t->radius; k++) {
+        const int x0 = ovni_clampi(x - k, 0, p->width - 1), x1 = ovni_clampi(x + k, 0, p->width - 1);
+        acc = blur_tap(acc, t->w[k], blur_load_mid(p, x0, y, c), blur_load_mid(p, x1, y, c));
+    }
     return acc;
 }
 
-/* The final pixel's bytes d[0..ch-1] from its horizontal sums v[0..ch-1];
+/* The final pixel's bytes d[0..ch-1] from its pass-H sums v[0..ch-1];
  * RGBA divides colour by the blurred alpha (no alpha: colour 0). */
 OVNI_HD void blur_pack_dst(const blur_planes *p, const float *v, uint8_t *d)
 {
     if (!p->premul) {
         for (int c = 0; c < 4; c++) /* a constant bound: the GPU keeps v in registers */
-            if (c < p->ch) d[c] = ovni_u8(v[c]);
+            if (c < p->ch) d[c] = (uint8_t)((blur_round(v[c]) + 8u) >> 4);
         return;
     }
-    float a = v[3];
-    for (int c = 0; c < 3; c++) d[c] = a > 0.0f ? ovni_u8(BLUR_DIV(BLUR_MUL(v[c], 255.0f), a)) : 0;
-    d[3] = ovni_u8(a);
+    const unsigned a = blur_round(v[3]);
+    for (int c = 0; c < 3; c++) {
+        const unsigned q = a ? (510u * blur_round(v[c]) + a) / (2u * a) : 0u;
+        d[c] = (uint8_t)(q < 255u ? q : 255u);
+    }
+    d[3] = (uint8_t)((a + 8u) >> 4);
 }
 
 OVNI_HD void blur_store_dst(const blur_planes *p, int x, int y, const float *v)
@@ -172,11 +173,9 @@ OVNI_HD void blur_store_dst(const blur_planes *p, int x, int y, const float *v)
 
 #ifndef __CUDACC__
 #include "ovni/frame.h"
-/* The two ways gaussian_blur runs, after its checks (blur.c): exactly, with
- * these taps (time grows with sigma), and from BLUR_PYR_MIN_SIGMA up in
- * constant time per pixel (blur_pyramid.c). dst matches src; may be src. */
+/* The exact blur with these taps (time grows with sigma), after
+ * gaussian_blur's checks; dst matches src, may be src. */
 int blur_exact_into(ovni_frame *dst, const ovni_frame *src, float sigma);
-int blur_pyramid_into(ovni_frame *dst, const ovni_frame *src, float sigma);
 #endif
 
 #endif

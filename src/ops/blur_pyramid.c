@@ -38,6 +38,13 @@ static void blur_pyr_down_rows(void *ctx, int j0, int j1)
         for (int i = 0; i < p->sw; i++) blur_pyr_down_px(p, i, j);
 }
 
+/* The reference walk of step 3: each pixel alone. */
+static void blur_pyr_up_naive(const blur_pyr *p)
+{
+    for (int y = 0; y < p->height; y++)
+        for (int x = 0; x < p->width; x++) blur_pyr_up_px(p, x, y);
+}
+
 static void blur_pyr_up_walk(void *ctx, int y0, int y1)
 {
     const blur_pyr *p = ctx;
@@ -85,6 +92,8 @@ int blur_pyramid_into(ovni_frame *dst, const ovni_frame *src, float sigma)
     if (op_on_gpu(dst))
         ret = op_launch_2d(dst->device, "ovni_blur_pyr_up",
                            (src->width + BLUR_PYR_UP_X(p.ch) - 1) / BLUR_PYR_UP_X(p.ch), src->height, args);
+    else if (op_reference(dst))
+        blur_pyr_up_naive(&p);
     else
         ovni_parallel_for(src->height, blur_pyr_up_walk, &p);
 done:

@@ -17,9 +17,8 @@
  * difference to the exact blur.
  *
  * Steps 1 and 3 are integer arithmetic (f is a power of two: divisions are
- * shifts, but for the premultiplied colour), so both backends give the same
- * bits from the same small frame (step 2 on the GPU may differ by one level
- * for GRAY8 and RGB24: blur.h). RGBA32 is averaged and interpolated
+ * shifts, but for the premultiplied colour), as is step 2 (blur.h), so both
+ * backends give the same bits. RGBA32 is averaged and interpolated
  * premultiplied, as in blur.h. */
 #ifndef OVNI_OPS_BLUR_PYRAMID_H
 #define OVNI_OPS_BLUR_PYRAMID_H
@@ -218,6 +217,18 @@ OVNI_HD void blur_pyr_up_mix(const blur_pyr *p, const uint32_t v0[4], const uint
     d[3] = (uint8_t)((acc_a + half) >> n2);
 }
 
+/* Step 3 for output pixel (x, y) alone. */
+OVNI_HD void blur_pyr_up_px(const blur_pyr *p, int x, int y)
+{
+    const blur_pyr_rows rows = blur_pyr_up_rows(p, y);
+    int i0, i1;
+    uint32_t w1, v0[4] = {0, 0, 0, 0}, v1[4] = {0, 0, 0, 0};
+    blur_pyr_axis(x + (BLUR_PYR_MARGIN << p->shift), p->shift, p->sw, &i0, &i1, &w1);
+    blur_pyr_up_col(p, &rows, i0, v0);
+    blur_pyr_up_col(p, &rows, i1, v1);
+    blur_pyr_up_mix(p, v0, v1, w1, ovni_px(p->dst, p->dst_pitch, x, y, p->ch));
+}
+
 /* Step 3 for outputs x0 .. x1 - 1 of row y, whose small rows are `rows`
  * (blur_pyr_up_rows). Outputs between the same two small columns share
  * their vertical sums, and the right column's serve as the next pair's
@@ -241,5 +252,12 @@ OVNI_HD void blur_pyr_up_span(const blur_pyr *p, const blur_pyr_rows *rows, int 
         blur_pyr_up_mix(p, v0, v1, w1, d);
     }
 }
+
+#ifndef __CUDACC__
+#include "ovni/frame.h"
+/* The constant-time blur from BLUR_PYR_MIN_SIGMA, after gaussian_blur's
+ * checks; dst matches src, may be src. */
+int blur_pyramid_into(ovni_frame *dst, const ovni_frame *src, float sigma);
+#endif
 
 #endif

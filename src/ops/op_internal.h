@@ -24,6 +24,12 @@ int op_check_apart(const char *op, const ovni_frame *dst, const ovni_frame *src)
 /* True when the op runs on the GPU. */
 static inline int op_on_gpu(const ovni_frame *f) { return f->memory == OVNI_MEMORY_DEVICE; }
 
+/* True on a reference device (ovni_device.reference, set by checkops): ops
+ * whose CPU walk tiles, vectorises or shares work between pixels compute
+ * each value alone through their math header instead, the oracle both
+ * walks are compared with byte for byte. */
+static inline int op_reference(const ovni_frame *f) { return f->device->reference; }
+
 /* Checks a float parameter: finite and within [lo, hi]. */
 int op_check_float(const char *op, const char *name, double v, double lo, double hi);
 
