@@ -1,26 +1,9 @@
 /* Crop: a float box of the source mapped onto the output. A whole-pixel
- * box is a copy (crop.h's shift); any other goes through resize.h. */
+ * box is a copy (crop.h's shift); any other is resampled (resize.h); both
+ * run through geometry.c. */
 #include <math.h>
 
-#include "crop.h"
-#include "resize.h"
-
-static void crop_rows(void *ctx, int y0, int y1)
-{
-    const crop_shift *p = ctx;
-    for (int y = y0; y < y1; y++)
-        for (int x = 0; x < p->dst_w; x++) crop_shift_px(p, x, y);
-}
-
-int crop_shift_run(ovni_frame *dst, crop_shift *p)
-{
-    if (op_on_gpu(dst)) {
-        void *args[] = {p};
-        return op_launch_2d(dst->device, "ovni_crop_shift", p->dst_w, p->dst_h, args);
-    }
-    ovni_parallel_for(p->dst_h, crop_rows, p);
-    return 0;
-}
+#include "geometry.h"
 
 /* Box coordinates: finite, within a generous range around any frame. */
 #define CROP_LIMIT (4.0 * OVNI_MAX_DIM)
@@ -41,14 +24,14 @@ static int crop_check_box(double left, double top, double right, double bottom)
 
 int ovni_crop_into(ovni_frame *dst, const ovni_frame *src, float left, float top, float right, float bottom)
 {
-    int ret = resize_check("crop", dst, src, 1);
+    int ret = geometry_check("crop", dst, src, 1);
     if (ret < 0) return ret;
     if ((ret = crop_check_box(left, top, right, bottom)) < 0) return ret;
     resize_map m = {0};
     m.edge = SAMPLE_EDGE_CLAMP;
     m.ax[0] = resize_axis_make(((double)right - left) / dst->width, left, src->width);
     m.ax[1] = resize_axis_make(((double)bottom - top) / dst->height, top, src->height);
-    return resize_run("crop", dst, src, &m, NULL);
+    return geometry_resample("crop", dst, src, &m, NULL);
 }
 
 int ovni_crop(const ovni_frame *src, float left, float top, float right, float bottom, ovni_frame **out)

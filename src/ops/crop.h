@@ -33,10 +33,4 @@ OVNI_HD void crop_shift_px(const crop_shift *p, int x, int y)
     for (int k = 0; k < p->bpp; k++) d[k] = s[k];
 }
 
-#ifndef __CUDACC__
-#include "op_internal.h"
-/* Runs a shift (GPU or CPU) over all of dst. */
-int crop_shift_run(ovni_frame *dst, crop_shift *p);
-#endif
-
 #endif

@@ -3,11 +3,11 @@
  * shrinking) does the scaling and the padding together. */
 #include <math.h>
 
-#include "resize.h"
+#include "geometry.h"
 
 int ovni_fit_into(ovni_frame *dst, const ovni_frame *src, const uint8_t pad[4])
 {
-    int ret = resize_check("fit", dst, src, 1);
+    int ret = geometry_check("fit", dst, src, 1);
     if (ret < 0) return ret;
     double s = fmin((double)dst->width / src->width, (double)dst->height / src->height);
     /* Whole-pixel size and offset of the picture, so its edges are crisp
@@ -19,12 +19,12 @@ int ovni_fit_into(ovni_frame *dst, const ovni_frame *src, const uint8_t pad[4])
     m.edge = SAMPLE_EDGE_ZERO;
     m.ax[0] = resize_axis_make(src->width / sw, -tx * src->width / sw, src->width);
     m.ax[1] = resize_axis_make(src->height / sh, -ty * src->height / sh, src->height);
-    return resize_run("fit", dst, src, &m, pad);
+    return geometry_resample("fit", dst, src, &m, pad);
 }
 
 int ovni_cover_into(ovni_frame *dst, const ovni_frame *src)
 {
-    int ret = resize_check("cover", dst, src, 1);
+    int ret = geometry_check("cover", dst, src, 1);
     if (ret < 0) return ret;
     double s = fmax((double)dst->width / src->width, (double)dst->height / src->height);
     resize_map m = {0};
@@ -32,7 +32,7 @@ int ovni_cover_into(ovni_frame *dst, const ovni_frame *src)
     /* Centres aligned: output edge 0 sits at w/2 - (W/2)/s in the source. */
     m.ax[0] = resize_axis_make(1.0 / s, 0.5 * src->width - 0.5 * dst->width / s, src->width);
     m.ax[1] = resize_axis_make(1.0 / s, 0.5 * src->height - 0.5 * dst->height / s, src->height);
-    return resize_run("cover", dst, src, &m, NULL);
+    return geometry_resample("cover", dst, src, &m, NULL);
 }
 
 static int fit_new(const char *op, const ovni_frame *src, int width, int height, const uint8_t pad[4], int cover,

@@ -1,6 +1,6 @@
 /* Flip horizontally and/or vertically: the CPU walk and dispatch. */
 #include "flip.h"
-#include "resize.h"
+#include "geometry.h"
 
 static void flip_rows(void *ctx, int y0, int y1)
 {
@@ -11,7 +11,7 @@ static void flip_rows(void *ctx, int y0, int y1)
 
 int ovni_flip_into(ovni_frame *dst, const ovni_frame *src, int horizontal, int vertical)
 {
-    int ret = resize_check("flip", dst, src, 1);
+    int ret = geometry_check("flip", dst, src, 1);
     if (ret < 0) return ret;
     if (dst->width != src->width || dst->height != src->height)
         return ovni_error(OVNI_EINVAL, "flip: source is %dx%d but destination is %dx%d", src->width, src->height,

@@ -29,7 +29,7 @@ typedef struct resize_map {
     resize_axis ax[2]; /* x, y */
     int edge;          /* SAMPLE_EDGE_CLAMP or SAMPLE_EDGE_ZERO */
     float fill[4];     /* ZERO: the colour outside (straight, alpha 0..1) */
-    int wide;          /* footprints of more than RESIZE_WIDE_TAPS: resize_acc_wide (set by resize_run) */
+    int wide;          /* footprints of more than RESIZE_WIDE_TAPS: resize_acc_wide (set by geometry_resample) */
 } resize_map;
 
 /* Taps i0 .. i0+n-1 along one axis: weight w0 for the first, wn for the
@@ -335,28 +335,5 @@ OVNI_HD void resize_subpx_px(const resize_map *m, const resize_subpx *s, int x, 
 #endif
     for (int k = 0; k < 4; k++) d[k] = o[k];
 }
-
-#ifndef __CUDACC__
-#include "op_internal.h"
-
-/* Host side, shared by crop.c, transform.c and fit.c. */
-
-/* Axis from "output edge 0 is at source `off`, `scale` source pixels per
- * output pixel"; area when scale > 1 (shrinking). e0/e1 from the source
- * size (used by SAMPLE_EDGE_ZERO). Computed in double, stored as float. */
-resize_axis resize_axis_make(double scale, double off, int src_size);
-
-/* Checks dst and src for a geometric op: valid frames, same memory and
- * device, same format, one of RGB24/RGBA32 (and GRAY8 if allow_gray), and
- * destination pixels apart from the source's. */
-int resize_check(const char *op, ovni_frame *dst, const ovni_frame *src, int allow_gray);
-
-/* Fills m's frame fields from dst/src and runs it (GPU or CPU); fill may be
- * NULL (transparent black). */
-int resize_run(const char *op, ovni_frame *dst, const ovni_frame *src, resize_map *m, const uint8_t fill[4]);
-
-/* A colour parameter (NULL: all zero) as sample_store_over's background. */
-void resize_fill_colour(const uint8_t fill[4], float out[4]);
-#endif
 
 #endif

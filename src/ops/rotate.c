@@ -2,7 +2,7 @@
  * degrees turn the picture counter-clockwise as seen on screen. */
 #include <math.h>
 
-#include "resize.h"
+#include "geometry.h"
 #include "rotate.h"
 
 #define ROTATE_LIMIT 1e6
@@ -29,7 +29,7 @@ static void rotate_rows(void *ctx, int y0, int y1)
 
 int ovni_rotate_into(ovni_frame *dst, const ovni_frame *src, float degrees, float cx, float cy, const uint8_t fill[4])
 {
-    int ret = resize_check("rotate", dst, src, 1);
+    int ret = geometry_check("rotate", dst, src, 1);
     if (ret < 0) return ret;
     if ((ret = op_check_float("rotate", "degrees", degrees, -ROTATE_LIMIT, ROTATE_LIMIT)) < 0) return ret;
     if ((ret = op_check_float("rotate", "cx", cx, -ROTATE_LIMIT, ROTATE_LIMIT)) < 0) return ret;

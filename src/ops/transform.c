@@ -6,7 +6,7 @@
  * transparent (RGBA) or black (RGB, GRAY8) outside the scaled source and
  * an exact-coverage anti-aliased border. Whole-pixel translations at scale
  * 1 take crop.h's copy path. */
-#include "resize.h"
+#include "geometry.h"
 
 #define TRANSFORM_T_LIMIT 1e6
 
@@ -20,14 +20,14 @@ static int transform_check(const char *op, float s, float tx, float ty)
 
 int ovni_scale_translate_into(ovni_frame *dst, const ovni_frame *src, float s, float tx, float ty)
 {
-    int ret = resize_check("scale_translate", dst, src, 1);
+    int ret = geometry_check("scale_translate", dst, src, 1);
     if (ret < 0) return ret;
     if ((ret = transform_check("scale_translate", s, tx, ty)) < 0) return ret;
     resize_map m = {0};
     m.edge = SAMPLE_EDGE_ZERO;
     m.ax[0] = resize_axis_make(1.0 / s, -(double)tx / s, src->width);
     m.ax[1] = resize_axis_make(1.0 / s, -(double)ty / s, src->height);
-    return resize_run("scale_translate", dst, src, &m, NULL);
+    return geometry_resample("scale_translate", dst, src, &m, NULL);
 }
 
 static int transform_new(const char *op, const ovni_frame *src, float s, float tx, float ty, int width, int height,

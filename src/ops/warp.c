@@ -2,7 +2,7 @@
  * the CPU walk and dispatch. */
 #include <math.h>
 
-#include "resize.h"
+#include "geometry.h"
 #include "warp.h"
 
 #define WARP_LIMIT 1e6
@@ -168,7 +168,7 @@ int ovni_warp(ovni_frame *dst, const ovni_frame *src, const float corners[8], fl
     if (sw == src->width && sh == src->height) return warp_run(dst, src, q, box, opacity);
     ovni_frame *small = NULL;
     if ((ret = op_new_frame(src, src->format, sw, sh, &small)) < 0) return ret;
-    if ((ret = ovni_resize_into(small, src)) == 0) ret = warp_run(dst, small, q, box, opacity);
+    if ((ret = geometry_resize(small, src)) == 0) ret = warp_run(dst, small, q, box, opacity);
     ovni_frame_unref(&small); /* on the GPU, after the launch is queued: the device's one stream orders them */
     return ret;
 }

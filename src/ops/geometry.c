@@ -1,0 +1,165 @@
+/* The geometric ops' shared host side: the frame check, the whole-pixel
+ * shift (crop.h) and the axis-aligned resampler's run (resize.h), with
+ * their CPU walks and kernel launches. crop, resize, scale/translate, fit,
+ * rotate and flip call it and nothing else of each other. */
+#include <math.h>
+
+#include "crop.h"
+#include "geometry.h"
+#include "resize.h"
+
+static void crop_rows(void *ctx, int y0, int y1)
+{
+    const crop_shift *p = ctx;
+    for (int y = y0; y < y1; y++)
+        for (int x = 0; x < p->dst_w; x++) crop_shift_px(p, x, y);
+}
+
+int geometry_shift_run(ovni_frame *dst, crop_shift *p)
+{
+    if (op_on_gpu(dst)) {
+        void *args[] = {p};
+        return op_launch_2d(dst->device, "ovni_crop_shift", p->dst_w, p->dst_h, args);
+    }
+    ovni_parallel_for(p->dst_h, crop_rows, p);
+    return 0;
+}
+
+resize_axis resize_axis_make(double scale, double off, int src_size)
+{
+    resize_axis a;
+    a.scale = (float)scale;
+    a.off = (float)off;
+    a.bil_off = (float)(off + 0.5 * scale - 0.5);
+    a.e0 = (float)(-off / scale);
+    a.e1 = (float)((src_size - off) / scale);
+    a.area = scale > 1.0;
+    return a;
+}
+
+int geometry_check(const char *op, ovni_frame *dst, const ovni_frame *src, int allow_gray)
+{
+    int ret = op_begin(op, dst, src);
+    if (ret < 0) return ret;
+    if (dst->format != src->format)
+        return ovni_error(OVNI_EINVAL, "%s: source is %s but destination is %s; convert first", op,
+                          ovni_format_name(src->format), ovni_format_name(dst->format));
+    if (src->format != OVNI_FORMAT_RGB24 && src->format != OVNI_FORMAT_RGBA32 &&
+        !(allow_gray && src->format == OVNI_FORMAT_GRAY8))
+        return ovni_error(OVNI_EINVAL, "%s: format %s is not supported (rgb24, rgba32%s)", op,
+                          ovni_format_name(src->format), allow_gray ? ", gray8" : "");
+    return op_check_apart(op, dst, src);
+}
+
+void resize_fill_colour(const uint8_t fill[4], float out[4])
+{
+    for (int k = 0; k < 4; k++) out[k] = fill ? (float)fill[k] : 0.0f;
+    out[3] *= 1.0f / 255.0f;
+}
+
+static void resize_rows(void *ctx, int y0, int y1)
+{
+    const resize_map *m = ctx;
+    for (int y = y0; y < y1; y++)
+        for (int x = 0; x < m->dst_w; x++) resize_px_sum(m, x, y, m->wide);
+}
+
+typedef struct {
+    const resize_map *m;
+    resize_subpx s;
+} subpx_job;
+
+static void resize_subpx_rows(void *ctx, int y0, int y1)
+{
+    const subpx_job *j = ctx;
+    for (int y = y0; y < y1; y++)
+        for (int x = 0; x < j->m->dst_w; x++) resize_subpx_px(j->m, &j->s, x, y);
+}
+
+/* resize_subpx's weights when m is bilinear at scale 1 on both axes
+ * (normalised in double); 0 if it is not. */
+static int resize_subpx_make(const resize_map *m, resize_subpx *s)
+{
+    float f[2];
+    int i[2];
+    for (int a = 0; a < 2; a++) {
+        if (m->ax[a].area || m->ax[a].scale != 1.0f) return 0;
+        const float fi = floorf(m->ax[a].bil_off);
+        i[a] = (int)fi, f[a] = m->ax[a].bil_off - fi;
+    }
+    s->ix = i[0], s->iy = i[1];
+    const double w[4] = {(1.0 - f[0]) * (1.0 - f[1]), f[0] * (1.0 - f[1]), (1.0 - f[0]) * f[1], f[0] * f[1]};
+    const double sum = w[0] + w[1] + w[2] + w[3];
+    for (int k = 0; k < 4; k++) s->w[k] = (float)(w[k] / sum);
+    return 1;
+}
+
+/* A whole-pixel shift (scale 1 and integer offsets on both axes) is a copy. */
+static int resize_as_shift(ovni_frame *dst, const resize_map *m)
+{
+    for (int a = 0; a < 2; a++)
+        if (m->ax[a].scale != 1.0f || m->ax[a].off != floorf(m->ax[a].off) || fabsf(m->ax[a].off) > 1e7f) return 1;
+    crop_shift p = {
+        m->src.data, m->src.pitch, m->src.width, m->src.height, m->src.bpp,
+        m->dst, m->dst_pitch, m->dst_w, m->dst_h,
+        (int)m->ax[0].off, (int)m->ax[1].off, m->edge == SAMPLE_EDGE_CLAMP, 0,
+    };
+    /* What resize_px writes for a pixel wholly outside: the fill itself. */
+    sample_px none = {{0.0f, 0.0f, 0.0f}, 0.0f};
+    uint8_t fill[4] = {0, 0, 0, 0};
+    sample_store_over(fill, m->src.bpp, none, m->fill);
+    p.fill = (uint32_t)fill[0] | (uint32_t)fill[1] << 8 | (uint32_t)fill[2] << 16 | (uint32_t)fill[3] << 24;
+    return geometry_shift_run(dst, &p);
+}
+
+/* Most taps a footprint along this axis can have. */
+static double resize_axis_taps(const resize_axis *ax, int size)
+{
+    return ax->area ? fmin(size, ceil(ax->scale) + 1.0) : 2.0;
+}
+
+int geometry_resample(const char *op, ovni_frame *dst, const ovni_frame *src, resize_map *m, const uint8_t fill[4])
+{
+    m->src.data = src->data[0];
+    m->src.pitch = src->pitch[0];
+    m->src.width = src->width;
+    m->src.height = src->height;
+    m->src.bpp = ovni_format_pixel_bytes(src->format);
+    m->dst = dst->data[0];
+    m->dst_pitch = dst->pitch[0];
+    m->dst_w = dst->width;
+    m->dst_h = dst->height;
+    resize_fill_colour(fill, m->fill);
+    m->wide = resize_axis_taps(&m->ax[0], src->width) * resize_axis_taps(&m->ax[1], src->height) > RESIZE_WIDE_TAPS;
+    ovni_frame_copy_props(dst, src);
+    int ret = resize_as_shift(dst, m);
+    if (ret <= 0) return ret;
+    subpx_job j = {m, {0}};
+    if (resize_subpx_make(m, &j.s)) {
+        if (op_on_gpu(dst)) {
+            void *args[] = {m, &j.s};
+            const int per = RESIZE_SUBPX_PX(m->src.bpp);
+            return op_launch_2d(dst->device, "ovni_resize_subpx", (dst->width + per - 1) / per, dst->height, args);
+        }
+        ovni_parallel_for(dst->height, resize_subpx_rows, &j);
+        return 0;
+    }
+    if (op_on_gpu(dst)) {
+        void *args[] = {m};
+        if (m->wide) return op_launch_2d(dst->device, "ovni_resize_wide", dst->width, dst->height, args);
+        if (m->src.bpp == 1) /* GRAY8: 4 pixels of a row a thread (resize.cu) */
+            return op_launch_2d(dst->device, "ovni_resize_gray4", (dst->width + 3) / 4, dst->height, args);
+        return op_launch_2d(dst->device, "ovni_resize_map", dst->width, dst->height, args);
+    }
+    ovni_parallel_for(dst->height, resize_rows, m);
+    return 0;
+}
+
+int geometry_resize(ovni_frame *dst, const ovni_frame *src)
+{
+    resize_map m = {0};
+    m.edge = SAMPLE_EDGE_CLAMP;
+    m.ax[0] = resize_axis_make((double)src->width / dst->width, 0.0, src->width);
+    m.ax[1] = resize_axis_make((double)src->height / dst->height, 0.0, src->height);
+    return geometry_resample("resize", dst, src, &m, NULL);
+}
