@@ -147,20 +147,6 @@ static void fill_info(AVFormatContext *fmt, int si, ovni_video_info *info)
     }
 }
 
-/* An in-memory input handed over by ovni_reader_open_memory() for the next
- * media_open() on this thread (reader_memory.c), so that the reader's own
- * open path serves both. */
-static _Thread_local AVIOContext *next_io;
-
-void media_set_next_io(AVIOContext *pb) { next_io = pb; }
-
-AVIOContext *media_take_next_io(void)
-{
-    AVIOContext *pb = next_io;
-    next_io = NULL;
-    return pb;
-}
-
 void media_close(AVFormatContext **fmt)
 {
     if (!fmt || !*fmt) return;
@@ -170,11 +156,10 @@ void media_close(AVFormatContext **fmt)
     media_memory_io_free(&pb);
 }
 
-int media_open(const char *path, const AVIOInterruptCB *interrupt, AVFormatContext **out,
+int media_open(const char *path, AVIOContext *pb, const AVIOInterruptCB *interrupt, AVFormatContext **out,
                ovni_video_info *info)
 {
     *out = NULL;
-    AVIOContext *pb = media_take_next_io();
     if (!path || !*path) {
         media_memory_io_free(&pb);
         return ovni_error(OVNI_EINVAL, "ovni_reader_open: path is NULL or empty");
@@ -248,7 +233,7 @@ int ovni_probe(const char *path, ovni_video_info *info)
 {
     if (!info) return ovni_error(OVNI_EINVAL, "ovni_probe: info is NULL");
     AVFormatContext *fmt = NULL;
-    int ret = media_open(path, NULL, &fmt, info);
+    int ret = media_open(path, NULL, NULL, &fmt, info);
     media_close(&fmt);
     return ret;
 }

@@ -8,8 +8,11 @@
 #include "ovni/reader.h"
 
 /* Opens `path`, reads its streams and fills *info (decoder left empty). On
- * failure, a message naming the file and the reason; *out stays NULL. */
-int media_open(const char *path, const AVIOInterruptCB *interrupt, AVFormatContext **out,
+ * failure, a message naming the file and the reason; *out stays NULL. With
+ * `pb` (an in-memory input, media_memory_io_new), the bytes are read from it
+ * instead and `path` only names them in messages; media_open owns pb in every
+ * case (freed on failure, by media_close after success). */
+int media_open(const char *path, AVIOContext *pb, const AVIOInterruptCB *interrupt, AVFormatContext **out,
                ovni_video_info *info);
 
 /* Closes what media_open() opened, and the in-memory input it may hold. */
@@ -20,10 +23,11 @@ void media_close(AVFormatContext **fmt);
  * media_memory_io_free() (fine on NULL). */
 AVIOContext *media_memory_io_new(const void *data, size_t size);
 void media_memory_io_free(AVIOContext **pb);
-/* Hands `pb` to the next media_open() on this thread, which then reads it
- * instead of the file (`path` names it in messages) and owns it; take it
- * back with media_take_next_io() if that open never happened. */
-void media_set_next_io(AVIOContext *pb);
-AVIOContext *media_take_next_io(void);
+
+/* reader.c: what both public opens call. `pb` NULL reads the file at
+ * `path`; otherwise the reader reads pb (owned from the call on, freed on
+ * failure too) and `path` names it in messages. */
+int reader_open_io(ovni_reader **out, ovni_device *dev, const char *path, AVIOContext *pb,
+                   const ovni_reader_settings *s);
 
 #endif

@@ -273,23 +273,37 @@ static int start_segments(ovni_reader *r, ovni_memory memory)
 
 int ovni_reader_open(ovni_reader **out, ovni_device *dev, const char *path, const ovni_reader_settings *s)
 {
-    if (!out) return ovni_error(OVNI_EINVAL, "ovni_reader_open: out is NULL");
+    return reader_open_io(out, dev, path, NULL, s);
+}
+
+int reader_open_io(ovni_reader **out, ovni_device *dev, const char *path, AVIOContext *pb,
+                   const ovni_reader_settings *s)
+{
+    int ret;
+    if (!out || !dev || !path || !*path) {
+        media_memory_io_free(&pb);
+        if (!out) return ovni_error(OVNI_EINVAL, "ovni_reader_open: out is NULL");
+        *out = NULL;
+        if (!dev) return ovni_error(OVNI_EINVAL, "ovni_reader_open: device is NULL");
+        return ovni_error(OVNI_EINVAL, "ovni_reader_open: path is NULL or empty");
+    }
     *out = NULL;
-    if (!dev) return ovni_error(OVNI_EINVAL, "ovni_reader_open: device is NULL");
-    if (!path || !*path) return ovni_error(OVNI_EINVAL, "ovni_reader_open: path is NULL or empty");
     ovni_reader_settings defaults;
     ovni_reader_default_settings(&defaults);
     if (!s) s = &defaults;
-    int ret = check_settings(path, s);
-    if (ret < 0) return ret;
-    if (s->output_memory == OVNI_MEMORY_DEVICE && !dev->is_gpu)
-        return ovni_error(OVNI_EINVAL, "%s: output_memory=1 (device) needs a GPU device; this one is the CPU", path);
+    if ((ret = check_settings(path, s)) < 0 ||
+        (s->output_memory == OVNI_MEMORY_DEVICE && !dev->is_gpu &&
+         (ret = ovni_error(OVNI_EINVAL, "%s: output_memory=1 (device) needs a GPU device; this one is the CPU", path)) < 0)) {
+        media_memory_io_free(&pb);
+        return ret;
+    }
     ovni_memory memory = s->output_memory >= 0 ? (ovni_memory)s->output_memory
                          : dev->is_gpu ? OVNI_MEMORY_DEVICE : OVNI_MEMORY_HOST;
 
     ovni_reader *r = ovni_calloc(1, sizeof(*r));
     if (!r || !(r->path = ovni_strdup(path))) {
         free(r);
+        media_memory_io_free(&pb);
         return ovni_error(OVNI_ENOMEM, "%s: out of memory", path);
     }
     device_retain(dev);
@@ -299,7 +313,7 @@ int ovni_reader_open(ovni_reader **out, ovni_device *dev, const char *path, cons
     atomic_init(&r->stop, 0);
     atomic_init(&r->corrupt_demux, 0);
     AVIOInterruptCB cb = {interrupted, r};
-    if ((ret = media_open(path, &cb, &r->fmt, &r->info)) < 0) goto fail;
+    if ((ret = media_open(path, pb, &cb, &r->fmt, &r->info)) < 0) goto fail;
     r->st = r->fmt->streams[r->info.stream_index];
     /* Streams other than the video are not read: the demuxer skips them. */
     for (unsigned i = 0; i < r->fmt->nb_streams; i++)

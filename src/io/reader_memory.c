@@ -1,6 +1,6 @@
 /* Reading a video from bytes in memory: a private copy served through a
  * custom AVIOContext, handed to the reader's ordinary open path
- * (media_open() takes it instead of a file). Used by the fuzzer and by
+ * (reader_open_io(), which both public opens call). Used by the fuzzer and by
  * callers whose video never touches the disk. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,10 +93,5 @@ int ovni_reader_open_memory(ovni_reader **out, ovni_device *dev, const void *dat
     ovni_reader_default_settings(&one);
     if (s) one = *s;
     one.segments = 1;
-    media_set_next_io(pb);
-    int ret = ovni_reader_open(out, dev, name, &one);
-    /* Still here if the reader failed before opening the input (a bad setting). */
-    pb = media_take_next_io();
-    media_memory_io_free(&pb);
-    return ret;
+    return reader_open_io(out, dev, name, pb, &one);
 }
