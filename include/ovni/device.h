@@ -72,6 +72,14 @@ OVNI_API void ovni_device_close(ovni_device **dev);
 
 OVNI_API int ovni_device_is_gpu(const ovni_device *dev);
 
+/* Stops the work on dev: every open, read and write of a reader, writer or
+ * image load on it (a FIFO that no one writes to included) stops at its next
+ * check, within about 0.1 s, and fails with OVNI_ECANCELED; a writer then
+ * removes its temporary file and leaves its target untouched, even during
+ * the encoder's final flush. For Ctrl-C: async-signal-safe (one atomic
+ * store). It lasts for the device's life: open a new one to go on. */
+OVNI_API void ovni_device_interrupt(ovni_device *dev);
+
 /* Fills *info. Probing NVDEC and NVENC happens once, on the first call. */
 OVNI_API int ovni_device_get_info(ovni_device *dev, ovni_device_info *info);
 

@@ -45,7 +45,9 @@ typedef struct ovni_reader_settings {
                              * 1: sequential, up to 32. Needs a keyframe index (MP4/MOV,
                              * Matroska with cues) and loop off, else reads in one piece.
                              * See docs/reader.md for the memory it takes */
-    uint8_t reserved[64];
+    int allow_playlists;    /* 1: let playlist and concat demuxers (HLS, ffconcat, ...) read the
+                             * files they name; 0 (default): such inputs are refused */
+    uint8_t reserved[60];
 } ovni_reader_settings;
 
 #define OVNI_MAX_AUDIO_STREAMS 8

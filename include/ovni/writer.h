@@ -71,10 +71,18 @@ typedef struct ovni_writer_settings {
     double audio_start;         /* seconds into the audio source where output starts */
     ovni_audio_mode audio_mode;
     int queue_depth;            /* frames queued for the encoder thread; default 4 */
-    uint8_t reserved[64];
+    int allow_playlists;        /* audio_path: as ovni_reader_settings.allow_playlists */
+    int no_overwrite;           /* 1: fail with OVNI_EIO if the target exists (checked again at the
+                                 * final rename, which never replaces a file that appeared since) */
+    uint8_t reserved[56];
 } ovni_writer_settings;
 
 OVNI_API void ovni_writer_default_settings(ovni_writer_settings *s);
+
+/* Removes every temporary output file this process has open (writers and
+ * PNG saves in progress), leaving their targets untouched. Async-signal-safe:
+ * for a signal handler that then exits at once (a second Ctrl-C). */
+OVNI_API void ovni_remove_temp_files(void);
 
 /* Opens an output. Fails (naming the path or setting) on a bad setting, an
  * unknown extension, an unwritable directory, a missing audio file. */

@@ -20,10 +20,13 @@ int cli_demo_png(const char *outdir, const char *device);
 /* Opens the device from --device/--cpu choices (NULL: auto). */
 int cli_open_device(const char *spec, ovni_device **dev);
 
-/* Set by SIGINT/SIGTERM: the job stops at the next frame, cancels the writer
- * (no partial output) and exits 130. */
+/* The signal that cancelled the job (SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+ * SIGPIPE or SIGUSR1), 0 if none: the job stops, cancels the writer (no
+ * partial output, the target untouched) and exits 128 + the signal. */
 extern volatile sig_atomic_t cli_interrupted;
 void cli_catch_signals(void);
+/* The device the handler interrupts (ovni_device_interrupt); NULL: none. */
+void cli_signal_device(ovni_device *dev);
 
 /* ---- inputs (source.c): a video file, an image, or color:#RRGGBB:WxH ---- */
 typedef enum input_kind { INPUT_VIDEO, INPUT_IMAGE, INPUT_COLOR } input_kind;
@@ -47,6 +50,7 @@ typedef struct input_opts {
     int64_t start_frame, frames; /* frames 0: to the end (stills: 5 seconds) */
     int loop;
     ovni_rational fps;          /* stills: their rate (default 30) */
+    int allow_playlists;
 } input_opts;
 
 /* 0, 1 (error printed, naming the file), or 2 (a bad color: spec). */
@@ -56,6 +60,8 @@ int input_open(cli_input *in, const char *spec, const input_opts *o);
 int input_read(cli_input *in, ovni_frame **out);
 void input_close(cli_input *in);
 int cli_is_image_path(const char *path);
+/* 1: "-" or a FIFO, socket or device: it can be read only once. */
+int cli_is_stream(const char *path);
 
 /* ---- a job (job.c): input -> chain -> writer, shared by run, transcode, demo ---- */
 typedef struct job_opts {
@@ -75,6 +81,8 @@ typedef struct job_opts {
     ovni_rational fps;          /* {0, 0}: the input's */
     progress_mode progress;
     int quiet;
+    int no_overwrite;           /* -n: keep an existing OUT (default: replace it, -y) */
+    int allow_playlists;        /* --allow-playlists: HLS, concat lists, ... may name other files */
 } job_opts;
 
 typedef struct job_stats {

@@ -25,6 +25,7 @@ static const char *const var_names[EXPR_NVARS + 1] = {"t", "n", "W", "H", "w", "
  * error line for our own message. The chain is parsed before any reader or
  * writer exists, so no other thread logs through FFmpeg meanwhile, and
  * restoring the default callback undoes nothing the library set up. */
+void (*cli_expr_log_restore)(void *avcl, int level, const char *fmt, va_list vl) = av_log_default_callback;
 static char captured[256];
 static int capture_on;
 
@@ -43,7 +44,7 @@ static int parse(AVExpr **e, const char *text, const char *const *names)
     capture_on = 1;
     av_log_set_callback(capture_log);
     int ret = av_expr_parse(e, text, names, NULL, NULL, NULL, NULL, 0, NULL);
-    av_log_set_callback(av_log_default_callback);
+    av_log_set_callback(cli_expr_log_restore);
     capture_on = 0;
     return ret;
 }

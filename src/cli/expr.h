@@ -5,7 +5,11 @@
 #ifndef OVNI_CLI_EXPR_H
 #define OVNI_CLI_EXPR_H
 
+#include <stdarg.h>
 #include <stddef.h>
+
+/* The av_log callback put back after a parse (main.c sets ovni's own). */
+extern void (*cli_expr_log_restore)(void *avcl, int level, const char *fmt, va_list vl);
 
 enum { EXPR_T, EXPR_N, EXPR_W, EXPR_H, EXPR_SW, EXPR_SH, EXPR_NVARS };
 

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <libavutil/parseutils.h>
 
@@ -13,21 +15,45 @@
 #include "ops_table.h"
 
 volatile sig_atomic_t cli_interrupted;
+static ovni_device *volatile signal_dev; /* the job's device, interrupted by the handler */
 
+/* The first signal cancels: the device's opens, reads and writes stop (an
+ * open of a FIFO with no writer and the encoder's final flush included) and
+ * the job unwinds, removing its temporary file. A second one exits at once,
+ * still without touching the target. Only async-signal-safe calls here. */
 static void on_signal(int sig)
 {
-    (void)sig;
-    cli_interrupted = 1;
+    if (cli_interrupted) {
+        ovni_remove_temp_files();
+        _exit(128 + sig);
+    }
+    cli_interrupted = sig;
+    ovni_device *dev = signal_dev;
+    if (dev) ovni_device_interrupt(dev);
 }
 
 void cli_catch_signals(void)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    /* Caught even where the parent ignored them (a script's background
+     * job starts with SIGINT ignored), as FFmpeg does; only SIGHUP stays
+     * ignored under nohup. */
+    static const int sigs[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGUSR1};
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        struct sigaction old, sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        for (size_t k = 0; k < sizeof(sigs) / sizeof(sigs[0]); k++) sigaddset(&sa.sa_mask, sigs[k]);
+        /* no SA_RESTART: a blocking call returns EINTR */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN && sigs[i] == SIGHUP) continue;
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+void cli_signal_device(ovni_device *dev)
+{
+    signal_dev = dev;
+    if (dev && cli_interrupted) ovni_device_interrupt(dev);
 }
 
 const char job_options_help[] =
@@ -48,7 +74,12 @@ const char job_options_help[] =
     "device and output:\n"
     "  --cpu | --device N        run on the CPU, or on CUDA device N (default: GPU 0 if usable)\n"
     "  --progress tty|plain|none one updating line (default on a terminal), log lines, or none\n"
-    "  --quiet, -q               no progress and no summary; errors only\n";
+    "  --quiet, -q               no progress and no summary; errors only\n"
+    "  -y, --overwrite           replace an existing OUT (the default)\n"
+    "  -n, --no-overwrite        keep an existing OUT: fail instead of replacing it\n"
+    "  --allow-playlists         let an input that is a playlist or concat list (HLS, ffconcat)\n"
+    "                            read the files it names (refused by default)\n"
+    "IN may be - (stdin) or a FIFO: read once, in order; its audio is then not copied.\n";
 
 void job_default_opts(job_opts *o, const char *cmd)
 {
@@ -106,7 +137,8 @@ int job_parse_option(job_opts *o, int argc, char **argv, int *i)
     const char *eq = strchr(a, '=');
     char name[64];
     snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - a) : (int)strlen(a), a);
-    static const char *const flags[] = {"--loop", "--cpu", "--quiet", "-q", NULL};
+    static const char *const flags[] = {"--loop", "--cpu", "--quiet", "-q", "-y", "--overwrite", "-n",
+                                        "--no-overwrite", "--allow-playlists", NULL};
     int is_flag = 0;
     for (int k = 0; flags[k]; k++) is_flag |= !strcmp(name, flags[k]);
     const char *v = NULL;
@@ -127,6 +159,9 @@ int job_parse_option(job_opts *o, int argc, char **argv, int *i)
     if (!strcmp(name, "--loop")) o->loop = 1;
     else if (!strcmp(name, "--cpu")) o->device = "cpu";
     else if (!strcmp(name, "--quiet") || !strcmp(name, "-q")) o->quiet = 1, o->progress = PROGRESS_QUIET;
+    else if (!strcmp(name, "-y") || !strcmp(name, "--overwrite")) o->no_overwrite = 0;
+    else if (!strcmp(name, "-n") || !strcmp(name, "--no-overwrite")) o->no_overwrite = 1;
+    else if (!strcmp(name, "--allow-playlists")) o->allow_playlists = 1;
     else if (!strcmp(name, "--codec")) {
         if (!strcmp(v, "h264")) o->codec = OVNI_CODEC_H264;
         else if (!strcmp(v, "hevc") || !strcmp(v, "h265")) o->codec = OVNI_CODEC_HEVC;
@@ -199,8 +234,15 @@ static int open_writer(job *j, const ovni_frame *first)
     s.gop = o->gop;
     s.faststart = 1;
     if (j->in.kind == INPUT_VIDEO) s.matrix = j->in.info.matrix, s.range = j->in.info.range;
+    s.no_overwrite = o->no_overwrite;
+    s.allow_playlists = o->allow_playlists;
     if (!strcmp(o->audio, "copy")) {
-        if (j->in.has_audio) {
+        if (j->in.has_audio && j->in.kind == INPUT_VIDEO && cli_is_stream(o->in)) {
+            /* The audio is read by a second demuxer, and a pipe cannot be read twice. */
+            if (!o->quiet)
+                fprintf(stderr, "ovni %s: warning: input \"%s\" is a pipe or FIFO: its audio is not copied "
+                        "(--audio FILE takes it from a file)\n", o->cmd, o->in);
+        } else if (j->in.has_audio) {
             s.audio_path = o->in;
             s.audio_start = j->in.fps.num > 0 ? (double)o->start_frame * j->in.fps.den / j->in.fps.num : 0;
         }
@@ -224,7 +266,7 @@ static int pump(job *j, job_stats *st)
     int rc = 0;
     for (;;) {
         if (cli_interrupted) {
-            rc = 130;
+            rc = 128 + cli_interrupted;
             break;
         }
         if (limit && made >= limit) break;
@@ -293,6 +335,48 @@ static int pump(job *j, job_stats *st)
     return rc;
 }
 
+static const char *signal_name(int sig)
+{
+    switch (sig) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
+    case SIGQUIT: return "SIGQUIT";
+    case SIGPIPE: return "SIGPIPE";
+    case SIGUSR1: return "SIGUSR1";
+    default: return "a signal";
+    }
+}
+
+int cli_is_stream(const char *path)
+{
+    struct stat sb;
+    return !strcmp(path, "-") || (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode));
+}
+
+/* Before any work: OUT must not be an input (same file, by inode), and with
+ * -n it must not exist. 0, or the exit code (message printed). */
+static int check_output(const job_opts *o)
+{
+    struct stat out;
+    if (stat(o->out, &out) != 0) return 0;
+    const char *ins[2] = {o->in, strcmp(o->audio, "copy") && strcmp(o->audio, "none") ? o->audio : NULL};
+    for (int i = 0; i < 2; i++) {
+        struct stat in;
+        if (ins[i] && stat(ins[i], &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+            fprintf(stderr, "ovni %s: output \"%s\" is the same file as the %s \"%s\": refusing to replace a "
+                    "file while reading it; write to another name\n", o->cmd, o->out, i ? "audio input" : "input",
+                    ins[i]);
+            return 1;
+        }
+    }
+    if (o->no_overwrite) {
+        fprintf(stderr, "ovni %s: output \"%s\" exists and -n/--no-overwrite keeps it\n", o->cmd, o->out);
+        return 1;
+    }
+    return 0;
+}
+
 int job_run(const job_opts *o, ovni_device *dev, job_stats *st)
 {
     job j;
@@ -300,6 +384,7 @@ int job_run(const job_opts *o, ovni_device *dev, job_stats *st)
     memset(st, 0, sizeof(*st));
     j.o = o;
     char err[512];
+    int r0;
     /* usage errors first, before any file or device is touched */
     if (o->vf && o->vf[0]) {
         if (chain_parse(o->vf, &j.ch, err, sizeof(err)) < 0) {
@@ -313,15 +398,20 @@ int job_run(const job_opts *o, ovni_device *dev, job_stats *st)
             return r;
         }
     }
+    if ((r0 = check_output(o))) {
+        ops_free(&j.oc);
+        return r0;
+    }
     int rc = 0;
     if (dev) j.dev = dev;
     else if (cli_open_device(o->device, &j.dev)) rc = 1;
+    if (!rc) cli_signal_device(j.dev);
     ovni_device_info di;
     if (!rc) {
         ovni_device_get_info(j.dev, &di);
         snprintf(st->device, sizeof(st->device), "%s", di.name);
         input_opts io = {j.dev, di.is_gpu ? OVNI_MEMORY_DEVICE : OVNI_MEMORY_HOST, o->start_frame, o->frames,
-                         o->loop, o->fps};
+                         o->loop, o->fps, o->allow_playlists};
         rc = input_open(&j.in, o->in, &io);
     }
     if (!rc) {
@@ -338,12 +428,13 @@ int job_run(const job_opts *o, ovni_device *dev, job_stats *st)
         if (j.resample && !o->frames && total)
             total = ovni_fps_output_count(j.in.fps, j.fps, total);
         j.env = (cli_env){j.dev, di.is_gpu ? OVNI_MEMORY_DEVICE : OVNI_MEMORY_HOST, j.fps, j.in.width,
-                          j.in.height, total};
+                          j.in.height, total, o->allow_playlists};
         rc = ops_open(&j.oc, &j.env);
         if (!rc) {
             progress_start(&j.prog, o->progress, total, (double)j.fps.num / j.fps.den);
             double t0 = progress_now();
             rc = pump(&j, st);
+            if (!rc && cli_interrupted) rc = 128 + cli_interrupted; /* the input ended early because of it */
             if (!rc && j.w && ovni_writer_close(&j.w) < 0) {
                 fprintf(stderr, "ovni %s: output \"%s\": %s\n", o->cmd, o->out, ovni_last_error());
                 rc = 1;
@@ -359,9 +450,14 @@ int job_run(const job_opts *o, ovni_device *dev, job_stats *st)
                 o->cmd, o->in, (long long)bad, bad == 1 ? "" : "s", bad == 1 ? "was" : "were");
     /* on any failure or Ctrl-C the target stays untouched */
     ovni_writer_cancel(&j.w);
-    if (rc == 130) fprintf(stderr, "ovni %s: interrupted; no output written\n", o->cmd);
+    if (cli_interrupted) {
+        rc = 128 + cli_interrupted;
+        fprintf(stderr, "ovni %s: interrupted by %s; no output written (\"%s\" left as it was)\n", o->cmd,
+                signal_name(cli_interrupted), o->out);
+    }
     ops_free(&j.oc);
     input_close(&j.in);
+    cli_signal_device(NULL);
     if (!dev) ovni_device_close(&j.dev);
     return rc;
 }

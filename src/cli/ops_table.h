@@ -38,6 +38,7 @@ typedef struct cli_env {
     ovni_rational fps;      /* output frame rate */
     int width, height;      /* the frame entering the chain */
     int64_t frames;         /* frames the job will make; 0 if unknown */
+    int allow_playlists;    /* file= sources: --allow-playlists */
 } cli_env;
 
 /* A source image or video named by file= (overlay, blend, warp). */

@@ -21,6 +21,8 @@ int ovni_error_prefix(int code, const char *fmt, ...) OVNI_PRINTF(2, 3);
 void ovni_error_clear(void);
 
 void ovni_log(int level, const char *fmt, ...) OVNI_PRINTF(2, 3);
+/* Rewrites control characters in s as \xNN (truncating at cap). */
+void ovni_escape_controls(char *s, size_t cap);
 
 /* Parallel loop over [0, n): fn(ctx, begin, end) runs on the shared worker
  * pool (one thread per core) in contiguous chunks; returns when all are done.

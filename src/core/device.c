@@ -222,6 +222,17 @@ void ovni_device_close(ovni_device **dev)
 
 int ovni_device_is_gpu(const ovni_device *dev) { return dev && dev->is_gpu; }
 
+/* One lock-free store: callable from a signal handler. */
+void ovni_device_interrupt(ovni_device *dev)
+{
+    if (dev) atomic_store(&dev->interrupted, 1);
+}
+
+int device_interrupted(const ovni_device *dev)
+{
+    return dev && atomic_load(&((ovni_device *)dev)->interrupted);
+}
+
 int ovni_device_sync(ovni_device *dev)
 {
     if (!dev) return ovni_error(OVNI_EINVAL, "ovni_device_sync: device is NULL");

@@ -27,12 +27,27 @@ const char *ovni_last_error(void) { return last_message; }
 
 void ovni_error_clear(void) { last_message[0] = 0; }
 
+/* Control characters (from a file name, a caption, a chain value) are shown
+ * as \xNN: a message must not move the cursor or rewrite the terminal. */
+void ovni_escape_controls(char *s, size_t cap)
+{
+    char tmp[1024];
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && o + 5 < sizeof(tmp); p++) {
+        if (*p < 0x20 || *p == 0x7f) o += (size_t)snprintf(tmp + o, sizeof(tmp) - o, "\\x%02x", *p);
+        else tmp[o++] = (char)*p;
+    }
+    tmp[o] = 0;
+    snprintf(s, cap, "%s", tmp);
+}
+
 int ovni_error(int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(last_message, sizeof(last_message), fmt, ap);
     va_end(ap);
+    ovni_escape_controls(last_message, sizeof(last_message));
     ovni_log(OVNI_LOG_DEBUG, "error %d: %s", code, last_message);
     return code;
 }
@@ -49,5 +64,6 @@ int ovni_error_prefix(int code, const char *fmt, ...)
         snprintf(last_message, sizeof(last_message), "%s: %s", prefix, old);
     else
         snprintf(last_message, sizeof(last_message), "%s: %s", prefix, ovni_strerror(code));
+    ovni_escape_controls(last_message, sizeof(last_message));
     return code;
 }

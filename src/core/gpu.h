@@ -93,6 +93,7 @@ struct ovni_device {
     ovni_device_stats stats;
     int probed;
     ovni_device_info info;
+    atomic_int interrupted;    /* ovni_device_interrupt(): opens, reads and writes on it stop */
 };
 
 /* Formats "cuFoo failed: CUDA_ERROR_X (text)" into the thread's error and
@@ -120,6 +121,8 @@ int gpu_launch_2d(ovni_device *dev, const char *name, int w, int h, void **args)
 
 void device_retain(ovni_device *dev);
 void device_release(ovni_device *dev);
+/* 1 once ovni_device_interrupt() was called on dev (fine on NULL: 0). */
+int device_interrupted(const ovni_device *dev);
 
 /* Pool side (src/core/pool.c). */
 void pools_free(ovni_device *dev);

@@ -50,6 +50,7 @@ void ovni_log(int level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    ovni_escape_controls(msg, sizeof(msg));
     if (log_cb)
         log_cb(log_cookie, level, msg);
     else

@@ -13,6 +13,7 @@
 #include <libavutil/opt.h>
 #include <libswresample/swresample.h>
 
+#include "guard.h"
 #include "writer_internal.h"
 
 struct writer_audio {
@@ -270,7 +271,9 @@ int audio_open(ovni_writer *w)
     w->audio = a;
     int r;
     if (!(a->pkt = av_packet_alloc())) return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
-    if ((r = avformat_open_input(&a->ic, src, NULL, NULL)) < 0) return a_fail(w, OVNI_EFORMAT, "cannot open", r);
+    guard_params gp = {.kind = GUARD_MEDIA, .allow_playlists = w->s.allow_playlists,
+                       .interrupt = {writer_interrupt_cb, w}};
+    if ((r = guard_open(&a->ic, src, &gp)) < 0) return ovni_error_prefix(r, "%s: audio", w->path);
     if ((r = avformat_find_stream_info(a->ic, NULL)) < 0) return a_fail(w, OVNI_EFORMAT, "cannot read the streams", r);
     int si = w->s.audio_stream;
     if (si >= 0) {
@@ -313,7 +316,7 @@ void audio_close(ovni_writer *w)
     struct writer_audio *a = w->audio;
     if (!a) return;
     av_packet_free(&a->pkt);
-    avformat_close_input(&a->ic);
+    guard_close(&a->ic);
     avcodec_free_context(&a->dec);
     avcodec_free_context(&a->enc);
     swr_free(&a->swr);

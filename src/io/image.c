@@ -10,7 +10,12 @@
 #include <libswscale/swscale.h>
 
 #include "../core/frame_internal.h"
+#include "../core/gpu.h"
 #include "ovni/image.h"
+
+/* Pictures beyond this many pixels are refused from their header. */
+#define OVNI_IMAGE_MAX_PIXELS (256 * 1000 * 1000)
+#include "guard.h"
 #include "tmpfile.h"
 
 static int av_fail(int code, const char *path, const char *what, int averr)
@@ -20,8 +25,10 @@ static int av_fail(int code, const char *path, const char *what, int averr)
     return ovni_error(code, "%s: %s: %s", path, what, buf);
 }
 
+static int image_interrupted(void *dev) { return device_interrupted(dev); }
+
 /* Decodes the first picture of `path` into an AVFrame. */
-static int decode_first(const char *path, AVFrame **out)
+static int decode_first(ovni_device *device, const char *path, AVFrame **out)
 {
     AVFormatContext *fmt = NULL;
     AVCodecContext *dec = NULL;
@@ -36,10 +43,8 @@ static int decode_first(const char *path, AVFrame **out)
         ret = ovni_error(OVNI_EIO, "%s: cannot read the image: %s", path, strerror(errno));
         goto done;
     }
-    if ((r = avformat_open_input(&fmt, path, NULL, NULL)) < 0) {
-        ret = av_fail(OVNI_EFORMAT, path, "not an image ovni can read", r);
-        goto done;
-    }
+    guard_params gp = {.kind = GUARD_IMAGE, .interrupt = {image_interrupted, device}};
+    if ((ret = guard_open(&fmt, path, &gp)) < 0) goto done;
     if ((r = avformat_find_stream_info(fmt, NULL)) < 0) {
         ret = av_fail(OVNI_EFORMAT, path, "cannot read the image's stream", r);
         goto done;
@@ -48,6 +53,16 @@ static int decode_first(const char *path, AVFrame **out)
     const AVCodec *codec = si >= 0 ? avcodec_find_decoder(fmt->streams[si]->codecpar->codec_id) : NULL;
     if (!codec) {
         ret = ovni_error(OVNI_EFORMAT, "%s: no picture in this file", path);
+        goto done;
+    }
+    /* From the header, before the decoder allocates anything. */
+    const AVCodecParameters *par = fmt->streams[si]->codecpar;
+    if (par->width > OVNI_MAX_DIM || par->height > OVNI_MAX_DIM ||
+        (int64_t)par->width * par->height > OVNI_IMAGE_MAX_PIXELS) {
+        ret = ovni_error(OVNI_EFORMAT, "%s: the image is %dx%d (%.0f megapixels): larger than ovni's image limit "
+                         "of %dx%d and %d megapixels", path, par->width, par->height,
+                         (double)par->width * par->height / 1e6, OVNI_MAX_DIM, OVNI_MAX_DIM,
+                         OVNI_IMAGE_MAX_PIXELS / 1000000);
         goto done;
     }
     dec = avcodec_alloc_context3(codec);
@@ -80,7 +95,7 @@ done:
     av_frame_free(&frame);
     av_packet_free(&pkt);
     avcodec_free_context(&dec);
-    avformat_close_input(&fmt);
+    guard_close(&fmt);
     return ret;
 }
 
@@ -94,7 +109,7 @@ int ovni_image_load(ovni_device *dev, const char *path, ovni_format format, ovni
     if (memory == OVNI_MEMORY_DEVICE && !dev->is_gpu)
         return ovni_error(OVNI_EINVAL, "ovni_image_load: %s: device memory asked of the CPU device", path);
     AVFrame *pic = NULL;
-    int ret = decode_first(path, &pic);
+    int ret = decode_first(dev, path, &pic);
     if (ret < 0) return ret;
     ovni_frame *host = NULL, *f = NULL;
     ret = ovni_frame_new(dev, format, pic->width, pic->height, OVNI_MEMORY_HOST, &host);
@@ -188,16 +203,23 @@ int ovni_image_save_png(const ovni_frame *frame, const char *path)
     }
     if ((ret = ovni_frame_wait(host)) < 0) goto out;
     char tmp[4096];
-    if ((ret = tmpfile_name(path, tmp, sizeof(tmp))) < 0) goto out;
-    FILE *fp = fopen(tmp, "wb");
+    int fd = tmpfile_create(path, tmp, sizeof(tmp));
+    if (fd < 0) {
+        ret = fd;
+        goto out;
+    }
+    FILE *fp = fdopen(fd, "wb");
     if (!fp) {
         ret = ovni_error(OVNI_EIO, "%s: cannot create the file: %s", path, strerror(errno));
+        close(fd);
+        tmpfile_discard(tmp);
         goto out;
     }
     ret = encode_png(host, path, fp);
-    if (fclose(fp) != 0 && ret == 0) ret = ovni_error(OVNI_EIO, "%s: write failed: %s", path, strerror(errno));
-    if (ret == 0) ret = tmpfile_commit(tmp, path);
-    else unlink(tmp);
+    if (fflush(fp) != 0 && ret == 0) ret = ovni_error(OVNI_EIO, "%s: write failed: %s", path, strerror(errno));
+    if (ret == 0) ret = tmpfile_commit(fd, tmp, path, 0);
+    else tmpfile_discard(tmp);
+    fclose(fp);
 out:
     ovni_frame_unref(&host);
     return ret;

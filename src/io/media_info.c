@@ -2,6 +2,7 @@
  * by ovni_probe() and the reader. Every failure names the file and says why
  * in words a user can act on (missing, empty, text, damaged, no video). */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,40 +13,12 @@
 #include <libavutil/pixdesc.h>
 
 #include "decode.h"
+#include "guard.h"
 #include "media_info.h"
 
 static void copy_str(char *dst, size_t size, const char *src)
 {
     snprintf(dst, size, "%s", src ? src : "");
-}
-
-/* Looks at the first bytes to explain why libavformat refused a file: from
- * the file itself, or (pb non-NULL: an in-memory input) from its AVIOContext. */
-static int explain_refusal(const char *path, AVIOContext *pb, int averr)
-{
-    uint8_t buf[4096 + AVPROBE_PADDING_SIZE];
-    memset(buf, 0, sizeof(buf));
-    size_t n = 0;
-    if (pb) {
-        int got = avio_seek(pb, 0, SEEK_SET) == 0 ? avio_read(pb, buf, 4096) : 0;
-        n = got > 0 ? (size_t)got : 0;
-    } else {
-        FILE *fp = fopen(path, "rb");
-        n = fp ? fread(buf, 1, 4096, fp) : 0;
-        if (fp) fclose(fp);
-    }
-    char why[128];
-    av_strerror(averr, why, sizeof(why));
-    AVProbeData pd = {.filename = path, .buf = buf, .buf_size = (int)n};
-    int score = 0;
-    const AVInputFormat *guess = n ? av_probe_input_format3(&pd, 1, &score) : NULL;
-    if (guess && score > AVPROBE_SCORE_EXTENSION)
-        return ovni_error(OVNI_EFORMAT, "%s: a damaged or truncated %s file (%s)", path, guess->name, why);
-    int text = n > 0;
-    for (size_t i = 0; i < n && text; i++)
-        text = buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r' || buf[i] >= 0x20;
-    if (text) return ovni_error(OVNI_EFORMAT, "%s: a text file, not a video", path);
-    return ovni_error(OVNI_EFORMAT, "%s: not a media file libavformat recognises (%s)", path, why);
 }
 
 /* The stream to decode: libavformat's best video stream, but never a cover
@@ -147,16 +120,27 @@ static void fill_info(AVFormatContext *fmt, int si, ovni_video_info *info)
     }
 }
 
+/* A size of 0 is not always empty: /proc and /sys files report 0 and have
+ * bytes to read. */
+static int has_bytes(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    char c;
+    int got = fd >= 0 && read(fd, &c, 1) == 1;
+    if (fd >= 0) close(fd);
+    return got;
+}
+
 void media_close(AVFormatContext **fmt)
 {
     if (!fmt || !*fmt) return;
     /* libavformat leaves a caller's AVIOContext to the caller. */
-    AVIOContext *pb = (*fmt)->flags & AVFMT_FLAG_CUSTOM_IO ? (*fmt)->pb : NULL;
-    avformat_close_input(fmt);
+    AVIOContext *pb = (*fmt)->flags & AVFMT_FLAG_CUSTOM_IO && !(*fmt)->opaque ? (*fmt)->pb : NULL;
+    guard_close(fmt);
     media_memory_io_free(&pb);
 }
 
-int media_open(const char *path, AVIOContext *pb, const AVIOInterruptCB *interrupt, AVFormatContext **out,
+int media_open(const char *path, AVIOContext *pb, const AVIOInterruptCB *interrupt, int allow_playlists, AVFormatContext **out,
                ovni_video_info *info)
 {
     *out = NULL;
@@ -168,32 +152,20 @@ int media_open(const char *path, AVIOContext *pb, const AVIOInterruptCB *interru
         media_memory_io_free(&pb);
         return ovni_error(OVNI_EFORMAT, "%s: the input is empty (0 bytes)", path);
     }
-    if (!pb) {
+    if (!pb && strcmp(path, "-")) {
         struct stat sb;
         if (stat(path, &sb) != 0) return ovni_error(OVNI_EIO, "%s: cannot open: %s", path, strerror(errno));
         if (S_ISDIR(sb.st_mode)) return ovni_error(OVNI_EIO, "%s: is a directory, not a video file", path);
-        if (S_ISREG(sb.st_mode) && sb.st_size == 0)
+        if (S_ISREG(sb.st_mode) && sb.st_size == 0 && !has_bytes(path))
             return ovni_error(OVNI_EFORMAT, "%s: the file is empty (0 bytes)", path);
         if (access(path, R_OK) != 0) return ovni_error(OVNI_EIO, "%s: cannot read: %s", path, strerror(errno));
     }
 
-    AVFormatContext *fmt = avformat_alloc_context();
-    if (!fmt) {
-        media_memory_io_free(&pb);
-        return ovni_error(OVNI_ENOMEM, "%s: out of memory", path);
-    }
-    if (interrupt) fmt->interrupt_callback = *interrupt;
-    AVDictionary *opts = NULL;
-    if (pb) {
-        fmt->pb = pb;
-        /* Bytes from memory name no other file: a playlist or reference in
-         * them must not make libavformat open files or URLs. */
-        av_dict_set(&opts, "protocol_whitelist", "none", 0);
-    }
-    int r = avformat_open_input(&fmt, pb ? "" : path, NULL, &opts); /* frees fmt on failure */
-    av_dict_free(&opts);
+    guard_params gp = {.kind = GUARD_MEDIA, .allow_playlists = allow_playlists, .pb = pb};
+    if (interrupt) gp.interrupt = *interrupt;
+    AVFormatContext *fmt = NULL;
+    int r = guard_open(&fmt, path, &gp);
     if (r < 0) {
-        r = explain_refusal(path, pb, r);
         media_memory_io_free(&pb);
         return r;
     }
@@ -202,8 +174,12 @@ int media_open(const char *path, AVIOContext *pb, const AVIOInterruptCB *interru
         media_close(&fmt);
         return ovni_error(OVNI_EFORMAT, "%s: a text file, not a video", path);
     }
-    if ((r = avformat_find_stream_info(fmt, NULL)) < 0) {
+    if ((r = avformat_find_stream_info(fmt, NULL)) < 0 || (interrupt && interrupt->callback(interrupt->opaque))) {
         char why[128];
+        if (interrupt && interrupt->callback(interrupt->opaque)) {
+            media_close(&fmt);
+            return ovni_error(OVNI_ECANCELED, "%s: interrupted while reading the streams", path);
+        }
         av_strerror(r, why, sizeof(why));
         media_close(&fmt);
         return ovni_error(OVNI_EFORMAT, "%s: cannot read the streams (damaged or truncated file?): %s", path, why);
@@ -233,7 +209,7 @@ int ovni_probe(const char *path, ovni_video_info *info)
 {
     if (!info) return ovni_error(OVNI_EINVAL, "ovni_probe: info is NULL");
     AVFormatContext *fmt = NULL;
-    int ret = media_open(path, NULL, NULL, &fmt, info);
+    int ret = media_open(path, NULL, NULL, 0, &fmt, info);
     media_close(&fmt);
     return ret;
 }

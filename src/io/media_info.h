@@ -7,12 +7,13 @@
 
 #include "ovni/reader.h"
 
-/* Opens `path`, reads its streams and fills *info (decoder left empty). On
- * failure, a message naming the file and the reason; *out stays NULL. With
- * `pb` (an in-memory input, media_memory_io_new), the bytes are read from it
- * instead and `path` only names them in messages; media_open owns pb in every
- * case (freed on failure, by media_close after success). */
-int media_open(const char *path, AVIOContext *pb, const AVIOInterruptCB *interrupt, AVFormatContext **out,
+/* Opens `path` through guard_open() (allow-lists; "-" is stdin), reads its
+ * streams and fills *info (decoder left empty). On failure, a message naming
+ * the file and the reason (OVNI_ECANCELED when interrupted); *out stays NULL.
+ * With `pb` (an in-memory input, media_memory_io_new), the bytes are read from
+ * it instead and `path` only names them in messages; media_open owns pb in
+ * every case (freed on failure, by media_close after success). */
+int media_open(const char *path, AVIOContext *pb, const AVIOInterruptCB *interrupt, int allow_playlists, AVFormatContext **out,
                ovni_video_info *info);
 
 /* Closes what media_open() opened, and the in-memory input it may hold. */

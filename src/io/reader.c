@@ -11,6 +11,7 @@
 
 #include "../core/queue.h"
 #include "decode.h"
+#include "guard.h"
 #include "media_info.h"
 #include "segments.h"
 
@@ -80,10 +81,17 @@ static int check_settings(const char *path, const ovni_reader_settings *s)
 
 /* ---- the decode thread ---- */
 
+static int interrupted(void *opaque)
+{
+    ovni_reader *r = opaque;
+    return atomic_load(&r->stop) || device_interrupted(r->dev);
+}
+
+
 static int emit_frame(void *ctx, ovni_frame *f)
 {
     ovni_reader *r = ctx;
-    if (atomic_load(&r->stop)) {
+    if (interrupted(r)) {
         ovni_frame_unref(&f);
         return DECODE_STOP;
     }
@@ -145,8 +153,6 @@ static int next_pass(ovni_reader *r)
     return seek_to_start(r);
 }
 
-static int interrupted(void *opaque) { return atomic_load(&((ovni_reader *)opaque)->stop); }
-
 static void *decode_thread(void *arg)
 {
     ovni_reader *r = arg;
@@ -154,7 +160,7 @@ static void *decode_thread(void *arg)
     int ret = pkt ? 0 : ovni_error(OVNI_ENOMEM, "%s: out of memory", r->path);
     int read_errors = 0;
     if (ret == 0 && (r->s.start_frame > 0 || r->rewind)) ret = seek_to_start(r);
-    while (ret == 0 && !atomic_load(&r->stop)) {
+    while (ret == 0 && !interrupted(r)) {
         int e = av_read_frame(r->fmt, pkt);
         if (e == AVERROR(EAGAIN)) continue;
         if (e < 0) {
@@ -176,6 +182,7 @@ static void *decode_thread(void *arg)
         av_packet_unref(pkt);
     }
     av_packet_free(&pkt);
+    if (device_interrupted(r->dev)) ret = ovni_error(OVNI_ECANCELED, "%s: interrupted", r->path);
     if (ret == DECODE_STOP || ret == 0) {
         r->status = OVNI_EOF;
     } else {
@@ -237,7 +244,7 @@ static int segments_wanted(ovni_reader *r)
 static int start_segments(ovni_reader *r, ovni_memory memory)
 {
     int n = segments_wanted(r);
-    if (n < 2) return 0;
+    if (n < 2 || guard_is_stream(r->path)) return 0; /* stdin and FIFOs are read once, in order */
     seg_plan plan;
     int chunks = segments_plan(r->fmt, r->st->index, r->target_pts, r->frame_dur, &plan);
     if (chunks < 0) return chunks;
@@ -263,6 +270,7 @@ static int start_segments(ovni_reader *r, ovni_memory memory)
         .workers = n,
         .target_pts = r->target_pts,
         .frame_dur = r->frame_dur,
+        .format = r->fmt->iformat,
     };
     ovni_log(OVNI_LOG_DEBUG, "%s: %d %s decoders on %d chunks from chunk %d (longest %lld frames)", r->path, n,
              r->dec->name, chunks, plan.first, (long long)plan.max_frames);
@@ -313,7 +321,7 @@ int reader_open_io(ovni_reader **out, ovni_device *dev, const char *path, AVIOCo
     atomic_init(&r->stop, 0);
     atomic_init(&r->corrupt_demux, 0);
     AVIOInterruptCB cb = {interrupted, r};
-    if ((ret = media_open(path, pb, &cb, &r->fmt, &r->info)) < 0) goto fail;
+    if ((ret = media_open(path, pb, &cb, s->allow_playlists, &r->fmt, &r->info)) < 0) goto fail;
     r->st = r->fmt->streams[r->info.stream_index];
     /* Streams other than the video are not read: the demuxer skips them. */
     for (unsigned i = 0; i < r->fmt->nb_streams; i++)
@@ -389,6 +397,7 @@ int ovni_reader_read(ovni_reader *r, ovni_frame **out)
     if (!out) return ovni_error(OVNI_EINVAL, "ovni_reader_read: out is NULL");
     *out = NULL;
     if (!r) return ovni_error(OVNI_EINVAL, "ovni_reader_read: reader is NULL");
+    if (device_interrupted(r->dev)) return ovni_error(OVNI_ECANCELED, "%s: interrupted", r->path);
     if (r->seg) {
         int ret = read_segments(r, out);
         r->taken += ret == 0;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../core/queue.h"
+#include "guard.h"
 #include "segments.h"
 
 /* Past this many bytes of frames a worker's queue stops growing with the
@@ -242,7 +243,11 @@ static int decode_chunk(worker *w, int c, AVPacket *pkt, AVPacket *held)
     return ret;
 }
 
-static int interrupted(void *opaque) { return atomic_load(&((segments *)opaque)->stop); }
+static int interrupted(void *opaque)
+{
+    segments *s = opaque;
+    return atomic_load(&s->stop) || device_interrupted(s->p.dev);
+}
 
 /* The worker's own demuxer on the same file. Stream parameters come from
  * the reader's (already probed) stream, so no avformat_find_stream_info. */
@@ -250,14 +255,10 @@ static int open_input(worker *w)
 {
     segments *s = w->s;
     const AVStream *ref = s->p.st;
-    if (!(w->fmt = avformat_alloc_context())) return ovni_error(OVNI_ENOMEM, "%s: out of memory", s->p.path);
-    w->fmt->interrupt_callback = (AVIOInterruptCB){interrupted, s};
-    int r = avformat_open_input(&w->fmt, s->p.path, NULL, NULL);
-    if (r < 0) {
-        char why[128];
-        av_strerror(r, why, sizeof(why));
-        return ovni_error(OVNI_EIO, "%s: parallel decode: cannot open the file again: %s", s->p.path, why);
-    }
+    guard_params gp = {.kind = GUARD_MEDIA, .allow_playlists = 0, .format = s->p.format,
+                       .interrupt = {interrupted, s}};
+    int r = guard_open(&w->fmt, s->p.path, &gp);
+    if (r < 0) return ovni_error_prefix(r, "parallel decode: cannot open the file again");
     if ((unsigned)ref->index >= w->fmt->nb_streams ||
         w->fmt->streams[ref->index]->codecpar->codec_id != ref->codecpar->codec_id ||
         av_cmp_q(w->fmt->streams[ref->index]->time_base, ref->time_base) != 0)
@@ -367,7 +368,7 @@ void segments_close(segments *s)
         if (w->started) pthread_join(w->thread, NULL);
         if (w->q.items) queue_destroy(&w->q, drop_frame);
         if (w->dec) w->dec->close(w->dec);
-        avformat_close_input(&w->fmt);
+        guard_close(&w->fmt);
     }
     if (s->reserved) pool_reserve(s->p.dev, -s->reserved);
     free(s->w);

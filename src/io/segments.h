@@ -44,6 +44,7 @@ typedef struct segments_params {
     int workers;
     int64_t target_pts;    /* frames before it (less half a frame) are dropped; INT64_MIN: none */
     int64_t frame_dur;
+    const AVInputFormat *format; /* the reader's demuxer: the workers open the file with it, no probing */
 } segments_params;
 
 typedef struct segments segments;

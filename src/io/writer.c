@@ -3,12 +3,15 @@
  * plug in through encode.h (a table each, packets back through emit); the
  * audio stream (audio.c) through writer_internal.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <libavutil/mem.h>
 #include <libavutil/opt.h>
 
 #include "ovni/ops.h"
@@ -151,6 +154,10 @@ static int thread_status(ovni_writer *w)
     return st < 0 ? ovni_error(st, "%s", msg) : 0;
 }
 
+int writer_interrupted(ovni_writer *w) { return atomic_load(&w->cancel) || device_interrupted(w->dev); }
+
+int writer_interrupt_cb(void *w) { return writer_interrupted(w); }
+
 /* ---- muxing ---- */
 
 /* encode.h's emit: muxes one encoded video packet whose pts/dts are in
@@ -159,6 +166,12 @@ static int mux_video(void *ctx, AVPacket *pkt)
 {
     ovni_writer *w = ctx;
     int r;
+    /* Checked per packet: the encoder's final flush (x264 may hold dozens
+     * of frames) stops here too. */
+    if (writer_interrupted(w)) {
+        av_packet_unref(pkt);
+        return ovni_error(OVNI_ECANCELED, "%s: interrupted", w->path);
+    }
     if (pkt->duration <= 0) pkt->duration = w->frame_ticks;
     if (w->audio) {
         int64_t t = pkt->dts != AV_NOPTS_VALUE ? pkt->dts : pkt->pts;
@@ -188,6 +201,7 @@ static void drop_item(void *p)
 /* Flush the encoder, the audio up to the video's end, the trailer. */
 static int finish(ovni_writer *w)
 {
+    ovni_log(OVNI_LOG_DEBUG, "%s: flushing the encoder after %lld frames", w->path, (long long)w->frames_sent);
     int ret = w->enc->cls->flush(w->enc);
     if (ret < 0) return ret;
     if (w->frames_sent == 0) return ovni_error(OVNI_EINVAL, "%s: no frames were written", w->path);
@@ -211,7 +225,7 @@ static void *writer_main(void *arg)
         ovni_frame *f = it->frame;
         int64_t pts = it->pts;
         free(it);
-        if (ret < 0 || atomic_load(&w->cancel)) {
+        if (ret < 0 || writer_interrupted(w)) {
             ovni_frame_unref(&f);
             continue;
         }
@@ -222,8 +236,55 @@ static void *writer_main(void *arg)
             queue_close(&w->q); /* the caller's next write returns the error */
         }
     }
-    if (ret == 0 && !atomic_load(&w->cancel) && (ret = finish(w)) < 0) thread_fail(w, ret);
+    if (ret == 0 && writer_interrupted(w)) thread_fail(w, ovni_error(OVNI_ECANCELED, "%s: interrupted", w->path));
+    else if (ret == 0 && (ret = finish(w)) < 0) thread_fail(w, ret);
     return NULL;
+}
+
+/* ---- the output file: ovni's own AVIOContext on the temporary file's
+ * descriptor, so that nothing reopens it by name for writing ---- */
+
+static int fd_write(void *opaque, uint8_t *buf, int len)
+{
+    ovni_writer *w = opaque;
+    for (int done = 0; done < len;) {
+        ssize_t n = write(w->tmp_fd, buf + done, (size_t)(len - done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return AVERROR(n < 0 ? errno : EIO);
+        done += (int)n;
+    }
+    return len;
+}
+
+static int fd_read(void *opaque, uint8_t *buf, int len)
+{
+    ovni_writer *w = opaque;
+    ssize_t n = read(w->tmp_fd, buf, (size_t)len);
+    return n > 0 ? (int)n : n == 0 ? AVERROR_EOF : AVERROR(errno);
+}
+
+static int64_t fd_seek(void *opaque, int64_t offset, int whence)
+{
+    ovni_writer *w = opaque;
+    if ((whence & ~AVSEEK_FORCE) == AVSEEK_SIZE) {
+        struct stat sb;
+        return fstat(w->tmp_fd, &sb) == 0 ? (int64_t)sb.st_size : AVERROR(errno);
+    }
+    off_t r = lseek(w->tmp_fd, (off_t)offset, whence & ~AVSEEK_FORCE);
+    return r < 0 ? AVERROR(errno) : (int64_t)r;
+}
+
+/* Flushes and frees oc->pb; 0 or the write error. */
+static int close_io(ovni_writer *w)
+{
+    AVIOContext *pb = w->oc->pb;
+    w->oc->pb = NULL;
+    w->io_open = 0;
+    avio_flush(pb);
+    int r = pb->error;
+    av_freep(&pb->buffer);
+    avio_context_free(&pb);
+    return r;
 }
 
 /* ---- open / close ---- */
@@ -238,10 +299,11 @@ static void writer_free(ovni_writer *w, int remove_tmp)
     if (w->enc) w->enc->cls->close(&w->enc);
     if (w->audio) audio_close(w);
     if (w->oc) {
-        if (w->io_open) avio_closep(&w->oc->pb);
+        if (w->io_open) close_io(w);
         avformat_free_context(w->oc);
     }
-    if (remove_tmp && w->tmp[0]) unlink(w->tmp);
+    if (w->tmp_fd >= 0) close(w->tmp_fd);
+    if (remove_tmp) tmpfile_discard(w->tmp);
     pthread_mutex_destroy(&w->err_lock);
     if (w->dev) ovni_device_close(&w->dev);
     free(w->audio_path);
@@ -301,12 +363,17 @@ static int open_output(ovni_writer *w, const char *muxer)
 static int start_file(ovni_writer *w)
 {
     int r;
-    if ((r = avio_open(&w->oc->pb, w->tmp, AVIO_FLAG_WRITE)) < 0) {
-        char buf[128];
-        av_strerror(r, buf, sizeof(buf));
-        return ovni_error(OVNI_EIO, "%s: cannot create the output file: %s", w->path, buf);
+    enum { IO_BUFFER = 1 << 16 };
+    uint8_t *buf = av_malloc(IO_BUFFER);
+    w->oc->pb = buf ? avio_alloc_context(buf, IO_BUFFER, 1, w, fd_read, fd_write, fd_seek) : NULL;
+    if (!w->oc->pb) {
+        av_free(buf);
+        return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
     }
+    w->oc->flags |= AVFMT_FLAG_CUSTOM_IO;
     w->io_open = 1;
+    /* What the muxer opens itself (MP4's faststart pass reads the file back). */
+    av_opt_set(w->oc, "protocol_whitelist", "file", 0);
     AVDictionary *opts = NULL;
     if (w->s.faststart && (!strcmp(w->container, "mp4") || !strcmp(w->container, "mov")))
         av_dict_set(&opts, "movflags", "+faststart", 0);
@@ -337,6 +404,7 @@ int ovni_writer_open(ovni_writer **out, ovni_device *dev, const char *path, cons
     if (!w) return ovni_error(OVNI_ENOMEM, "ovni_writer_open: out of memory");
     pthread_mutex_init(&w->err_lock, NULL);
     atomic_init(&w->cancel, 0);
+    w->tmp_fd = -1;
     w->s = *settings;
     w->container = ext;
     snprintf(w->preset, sizeof(w->preset), "%s", settings->preset ? settings->preset : "p4");
@@ -358,7 +426,12 @@ int ovni_writer_open(ovni_writer **out, ovni_device *dev, const char *path, cons
     w->frame_ticks = av_rescale_q(1, av_inv_q(fps), w->enc_tb);
     if (w->frame_ticks < 1) w->frame_ticks = 1;
 
-    if ((ret = tmpfile_name(path, w->tmp, sizeof(w->tmp))) < 0 || (ret = open_output(w, muxer)) < 0 ||
+    struct stat sb;
+    if (w->s.no_overwrite && lstat(path, &sb) == 0) {
+        writer_free(w, 0);
+        return ovni_error(OVNI_EIO, "%s: the output exists (no-overwrite); it was left as it was", path);
+    }
+    if ((ret = w->tmp_fd = tmpfile_create(path, w->tmp, sizeof(w->tmp))) < 0 || (ret = open_output(w, muxer)) < 0 ||
         (ret = open_encoder(w)) < 0 || (w->audio_path && (ret = audio_open(w)) < 0) ||
         (ret = start_file(w)) < 0) {
         writer_free(w, 1);
@@ -446,16 +519,17 @@ int ovni_writer_close(ovni_writer **wp)
     int ret = thread_status(w);
     if (ret == 0 && !w->finished) ret = ovni_error(OVNI_EIO, "%s: the file was not finished", w->path);
     if (w->io_open) {
-        w->io_open = 0;
-        int r = avio_closep(&w->oc->pb);
+        int r = close_io(w);
         if (r < 0 && ret == 0) {
             char buf[128];
             av_strerror(r, buf, sizeof(buf));
             ret = ovni_error(OVNI_EIO, "%s: write failed: %s", w->path, buf);
         }
     }
+    /* The last look before the target changes: Ctrl-C up to here keeps it. */
+    if (ret == 0 && writer_interrupted(w)) ret = ovni_error(OVNI_ECANCELED, "%s: interrupted", w->path);
     if (ret == 0) {
-        ret = tmpfile_commit(w->tmp, w->path);
+        ret = tmpfile_commit(w->tmp_fd, w->tmp, w->path, w->s.no_overwrite);
         w->tmp[0] = 0;
     }
     if (ret < 0) {

@@ -21,13 +21,14 @@ struct ovni_writer {
     ovni_writer_settings s;         /* validated; strings point into the copies below */
     char *path;                     /* target */
     char tmp[4096];                 /* temporary file beside it */
+    int tmp_fd;                     /* open on tmp (tmpfile_create), -1 once closed */
     char preset[32];
     char *audio_path;
     const char *container;          /* "mp4", "mkv", ... (from the extension) */
 
     AVFormatContext *oc;
     AVStream *vst;
-    int io_open;                    /* oc->pb opened on tmp */
+    int io_open;                    /* oc->pb: ovni's AVIOContext on tmp_fd */
     AVRational enc_tb;              /* encoder time base: 1/fps, or 1/90000 with passthrough */
     int64_t frame_ticks;            /* one frame period in enc_tb */
     int64_t video_end;              /* end of the last frame sent to the encoder, in enc_tb */
@@ -57,6 +58,12 @@ typedef struct writer_item {
     ovni_frame *frame;
     int64_t pts;
 } writer_item;
+
+/* 1 once the writer is cancelled or its device interrupted
+ * (ovni_device_interrupt): the file is then never finished. The second form
+ * is an AVIOInterruptCB callback (opaque: the writer). */
+int writer_interrupted(ovni_writer *w);
+int writer_interrupt_cb(void *w);
 
 /* audio.c: the audio stream from settings.audio_path. open adds the output
  * stream (before the header is written); pump muxes the audio that starts
