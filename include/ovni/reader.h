@@ -47,7 +47,13 @@ typedef struct ovni_reader_settings {
                              * See docs/reader.md for the memory it takes */
     int allow_playlists;    /* 1: let playlist and concat demuxers (HLS, ffconcat, ...) read the
                              * files they name; 0 (default): such inputs are refused */
-    uint8_t reserved[60];
+    double start_time;      /* seconds from the stream's start (0: use start_frame): the first
+                             * frame delivered is the one on screen at that time, the last
+                             * whose pts <= start. Reads in one piece (no segments) */
+    double duration;        /* seconds: frames starting at or after the first delivered frame's
+                             * time + duration are not delivered; 0: to the end. With loop,
+                             * each pass is cut the same way */
+    uint8_t reserved[40];
 } ovni_reader_settings;
 
 #define OVNI_MAX_AUDIO_STREAMS 8
@@ -56,7 +62,9 @@ typedef struct ovni_audio_info {
     int stream_index;
     char codec[32];
     int sample_rate, channels;
-    double duration;        /* seconds, 0 if unknown */
+    double duration;        /* seconds, 0 if unknown (the file's length past its start when the
+                             * container stores none for the stream, e.g. Matroska) */
+    double start_time;      /* the stream's first timestamp, seconds (edit lists applied) */
 } ovni_audio_info;
 
 typedef struct ovni_video_info {
@@ -65,7 +73,7 @@ typedef struct ovni_video_info {
     char codec[32];         /* "h264", "hevc", "vp9", "av1", ... */
     int width, height;
     int bit_depth;
-    ovni_rational fps;      /* average frame rate */
+    ovni_rational fps;      /* average frame rate (see docs/reader.md for VFR files) */
     ovni_rational time_base;
     double duration;        /* seconds */
     int64_t frame_count;
@@ -79,6 +87,10 @@ typedef struct ovni_video_info {
     int naudio;
     ovni_audio_info audio[OVNI_MAX_AUDIO_STREAMS];
     char decoder[32];       /* what decodes it: "nvdec" or "libavcodec" (set by a reader) */
+    ovni_rational r_frame_rate; /* the container's base rate (the lowest that represents every
+                             * timestamp); {0,0} if unknown */
+    int vfr;                /* 1: the first packets' durations differ (variable frame rate) */
+    double start_time;      /* the video stream's first timestamp, seconds (edit lists applied) */
     uint8_t reserved[64];
 } ovni_video_info;
 

@@ -47,6 +47,7 @@ typedef enum ovni_audio_mode {
     OVNI_AUDIO_AUTO = 0,    /* copy; re-encode to AAC only if the codec cannot go in the container */
     OVNI_AUDIO_COPY = 1,    /* copy or fail */
     OVNI_AUDIO_AAC = 2,     /* always re-encode to AAC */
+    OVNI_AUDIO_OPUS = 3,    /* always re-encode to Opus (libopus) */
 } ovni_audio_mode;
 
 typedef struct ovni_writer_settings {
@@ -74,7 +75,16 @@ typedef struct ovni_writer_settings {
     int allow_playlists;        /* audio_path: as ovni_reader_settings.allow_playlists */
     int no_overwrite;           /* 1: fail with OVNI_EIO if the target exists (checked again at the
                                  * final rename, which never replaces a file that appeared since) */
-    uint8_t reserved[56];
+    int audio_sync;             /* 1: audio_start is a time on audio_path's own timeline (the pts,
+                                 * in seconds, of the first video frame written, read from the
+                                 * same file): the audio keeps its place against the video. A
+                                 * later audio start becomes leading silence (re-encoding) or a
+                                 * start offset (copying); an earlier one is cut (to the sample
+                                 * when re-encoding, to the packet when copying). 0: audio_start
+                                 * counts from the audio stream's own start */
+    double audio_loop;          /* > 0: the audio starts again every audio_loop seconds of output
+                                 * (a looped video's period); 0: plays once */
+    uint8_t reserved[40];
 } ovni_writer_settings;
 
 OVNI_API void ovni_writer_default_settings(ovni_writer_settings *s);

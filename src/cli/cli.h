@@ -48,11 +48,15 @@ typedef struct input_opts {
     ovni_device *dev;
     ovni_memory memory;
     int64_t start_frame, frames; /* frames 0: to the end (stills: 5 seconds) */
+    double start_time, duration; /* seconds; 0: not set (start_time replaces start_frame) */
     int loop;
     ovni_rational fps;          /* stills: their rate (default 30) */
     int allow_playlists;
 } input_opts;
 
+/* The constant rate a video is written at by default: its average rate,
+ * or for a variable-rate video its r_frame_rate where plausible. */
+ovni_rational input_default_rate(const ovni_video_info *vi);
 /* 0, 1 (error printed, naming the file), or 2 (a bad color: spec). */
 int input_open(cli_input *in, const char *spec, const input_opts *o);
 /* The next frame: NV12/P010 from a video, RGB24 from a still (a copy the
@@ -77,7 +81,12 @@ typedef struct job_opts {
     int gop;
     const char *audio;          /* "copy" (default), "none" or a file */
     int64_t start_frame, frames;
+    double start_time;          /* --start, seconds; 0: not set */
+    double duration;            /* --duration, seconds; 0: not set */
     int loop;
+    int vsync;                  /* 0: constant rate (--fps or the input's), 1: the source's pts */
+    const char *audio_codec;    /* --audio-codec: NULL (auto), "copy", "aac" or "opus" */
+    int audio_track;            /* --audio-track: which audio stream of IN, from 0 */
     ovni_rational fps;          /* {0, 0}: the input's */
     progress_mode progress;
     int quiet;

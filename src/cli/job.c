@@ -2,12 +2,15 @@
  * resampling and a clean stop on Ctrl-C. `ovni run`, `ovni transcode` and
  * `ovni demo` are all jobs. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libavutil/avutil.h>
+#include <libavutil/mathematics.h>
 #include <libavutil/parseutils.h>
 
 #include "chain.h"
@@ -64,13 +67,19 @@ const char job_options_help[] =
     "  --bitrate RATE            average bit rate, e.g. 8M, 2500k (default: constant quality)\n"
     "  --crf N                   constant quality 0..51, lower is better (default 23)\n"
     "  --gop N                   keyframe interval in frames (default 2 seconds)\n"
-    "  --audio copy|none|FILE    copy the input's audio (default), drop it, or take FILE's\n"
+    "  --audio copy|none|FILE    the input's audio (default), none, or FILE's\n"
+    "  --audio-codec copy|aac|opus  copy the audio, or re-encode it (default: copy where the\n"
+    "                            container takes the codec, else AAC, or Opus where AAC cannot go)\n"
+    "  --audio-track N           the input's Nth audio stream, from 0 (default 0)\n"
     "input:\n"
-    "  --start-frame N           skip the first N frames of a video input\n"
+    "  --start-frame N           start at frame N of a video input (presentation order)\n"
+    "  --start TIME              start at TIME (seconds or hh:mm:ss.ms): the frame on screen then\n"
     "  --frames N                make N frames (stills: default 5 seconds)\n"
-    "  --loop                    restart a video input at its end until --frames are made\n"
+    "  --duration TIME           make TIME of output (seconds or hh:mm:ss.ms)\n"
+    "  --loop                    restart a video input at its end until --frames or --duration\n"
     "  --fps RATE                output rate (30, 30000/1001, 29.97, ntsc); a video is resampled\n"
-    "                            by repeating or dropping frames, exactly over any length\n"
+    "                            by time: output frame n shows the source frame on screen at n/RATE\n"
+    "  --vsync cfr|passthrough   constant rate (default), or keep the source's timestamps\n"
     "device and output:\n"
     "  --cpu | --device N        run on the CPU, or on CUDA device N (default: GPU 0 if usable)\n"
     "  --progress tty|plain|none one updating line (default on a terminal), log lines, or none\n"
@@ -145,7 +154,8 @@ int job_parse_option(job_opts *o, int argc, char **argv, int *i)
     if (!is_flag) {
         static const char *const valued[] = {"--codec", "--encoder", "--preset", "--bitrate", "--crf",
                                              "--gop", "--audio", "--start-frame", "--frames", "--fps",
-                                             "--device", "--progress", NULL};
+                                             "--device", "--progress", "--start", "--duration", "--vsync",
+                                             "--audio-codec", "--audio-track", NULL};
         int known = 0;
         for (int k = 0; valued[k]; k++) known |= !strcmp(name, valued[k]);
         if (!known) return 0;
@@ -187,6 +197,24 @@ int job_parse_option(job_opts *o, int argc, char **argv, int *i)
         o->audio = v;
     } else if (!strcmp(name, "--start-frame")) {
         if (parse_int(v, 0, INT64_MAX / 4, &o->start_frame) < 0) return usage_err(o, name, v, "is not an integer >= 0");
+    } else if (!strcmp(name, "--start") || !strcmp(name, "--duration")) {
+        int64_t us;
+        if (av_parse_time(&us, v, 1) < 0 || us < 0 || us > (int64_t)1e7 * 1000000)
+            return usage_err(o, name, v, "is not a time (seconds, e.g. 12.5, or hh:mm:ss.ms)");
+        if (!strcmp(name, "--duration") && us == 0) return usage_err(o, name, v, "must be more than 0");
+        *(!strcmp(name, "--start") ? &o->start_time : &o->duration) = us / 1e6;
+    } else if (!strcmp(name, "--vsync")) {
+        if (!strcmp(v, "cfr")) o->vsync = 0;
+        else if (!strcmp(v, "passthrough")) o->vsync = 1;
+        else return usage_err(o, name, v, "is not cfr or passthrough");
+    } else if (!strcmp(name, "--audio-codec")) {
+        if (strcmp(v, "copy") && strcmp(v, "aac") && strcmp(v, "opus"))
+            return usage_err(o, name, v, "is not copy, aac or opus");
+        o->audio_codec = v;
+    } else if (!strcmp(name, "--audio-track")) {
+        if (parse_int(v, 0, OVNI_MAX_AUDIO_STREAMS - 1, &x) < 0)
+            return usage_err(o, name, v, "is not an audio stream number 0..7");
+        o->audio_track = (int)x;
     } else if (!strcmp(name, "--frames")) {
         if (parse_int(v, 1, INT64_MAX / 4, &o->frames) < 0) return usage_err(o, name, v, "is not an integer >= 1");
     } else if (!strcmp(name, "--fps")) {
@@ -214,8 +242,11 @@ typedef struct job {
     cli_env env;
     ovni_writer *w;
     ovni_rational fps;
-    int resample;
     progress prog;
+    /* The timeline: output time 0 is source time `anchor` (the first
+     * delivered frame's pts, in `tb`). */
+    int64_t anchor;
+    AVRational tb;
 } job;
 
 static int open_writer(job *j, const ovni_frame *first)
@@ -226,6 +257,7 @@ static int open_writer(job *j, const ovni_frame *first)
     s.width = first->width;
     s.height = first->height;
     s.fps = j->fps;
+    s.pts_passthrough = o->vsync == 1 && j->in.kind == INPUT_VIDEO;
     s.codec = o->codec;
     s.encoder = o->encoder;
     s.preset = o->preset;
@@ -244,11 +276,24 @@ static int open_writer(job *j, const ovni_frame *first)
                         "(--audio FILE takes it from a file)\n", o->cmd, o->in);
         } else if (j->in.has_audio) {
             s.audio_path = o->in;
-            s.audio_start = j->in.fps.num > 0 ? (double)o->start_frame * j->in.fps.den / j->in.fps.num : 0;
+            /* the audio keeps its place against the first frame written */
+            s.audio_sync = 1;
+            s.audio_start = (double)j->anchor * av_q2d(j->tb);
+            if (s.audio_start < 0) s.audio_start = 0;
+            s.audio_stream = j->in.info.audio[o->audio_track].stream_index;
+            if (o->loop) {
+                /* one pass of the video: from the first frame to the stream's end */
+                const ovni_video_info *vi = &j->in.info;
+                double pass = vi->start_time + vi->duration - (double)j->anchor * av_q2d(j->tb);
+                if (pass > 0) s.audio_loop = pass;
+            }
         }
     } else if (strcmp(o->audio, "none")) {
         s.audio_path = o->audio;
     }
+    if (o->audio_codec)
+        s.audio_mode = !strcmp(o->audio_codec, "copy") ? OVNI_AUDIO_COPY
+                       : !strcmp(o->audio_codec, "aac") ? OVNI_AUDIO_AAC : OVNI_AUDIO_OPUS;
     if (ovni_writer_open(&j->w, j->dev, o->out, &s) < 0) {
         fprintf(stderr, "ovni %s: %s\n", o->cmd, ovni_last_error());
         return 1;
@@ -256,82 +301,171 @@ static int open_writer(job *j, const ovni_frame *first)
     return 0;
 }
 
-/* The main loop; returns the exit code. */
-static int pump(job *j, job_stats *st)
+/* The output slot of a source frame: its time from the anchor in output
+ * frames, rounded to the nearest (halves up), as FFmpeg's fps filter does.
+ * Output frame n shows the last source frame whose slot is <= n. */
+static int64_t slot_of(const job *j, int64_t pts)
+{
+    return av_rescale_rnd(pts - j->anchor, (int64_t)j->tb.num * j->fps.num, (int64_t)j->tb.den * j->fps.den,
+                          AV_ROUND_NEAR_INF);
+}
+
+/* Chain, writer (opened on the first frame), encoder: one output frame. */
+static int put_frame(job *j, job_stats *st, ovni_frame *src, int64_t n)
 {
     const job_opts *o = j->o;
-    int64_t made = 0, src_next = 0; /* src_next: index of the next frame input_read gives */
-    int64_t limit = j->in.kind == INPUT_VIDEO && o->frames > 0 ? o->frames : 0;
-    ovni_frame *cur = NULL;
+    ovni_frame *f = NULL;
+    if (j->oc.nops) {
+        /* RGB once for the whole chain; a still is RGB already (a fresh copy, shown once:
+         * its rate is the output's) */
+        if (src->format == OVNI_FORMAT_RGB24 && j->in.kind != INPUT_VIDEO) f = ovni_frame_ref(src);
+        else if (ovni_convert(src, OVNI_FORMAT_RGB24, &f) < 0) {
+            fprintf(stderr, "ovni %s: %s\n", o->cmd, ovni_last_error());
+            return 1;
+        }
+        if (ops_run(&j->oc, &j->env, &f, n)) {
+            ovni_frame_unref(&f);
+            return 1;
+        }
+    } else {
+        f = ovni_frame_ref(src);
+    }
     int rc = 0;
-    for (;;) {
+    if (!j->w) {
+        if ((rc = open_writer(j, f))) {
+            ovni_frame_unref(&f);
+            return rc;
+        }
+        st->width = f->width;
+        st->height = f->height;
+        snprintf(st->encoder, sizeof(st->encoder), "%s", ovni_writer_encoder_name(j->w));
+    } else if (f->width != st->width || f->height != st->height) {
+        fprintf(stderr, "ovni %s: the chain made a %dx%d frame at frame %lld, after %dx%d ones: "
+                "every frame of a video has one size\n", o->cmd, f->width, f->height, (long long)n,
+                st->width, st->height);
+        ovni_frame_unref(&f);
+        return 1;
+    }
+    if (o->vsync == 1 && j->in.kind == INPUT_VIDEO) { /* the source's time, counted from the anchor */
+        f->pts = src->pts - j->anchor;
+        f->time_base = (ovni_rational){j->tb.num, j->tb.den};
+    }
+    int ret = ovni_writer_write(j->w, f);
+    ovni_frame_unref(&f);
+    if (ret < 0) {
+        fprintf(stderr, "ovni %s: output \"%s\": %s\n", o->cmd, o->out, ovni_last_error());
+        return 1;
+    }
+    return 0;
+}
+
+/* The first source frame: the anchor of the output's timeline. */
+static int read_first(job *j, ovni_frame **cur)
+{
+    int ret = input_read(&j->in, cur);
+    if (ret < 0) return ret;
+    j->tb = (AVRational){(*cur)->time_base.num, (*cur)->time_base.den};
+    if (j->tb.num <= 0 || j->tb.den <= 0) j->tb = av_inv_q((AVRational){j->fps.num, j->fps.den});
+    j->anchor = (*cur)->pts;
+    return 0;
+}
+
+/* Constant rate: output frame n (at n / fps from the anchor) shows the last
+ * source frame whose slot_of() is <= n; the last source frame lasts as long
+ * as the gap before it. */
+static int pump_cfr(job *j, job_stats *st, int64_t limit, int64_t *made)
+{
+    ovni_frame *cur = NULL, *next = NULL;
+    int64_t prev_pts = AV_NOPTS_VALUE, end_slot = INT64_MAX;
+    int rc = 0, eof = 0;
+    int ret = read_first(j, &cur);
+    if (ret == OVNI_EOF) return 0;
+    if (ret < 0) return 1;
+    for (int64_t n = 0;; n++) {
         if (cli_interrupted) {
             rc = 128 + cli_interrupted;
             break;
         }
-        if (limit && made >= limit) break;
-        int64_t want = j->resample ? ovni_fps_source_index(j->in.fps, j->fps, made) : src_next;
-        int ret = 0;
-        while (ret == 0 && (!cur || src_next <= want)) {
+        if (limit && n >= limit) break;
+        for (;;) { /* move to the last source frame due by slot n */
+            if (!next && !eof) {
+                ret = input_read(&j->in, &next);
+                if (ret == OVNI_EOF) {
+                    eof = 1;
+                    int64_t d = prev_pts != AV_NOPTS_VALUE && cur->pts > prev_pts
+                                ? cur->pts - prev_pts
+                                : av_rescale_q(1, av_inv_q((AVRational){j->in.fps.num, j->in.fps.den}), j->tb);
+                    /* as FFmpeg's fps filter: the slots before the end's (at least one) */
+                    end_slot = slot_of(j, cur->pts + (d > 0 ? d : 1));
+                    if (end_slot < 1) end_slot = 1;
+                } else if (ret < 0) {
+                    rc = 1;
+                    break;
+                }
+            }
+            if (!next || slot_of(j, next->pts) > n) break;
+            prev_pts = cur->pts;
             ovni_frame_unref(&cur);
-            ret = input_read(&j->in, &cur);
-            if (ret == 0) src_next++;
+            cur = next;
+            next = NULL;
         }
-        if (ret == OVNI_EOF) break;
-        if (ret < 0) {
-            rc = 1;
-            break;
-        }
-        ovni_frame *f = NULL;
-        if (j->oc.nops) {
-            /* RGB once for the whole chain; a still is RGB already (and a copy) */
-            if (cur->format == OVNI_FORMAT_RGB24 && !j->resample) f = ovni_frame_ref(cur);
-            else if (ovni_convert(cur, OVNI_FORMAT_RGB24, &f) < 0) {
-                fprintf(stderr, "ovni %s: %s\n", o->cmd, ovni_last_error());
-                rc = 1;
-                break;
-            }
-            if (ops_run(&j->oc, &j->env, &f, made)) {
-                ovni_frame_unref(&f);
-                rc = 1;
-                break;
-            }
-        } else {
-            f = ovni_frame_ref(cur);
-        }
-        if (!j->w) {
-            if ((rc = open_writer(j, f))) {
-                ovni_frame_unref(&f);
-                break;
-            }
-            st->width = f->width;
-            st->height = f->height;
-            snprintf(st->encoder, sizeof(st->encoder), "%s", ovni_writer_encoder_name(j->w));
-        } else if (f->width != st->width || f->height != st->height) {
-            fprintf(stderr, "ovni %s: the chain made a %dx%d frame at frame %lld, after %dx%d ones: "
-                    "every frame of a video has one size\n", o->cmd, f->width, f->height, (long long)made,
-                    st->width, st->height);
-            ovni_frame_unref(&f);
-            rc = 1;
-            break;
-        }
-        ret = ovni_writer_write(j->w, f);
-        ovni_frame_unref(&f);
-        if (ret < 0) {
-            fprintf(stderr, "ovni %s: output \"%s\": %s\n", o->cmd, o->out, ovni_last_error());
-            rc = 1;
-            break;
-        }
-        made++;
-        progress_update(&j->prog, made);
+        if (rc || (eof && n >= end_slot)) break;
+        if ((rc = put_frame(j, st, cur, n))) break;
+        *made = n + 1;
+        progress_update(&j->prog, *made);
     }
     ovni_frame_unref(&cur);
+    ovni_frame_unref(&next);
+    return rc;
+}
+
+/* Pass-through: every source frame once, at its own time from the anchor. */
+static int pump_passthrough(job *j, job_stats *st, int64_t limit, int64_t *made)
+{
+    ovni_frame *cur = NULL;
+    int ret = read_first(j, &cur), rc = 0;
+    int64_t dur_ts = j->o->duration > 0
+                     ? av_rescale_q((int64_t)(j->o->duration * 1e6 + 0.5), AV_TIME_BASE_Q, j->tb) : 0;
+    while (ret == 0) {
+        if (cli_interrupted) {
+            rc = 128 + cli_interrupted;
+            break;
+        }
+        if ((limit && *made >= limit) || (dur_ts > 0 && cur->pts - j->anchor >= dur_ts)) break;
+        if ((rc = put_frame(j, st, cur, *made))) break;
+        ++*made;
+        progress_update(&j->prog, *made);
+        ovni_frame_unref(&cur);
+        ret = input_read(&j->in, &cur);
+    }
+    if (ret < 0 && ret != OVNI_EOF) rc = 1;
+    ovni_frame_unref(&cur);
+    return rc;
+}
+
+/* The main loop; returns the exit code. */
+static int pump(job *j, job_stats *st)
+{
+    const job_opts *o = j->o;
+    int64_t made = 0;
+    int64_t limit = o->frames > 0 ? o->frames : 0;
+    if (o->duration > 0 && o->vsync == 0) {
+        /* the output frames that start before the duration */
+        int64_t d = (int64_t)ceil(o->duration * j->fps.num / j->fps.den - 1e-6);
+        if (d < 1) d = 1;
+        if (!limit || d < limit) limit = d;
+    }
+    int rc = o->vsync == 1 && j->in.kind == INPUT_VIDEO ? pump_passthrough(j, st, limit, &made)
+                                                         : pump_cfr(j, st, limit, &made);
     st->frames = made;
     if (!rc && !made) {
         fprintf(stderr, "ovni %s: input \"%s\" gave no frames%s\n", o->cmd, o->in,
-                o->start_frame ? " (is --start-frame past its end?)" : "");
+                o->start_frame || o->start_time > 0 ? " (is the start past its end?)" : "");
         rc = 1;
     }
+    if (!rc && o->frames > 0 && made < o->frames && j->in.kind == INPUT_VIDEO)
+        fprintf(stderr, "ovni %s: warning: input \"%s\" ended after %lld output frames; --frames asked for %lld "
+                "(--loop repeats the input)\n", o->cmd, o->in, (long long)made, (long long)o->frames);
     return rc;
 }
 
@@ -386,6 +520,15 @@ int job_run(const job_opts *o, ovni_device *dev, job_stats *st)
     char err[512];
     int r0;
     /* usage errors first, before any file or device is touched */
+    if (o->loop && !o->frames && !(o->duration > 0)) {
+        fprintf(stderr, "ovni %s: --loop needs --frames N or --duration TIME (how long to loop; "
+                "without them it would never end)\n", o->cmd);
+        return 2;
+    }
+    if (o->start_frame && o->start_time > 0) {
+        fprintf(stderr, "ovni %s: --start-frame and --start both give the start: use one\n", o->cmd);
+        return 2;
+    }
     if (o->vf && o->vf[0]) {
         if (chain_parse(o->vf, &j.ch, err, sizeof(err)) < 0) {
             fprintf(stderr, "ovni %s: --vf: %s\n", o->cmd, err);
@@ -411,7 +554,7 @@ int job_run(const job_opts *o, ovni_device *dev, job_stats *st)
         ovni_device_get_info(j.dev, &di);
         snprintf(st->device, sizeof(st->device), "%s", di.name);
         input_opts io = {j.dev, di.is_gpu ? OVNI_MEMORY_DEVICE : OVNI_MEMORY_HOST, o->start_frame, o->frames,
-                         o->loop, o->fps, o->allow_playlists};
+                         o->start_time, o->duration, o->loop, o->fps, o->allow_playlists};
         rc = input_open(&j.in, o->in, &io);
     }
     if (!rc) {
@@ -421,17 +564,30 @@ int job_run(const job_opts *o, ovni_device *dev, job_stats *st)
             rc = 1;
         }
     }
+    if (!rc && j.in.kind == INPUT_VIDEO && !strcmp(o->audio, "copy") && o->audio_track > 0 &&
+        o->audio_track >= j.in.info.naudio) {
+        fprintf(stderr, "ovni %s: --audio-track %d: input \"%s\" has %d audio stream%s (counted from 0)\n", o->cmd,
+                o->audio_track, o->in, j.in.info.naudio, j.in.info.naudio == 1 ? "" : "s");
+        rc = 1;
+    }
     if (!rc) {
-        j.resample = j.in.kind == INPUT_VIDEO && o->fps.num > 0 &&
-                     (int64_t)o->fps.num * j.in.fps.den != (int64_t)j.in.fps.num * o->fps.den;
+        /* progress: the frames the output will have, where known */
+        double rate = (double)j.fps.num / j.fps.den;
         int64_t total = j.in.frames;
-        if (j.resample && !o->frames && total)
-            total = ovni_fps_output_count(j.in.fps, j.fps, total);
+        if (j.in.kind == INPUT_VIDEO && (o->fps.num > 0 || o->vsync == 0) && !o->frames) {
+            double secs = j.in.info.duration - (o->start_time > 0 ? o->start_time
+                                                : (double)o->start_frame * j.in.info.fps.den / j.in.info.fps.num);
+            total = secs > 0 ? (int64_t)llround(secs * rate) : 0;
+        }
+        if (o->duration > 0 && o->vsync == 0) {
+            int64_t d = (int64_t)ceil(o->duration * rate - 1e-6);
+            if (!total || d < total || o->loop) total = d;
+        }
         j.env = (cli_env){j.dev, di.is_gpu ? OVNI_MEMORY_DEVICE : OVNI_MEMORY_HOST, j.fps, j.in.width,
                           j.in.height, total, o->allow_playlists};
         rc = ops_open(&j.oc, &j.env);
         if (!rc) {
-            progress_start(&j.prog, o->progress, total, (double)j.fps.num / j.fps.den);
+            progress_start(&j.prog, o->progress, total, rate);
             double t0 = progress_now();
             rc = pump(&j, st);
             if (!rc && cli_interrupted) rc = 128 + cli_interrupted; /* the input ended early because of it */

@@ -72,6 +72,19 @@ static int parse_color_spec(const char *spec, uint8_t rgba[4], int *w, int *h)
     return 0;
 }
 
+ovni_rational input_default_rate(const ovni_video_info *vi)
+{
+    /* A variable-rate source: its base rate (the lowest that represents every
+     * timestamp: 30 for 15-then-30 fps) when that is a plausible frame rate,
+     * so no frame is lost; else its average. */
+    ovni_rational r = vi->r_frame_rate, avg = vi->fps;
+    if (vi->vfr && r.num > 0 && r.den > 0 && avg.num > 0 && avg.den > 0) {
+        double rv = (double)r.num / r.den, av = (double)avg.num / avg.den;
+        if (rv >= av && rv <= 4 * av && rv <= 240) return r;
+    }
+    return avg;
+}
+
 int input_open(cli_input *in, const char *spec, const input_opts *o)
 {
     memset(in, 0, sizeof(*in));
@@ -103,6 +116,8 @@ int input_open(cli_input *in, const char *spec, const input_opts *o)
     ovni_reader_settings s;
     ovni_reader_default_settings(&s);
     s.start_frame = o->start_frame;
+    s.start_time = o->start_time;
+    s.duration = o->duration;
     s.frame_count = o->frames;
     s.loop = o->loop;
     s.allow_playlists = o->allow_playlists;
@@ -113,7 +128,7 @@ int input_open(cli_input *in, const char *spec, const input_opts *o)
     in->info = *ovni_reader_info(in->reader);
     in->width = in->info.width;
     in->height = in->info.height;
-    in->fps = in->info.fps;
+    in->fps = input_default_rate(&in->info);
     in->has_audio = in->info.naudio > 0;
     if (o->frames > 0) in->frames = o->frames;
     else if (in->info.frame_count > o->start_frame) in->frames = in->info.frame_count - o->start_frame;

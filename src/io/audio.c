@@ -1,9 +1,17 @@
 /* The writer's audio stream, taken from a file: copied packet by packet
  * where the codec fits the container, else decoded and re-encoded to AAC
- * (libavcodec's native encoder, libswresample for the sample format). The
- * writer thread pulls audio up to each video packet's time, so the muxer
- * gets both streams in step and memory stays bounded; at the end, audio
- * that starts after the video's last frame is dropped. */
+ * (libavcodec's native encoder) or Opus (libopus, where AAC cannot go),
+ * libswresample for the sample format. The writer thread pulls audio up to
+ * each video packet's time, so the muxer gets both streams in step and
+ * memory stays bounded; at the end, audio that starts after the video's
+ * last frame is dropped.
+ *
+ * Placement: output time 0 is `start_ts` on the audio's timeline. Copied
+ * packets keep their time from it (a later start is an offset the muxer
+ * writes as an edit list or a start time; the packet holding start_ts may
+ * begin before it). Re-encoded audio is placed to the sample: silence
+ * before a later start, the samples before start_ts cut. A loop restarts
+ * the source every `loop_ts`, each pass placed at its own start. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +22,7 @@
 #include <libswresample/swresample.h>
 
 #include "guard.h"
+#include "../core/common.h"
 #include "writer_internal.h"
 
 struct writer_audio {
@@ -22,6 +31,8 @@ struct writer_audio {
     AVStream *in, *out;
     int64_t start_ts;           /* audio_start in the input's time base */
     int64_t first_ts;           /* the stream's start_time (or 0) */
+    int64_t loop_ts;            /* settings.audio_loop in the input's time base; 0: no loop */
+    int64_t pass;               /* passes started before this one (loop) */
     AVPacket *pkt;              /* the next output packet, held back */
     int have_pkt, eof;
     /* Re-encoding only. */
@@ -31,6 +42,9 @@ struct writer_audio {
     AVFrame *in_frame, *out_frame;
     int64_t samples_out;
     int dec_eof, enc_flushed;
+    int placed;                 /* this pass's first frame was placed */
+    int64_t drop;               /* converted samples still to cut from the front */
+    const char *enc_name;       /* "AAC", "Opus" */
 };
 
 static int a_fail(ovni_writer *w, int code, const char *what, int averr)
@@ -40,16 +54,17 @@ static int a_fail(ovni_writer *w, int code, const char *what, int averr)
     return ovni_error(code, "%s: audio from %s: %s: %s", w->path, w->audio_path, what, buf);
 }
 
-/* ---- re-encoding to AAC ---- */
+/* ---- re-encoding to AAC or Opus ---- */
 
-static int open_aac(ovni_writer *w, struct writer_audio *a)
+static int open_encoder(ovni_writer *w, struct writer_audio *a, int opus)
 {
     const AVCodec *dc = avcodec_find_decoder(a->in->codecpar->codec_id);
-    const AVCodec *ec = avcodec_find_encoder_by_name("aac");
+    const AVCodec *ec = avcodec_find_encoder_by_name(opus ? "libopus" : "aac");
+    a->enc_name = opus ? "Opus" : "AAC";
     if (!dc)
         return ovni_error(OVNI_EUNSUPPORTED, "%s: audio from %s: no decoder for %s", w->path, w->audio_path,
                           avcodec_get_name(a->in->codecpar->codec_id));
-    if (!ec) return ovni_error(OVNI_EUNSUPPORTED, "%s: this FFmpeg has no AAC encoder", w->path);
+    if (!ec) return ovni_error(OVNI_EUNSUPPORTED, "%s: this FFmpeg has no %s encoder", w->path, opus ? "libopus" : "AAC");
     int r;
     if (!(a->dec = avcodec_alloc_context3(dc)) || !(a->enc = avcodec_alloc_context3(ec)) ||
         !(a->in_frame = av_frame_alloc()) || !(a->out_frame = av_frame_alloc()))
@@ -59,22 +74,25 @@ static int open_aac(ovni_writer *w, struct writer_audio *a)
         return a_fail(w, OVNI_EFORMAT, "cannot open the decoder", r);
     if (a->dec->sample_rate <= 0 || a->dec->ch_layout.nb_channels <= 0)
         return ovni_error(OVNI_EFORMAT, "%s: audio from %s: no sample rate or channel count", w->path, w->audio_path);
-    /* AAC's rates; anything else is resampled to 48 kHz. */
-    static const int rates[] = {96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000};
+    /* The encoder's rates; anything else is resampled to 48 kHz. */
+    static const int aac_rates[] = {96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 0};
+    static const int opus_rates[] = {48000, 24000, 16000, 12000, 8000, 0};
+    const int *rates = opus ? opus_rates : aac_rates;
     int rate = 48000;
-    for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++)
+    for (int i = 0; rates[i]; i++)
         if (rates[i] == a->dec->sample_rate) rate = rates[i];
     AVChannelLayout layout;
     if (a->dec->ch_layout.nb_channels == 1) av_channel_layout_from_mask(&layout, AV_CH_LAYOUT_MONO);
-    else if (a->dec->ch_layout.nb_channels == 6) av_channel_layout_from_mask(&layout, AV_CH_LAYOUT_5POINT1_BACK);
+    else if (a->dec->ch_layout.nb_channels == 6 && !opus) av_channel_layout_from_mask(&layout, AV_CH_LAYOUT_5POINT1_BACK);
     else av_channel_layout_from_mask(&layout, AV_CH_LAYOUT_STEREO); /* others are downmixed */
     a->enc->sample_rate = rate;
-    a->enc->sample_fmt = AV_SAMPLE_FMT_FLTP;
+    a->enc->sample_fmt = opus ? AV_SAMPLE_FMT_FLT : AV_SAMPLE_FMT_FLTP;
     av_channel_layout_copy(&a->enc->ch_layout, &layout);
     a->enc->bit_rate = 64000 * (int64_t)(layout.nb_channels < 2 ? 2 : layout.nb_channels);
     a->enc->time_base = (AVRational){1, rate};
     if (w->oc->oformat->flags & AVFMT_GLOBALHEADER) a->enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-    if ((r = avcodec_open2(a->enc, ec, NULL)) < 0) return a_fail(w, OVNI_EUNSUPPORTED, "cannot open the AAC encoder", r);
+    if ((r = avcodec_open2(a->enc, ec, NULL)) < 0)
+        return a_fail(w, OVNI_EUNSUPPORTED, opus ? "cannot open the Opus encoder" : "cannot open the AAC encoder", r);
     if (!(a->fifo = av_audio_fifo_alloc(a->enc->sample_fmt, layout.nb_channels, 4096)))
         return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
     if ((r = avcodec_parameters_from_context(a->out->codecpar, a->enc)) < 0) return a_fail(w, OVNI_ENOMEM, "parameters", r);
@@ -120,8 +138,65 @@ static int resample(ovni_writer *w, struct writer_audio *a, const AVFrame *in)
                     in ? in->nb_samples : 0);
     if (r < 0) return a_fail(w, OVNI_EFORMAT, "sample conversion failed", r);
     o->nb_samples = r;
-    if (o->nb_samples > 0 && av_audio_fifo_write(a->fifo, (void **)o->extended_data, o->nb_samples) < o->nb_samples)
-        return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
+    int skip = a->drop < r ? (int)a->drop : r; /* the samples before the start, cut */
+    a->drop -= skip;
+    int keep = r - skip;
+    if (keep > 0) {
+        void *ptr[AV_NUM_DATA_POINTERS] = {0};
+        int planar = av_sample_fmt_is_planar(o->format), nch = o->ch_layout.nb_channels;
+        int step = av_get_bytes_per_sample(o->format) * (planar ? 1 : nch);
+        for (int c = 0; c < (planar ? nch : 1) && c < AV_NUM_DATA_POINTERS; c++)
+            ptr[c] = o->extended_data[c] + (size_t)skip * step;
+        if (av_audio_fifo_write(a->fifo, ptr, keep) < keep) return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
+    }
+    return 0;
+}
+
+/* Silence into the FIFO (an audio start later than the video's). */
+static int add_silence(ovni_writer *w, struct writer_audio *a, int64_t n)
+{
+    AVFrame *o = a->out_frame;
+    while (n > 0) {
+        int chunk = n > 4096 ? 4096 : (int)n;
+        av_frame_unref(o);
+        av_channel_layout_copy(&o->ch_layout, &a->enc->ch_layout);
+        o->format = a->enc->sample_fmt;
+        o->sample_rate = a->enc->sample_rate;
+        o->nb_samples = chunk;
+        int r = av_frame_get_buffer(o, 0);
+        if (r < 0) return a_fail(w, OVNI_ENOMEM, "buffer", r);
+        av_samples_set_silence(o->extended_data, 0, chunk, o->ch_layout.nb_channels, o->format);
+        if (av_audio_fifo_write(a->fifo, (void **)o->extended_data, chunk) < chunk)
+            return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
+        n -= chunk;
+    }
+    return 0;
+}
+
+/* A pass's first decoded frame: where it goes on the output's sample clock
+ * against where the output is, as silence before it or samples cut. */
+static int place(ovni_writer *w, struct writer_audio *a, const AVFrame *f)
+{
+    a->placed = 1;
+    if (f->pts == AV_NOPTS_VALUE) return 0;
+    AVRational out_tb = {1, a->enc->sample_rate};
+    int64_t want = av_rescale_q(f->pts - a->start_ts + a->pass * a->loop_ts, a->in->time_base, out_tb);
+    int64_t have = a->samples_out + av_audio_fifo_size(a->fifo);
+    if (want > have) return add_silence(w, a, want - have);
+    a->drop = have - want;
+    return 0;
+}
+
+/* Back to the start for the next pass of a loop. */
+static int restart(ovni_writer *w, struct writer_audio *a)
+{
+    a->pass++;
+    a->placed = 0;
+    a->drop = 0;
+    int r = avformat_seek_file(a->ic, a->in_index, INT64_MIN, a->start_ts, a->start_ts, 0);
+    if (r < 0) r = av_seek_frame(a->ic, a->in_index, a->start_ts, AVSEEK_FLAG_BACKWARD);
+    if (r < 0) return a_fail(w, OVNI_EFORMAT, "cannot seek back for the loop", r);
+    if (a->dec) avcodec_flush_buffers(a->dec);
     return 0;
 }
 
@@ -135,14 +210,26 @@ static int decode_more(ovni_writer *w, struct writer_audio *a)
             AVFrame *f = a->in_frame;
             int64_t end = f->pts == AV_NOPTS_VALUE ? INT64_MAX
                           : f->pts + av_rescale_q(f->nb_samples, (AVRational){1, f->sample_rate}, a->in->time_base);
+            if (a->loop_ts > 0 && f->pts != AV_NOPTS_VALUE && f->pts >= a->start_ts + a->loop_ts) {
+                av_frame_unref(f); /* this pass is over */
+                if ((r = restart(w, a)) < 0) return r;
+                continue;
+            }
             /* Frames ending before audio_start are skipped whole. */
-            if (end > a->start_ts) r = resample(w, a, f);
+            if (end > a->start_ts) {
+                if (!a->placed) r = place(w, a, f);
+                if (r == 0) r = resample(w, a, f);
+            }
             av_frame_unref(f);
             if (r < 0) return r;
             if (av_audio_fifo_size(a->fifo) >= a->enc->frame_size) return 0;
             continue;
         }
         if (r == AVERROR_EOF) {
+            if (a->loop_ts > 0 && a->placed) {
+                if ((r = restart(w, a)) < 0) return r;
+                continue;
+            }
             a->dec_eof = 1;
             return resample(w, a, NULL);
         }
@@ -174,7 +261,7 @@ static int next_encoded(ovni_writer *w, struct writer_audio *a)
         int r = avcodec_receive_packet(a->enc, a->pkt);
         if (r == 0) return 1;
         if (r == AVERROR_EOF) return 0;
-        if (r != AVERROR(EAGAIN)) return a_fail(w, OVNI_EFORMAT, "AAC encoding failed", r);
+        if (r != AVERROR(EAGAIN)) return a_fail(w, OVNI_EFORMAT, "encoding failed", r);
         int have = av_audio_fifo_size(a->fifo);
         if (have < a->enc->frame_size && !a->dec_eof) {
             if ((r = decode_more(w, a)) < 0) return r;
@@ -182,7 +269,7 @@ static int next_encoded(ovni_writer *w, struct writer_audio *a)
         }
         if (have == 0) { /* input done, FIFO empty */
             if ((r = avcodec_send_frame(a->enc, NULL)) < 0 && r != AVERROR_EOF)
-                return a_fail(w, OVNI_EFORMAT, "AAC encoding failed", r);
+                return a_fail(w, OVNI_EFORMAT, "encoding failed", r);
             continue;
         }
         AVFrame *o = a->out_frame;
@@ -197,34 +284,70 @@ static int next_encoded(ovni_writer *w, struct writer_audio *a)
         a->samples_out += o->nb_samples;
         r = avcodec_send_frame(a->enc, o);
         av_frame_unref(o);
-        if (r < 0) return a_fail(w, OVNI_EFORMAT, "AAC encoding failed", r);
+        if (r < 0) return a_fail(w, OVNI_EFORMAT, "encoding failed", r);
     }
 }
 
 /* ---- copying ---- */
 
-/* Next input packet of the stream, re-timed to start at audio_start: 1, or 0. */
+/* Next input packet of the stream, re-timed from start_ts: 1, or 0. The
+ * packet holding start_ts is kept (it may begin before it: the muxer then
+ * writes an edit list), and so is AAC's priming (negative pts) when the
+ * output starts at the file's start. */
 static int next_copied(ovni_writer *w, struct writer_audio *a)
 {
     for (;;) {
         int r = av_read_frame(a->ic, a->pkt);
+        AVPacket *p = a->pkt;
+        int64_t t = r < 0 ? AV_NOPTS_VALUE : p->pts != AV_NOPTS_VALUE ? p->pts : p->dts;
+        if (a->loop_ts > 0 && (r == AVERROR_EOF || (r >= 0 && p->stream_index == a->in_index && t != AV_NOPTS_VALUE &&
+                                                    t >= a->start_ts + a->loop_ts))) {
+            av_packet_unref(p);
+            if ((r = restart(w, a)) < 0) return r;
+            continue;
+        }
         if (r == AVERROR_EOF || r == AVERROR(EIO)) return 0;
         if (r < 0) return a_fail(w, OVNI_EFORMAT, "reading failed", r);
-        AVPacket *p = a->pkt;
-        int64_t t = p->pts != AV_NOPTS_VALUE ? p->pts : p->dts;
-        int early = t != AV_NOPTS_VALUE && t < a->start_ts && !(w->s.audio_start == 0 && t >= a->first_ts);
+        int64_t end = t == AV_NOPTS_VALUE ? t : t + (p->duration > 0 ? p->duration : 0);
+        int early = t != AV_NOPTS_VALUE && end <= a->start_ts && !(t < 0 && a->start_ts <= 0);
         if (p->stream_index != a->in_index || t == AV_NOPTS_VALUE || early) {
             av_packet_unref(p);
             continue;
         }
-        p->pts = p->pts != AV_NOPTS_VALUE ? p->pts - a->start_ts : AV_NOPTS_VALUE;
-        p->dts = p->dts != AV_NOPTS_VALUE ? p->dts - a->start_ts : AV_NOPTS_VALUE;
+        int64_t shift = a->start_ts - a->pass * a->loop_ts;
+        p->pts = p->pts != AV_NOPTS_VALUE ? p->pts - shift : AV_NOPTS_VALUE;
+        p->dts = p->dts != AV_NOPTS_VALUE ? p->dts - shift : AV_NOPTS_VALUE;
         av_packet_rescale_ts(p, a->in->time_base, a->out->time_base);
         return 1;
     }
 }
 
 /* ---- the writer's side ---- */
+
+/* Whether a container takes a codec as it is: what the muxer maps to a
+ * standard track. avformat_query_codec() answers "cannot tell" for
+ * MPEG-TS (which then writes any other codec as a data stream), and
+ * "yes" for codecs MP4/MOV hold only as experimental or non-standard
+ * (FLAC, Opus and Vorbis in MP4/MOV), so those lists are our own. */
+int audio_fits(const AVOutputFormat *of, enum AVCodecID id)
+{
+    static const enum AVCodecID ts[] = {AV_CODEC_ID_AAC, AV_CODEC_ID_MP3, AV_CODEC_ID_MP2, AV_CODEC_ID_AC3,
+                                        AV_CODEC_ID_EAC3, AV_CODEC_ID_OPUS, AV_CODEC_ID_NONE};
+    static const enum AVCodecID mp4[] = {AV_CODEC_ID_AAC, AV_CODEC_ID_MP3, AV_CODEC_ID_MP2, AV_CODEC_ID_AC3,
+                                         AV_CODEC_ID_EAC3, AV_CODEC_ID_ALAC, AV_CODEC_ID_NONE};
+    static const enum AVCodecID mov[] = {AV_CODEC_ID_AAC, AV_CODEC_ID_MP3, AV_CODEC_ID_MP2, AV_CODEC_ID_AC3,
+                                         AV_CODEC_ID_EAC3, AV_CODEC_ID_ALAC, AV_CODEC_ID_PCM_S16LE,
+                                         AV_CODEC_ID_PCM_S16BE, AV_CODEC_ID_PCM_S24LE, AV_CODEC_ID_PCM_S32LE,
+                                         AV_CODEC_ID_PCM_F32LE, AV_CODEC_ID_NONE};
+    const enum AVCodecID *list = !strcmp(of->name, "mpegts") ? ts : !strcmp(of->name, "mp4") ? mp4
+                                 : !strcmp(of->name, "mov") ? mov : NULL;
+    if (list) {
+        for (int i = 0; list[i] != AV_CODEC_ID_NONE; i++)
+            if (list[i] == id) return 1;
+        return 0;
+    }
+    return avformat_query_codec(of, id, FF_COMPLIANCE_NORMAL) == 1;
+}
 
 int audio_pump(ovni_writer *w, double until, int final)
 {
@@ -286,25 +409,41 @@ int audio_open(ovni_writer *w)
     a->in = a->ic->streams[si];
     for (unsigned i = 0; i < a->ic->nb_streams; i++)
         if ((int)i != si) a->ic->streams[i]->discard = AVDISCARD_ALL;
-    /* Seconds count from the stream's start; a negative start (AAC priming
-     * in MP4) counts from zero, and the priming packets are kept when the
-     * audio starts at 0, so the decoder still gets them. */
-    a->first_ts = a->in->start_time != AV_NOPTS_VALUE ? a->in->start_time : 0;
-    int64_t t0 = a->first_ts > 0 ? a->first_ts : 0;
-    a->start_ts = t0 + av_rescale_q((int64_t)(w->s.audio_start * AV_TIME_BASE + 0.5), AV_TIME_BASE_Q, a->in->time_base);
-    if (w->s.audio_start > 0) /* to the packet at or before the start; earlier ones are dropped */
+    if (w->s.audio_sync) {
+        /* a time on the file's own timeline, as the video's pts */
+        a->start_ts = av_rescale_q((int64_t)(w->s.audio_start * AV_TIME_BASE + 0.5), AV_TIME_BASE_Q, a->in->time_base);
+        a->first_ts = a->in->start_time != AV_NOPTS_VALUE ? a->in->start_time : 0;
+    } else {
+        /* Seconds count from the stream's start; a negative start (AAC
+         * priming in MP4) counts from zero. */
+        a->first_ts = a->in->start_time != AV_NOPTS_VALUE ? a->in->start_time : 0;
+        int64_t t0 = a->first_ts > 0 ? a->first_ts : 0;
+        a->start_ts = t0 + av_rescale_q((int64_t)(w->s.audio_start * AV_TIME_BASE + 0.5), AV_TIME_BASE_Q,
+                                        a->in->time_base);
+    }
+    if (w->s.audio_loop > 0) {
+        a->loop_ts = av_rescale_q((int64_t)(w->s.audio_loop * AV_TIME_BASE + 0.5), AV_TIME_BASE_Q, a->in->time_base);
+        if (a->loop_ts < 1) a->loop_ts = 1;
+    }
+    if (a->start_ts > a->first_ts) /* to the packet at or before the start; earlier ones are dropped */
         avformat_seek_file(a->ic, si, INT64_MIN, a->start_ts, a->start_ts, 0);
 
     if (!(a->out = avformat_new_stream(w->oc, NULL))) return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
     enum AVCodecID id = a->in->codecpar->codec_id;
-    int fits = avformat_query_codec(w->oc->oformat, id, FF_COMPLIANCE_NORMAL);
-    /* 1: the container takes it; 0: it does not; < 0: the muxer cannot
-     * tell (MPEG-TS), and copying is tried. */
-    int copy = w->s.audio_mode == OVNI_AUDIO_AAC ? 0 : fits != 0;
+    int copy = w->s.audio_mode == OVNI_AUDIO_AAC || w->s.audio_mode == OVNI_AUDIO_OPUS ? 0 : audio_fits(w->oc->oformat, id);
     if (!copy && w->s.audio_mode == OVNI_AUDIO_COPY)
         return ovni_error(OVNI_EUNSUPPORTED, "%s: audio_mode COPY: a .%s file cannot hold %s audio (from %s); "
-                          "use audio_mode AUTO or AAC to re-encode it", w->path, w->container, avcodec_get_name(id), src);
-    if (!copy) return open_aac(w, a);
+                          "use audio_mode AUTO, AAC or OPUS to re-encode it", w->path, w->container,
+                          avcodec_get_name(id), src);
+    if (!copy) {
+        int opus = w->s.audio_mode == OVNI_AUDIO_OPUS ||
+                   (w->s.audio_mode == OVNI_AUDIO_AUTO && !audio_fits(w->oc->oformat, AV_CODEC_ID_AAC));
+        if ((r = open_encoder(w, a, opus)) < 0) return r;
+        if (w->s.audio_mode == OVNI_AUDIO_AUTO)
+            ovni_log(OVNI_LOG_INFO, "%s: re-encoding the audio (%s) to %s: a .%s file cannot hold it as it is",
+                     w->path, avcodec_get_name(id), a->enc_name, w->container);
+        return 0;
+    }
     if ((r = avcodec_parameters_copy(a->out->codecpar, a->in->codecpar)) < 0) return a_fail(w, OVNI_ENOMEM, "parameters", r);
     a->out->codecpar->codec_tag = 0; /* the muxer picks its own */
     a->out->time_base = a->in->time_base;

@@ -79,9 +79,17 @@ static void fill_info(AVFormatContext *fmt, int si, ovni_video_info *info)
     info->time_base = (ovni_rational){st->time_base.num, st->time_base.den};
     info->duration = ts_seconds(st->duration, st->time_base);
     if (info->duration <= 0 && fmt->duration > 0) info->duration = (double)fmt->duration / AV_TIME_BASE;
-    if (st->nb_frames > 0) {
+    info->r_frame_rate = (ovni_rational){st->r_frame_rate.num > 0 && st->r_frame_rate.den > 0 ? st->r_frame_rate.num : 0,
+                                         st->r_frame_rate.num > 0 && st->r_frame_rate.den > 0 ? st->r_frame_rate.den : 0};
+    info->start_time = ts_seconds(st->start_time, st->time_base);
+    /* A count from the container is exact only where the container lists
+     * every sample (MP4/MOV's sample table); AVI's and Matroska's counts
+     * may include frames that do not decode. */
+    if (st->nb_frames > 0 && strstr(fmt->iformat->name, "mp4")) {
         info->frame_count = st->nb_frames;
         info->frame_count_exact = 1;
+    } else if (st->nb_frames > 0) {
+        info->frame_count = st->nb_frames;
     } else {
         info->frame_count = (int64_t)llround(info->duration * av_q2d(fps));
     }
@@ -117,6 +125,12 @@ static void fill_info(AVFormatContext *fmt, int si, ovni_video_info *info)
         ai->channels = a->codecpar->channels;
 #endif
         ai->duration = ts_seconds(a->duration, a->time_base);
+        ai->start_time = ts_seconds(a->start_time, a->time_base);
+        if (ai->duration <= 0 && fmt->duration > 0) { /* Matroska, Ogg: the file's length past the stream's start */
+            double file_start = fmt->start_time != AV_NOPTS_VALUE ? (double)fmt->start_time / AV_TIME_BASE : 0;
+            double d = (double)fmt->duration / AV_TIME_BASE - (ai->start_time - file_start);
+            ai->duration = d > 0 ? d : 0;
+        }
     }
 }
 
@@ -129,6 +143,49 @@ static int has_bytes(const char *path)
     int got = fd >= 0 && read(fd, &c, 1) == 1;
     if (fd >= 0) close(fd);
     return got;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Variable frame rate, from the first packets' timestamps: the gaps between
+ * consecutive pts (sorted: B-frames come out of order) differ by more than
+ * a tick and 2 %. Reads up to VFR_SCAN packets, then seeks back to the start
+ * (only where the input can seek). */
+#define VFR_SCAN 240
+static void scan_vfr(AVFormatContext *fmt, int si, ovni_video_info *info)
+{
+    const AVStream *st = fmt->streams[si];
+    if (!fmt->pb || !(fmt->pb->seekable & AVIO_SEEKABLE_NORMAL) || (fmt->iformat->flags & AVFMT_NOTIMESTAMPS))
+        return;
+    int64_t pts[VFR_SCAN];
+    int n = 0;
+    AVPacket *p = av_packet_alloc();
+    if (!p) return;
+    for (int reads = 0; n < VFR_SCAN && reads < 8 * VFR_SCAN; reads++) {
+        if (av_read_frame(fmt, p) < 0) break;
+        if (p->stream_index == si && p->pts != AV_NOPTS_VALUE) pts[n++] = p->pts;
+        av_packet_unref(p);
+    }
+    av_packet_free(&p);
+    /* back to the start: by byte for MPEG-TS and other index-less formats,
+     * by time where the container has an index */
+    int64_t start = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
+    if (!strcmp(fmt->iformat->name, "mpegts") || av_seek_frame(fmt, si, start, AVSEEK_FLAG_BACKWARD) < 0)
+        av_seek_frame(fmt, si, 0, AVSEEK_FLAG_BYTE | AVSEEK_FLAG_BACKWARD);
+    if (n < 3) return;
+    qsort(pts, (size_t)n, sizeof(pts[0]), cmp_i64);
+    int64_t lo = INT64_MAX, hi = 0;
+    for (int i = 1; i < n; i++) {
+        int64_t d = pts[i] - pts[i - 1];
+        if (d <= 0) continue;
+        if (d < lo) lo = d;
+        if (d > hi) hi = d;
+    }
+    info->vfr = lo != INT64_MAX && hi - lo > 1 && (double)(hi - lo) > 0.02 * (double)lo;
 }
 
 void media_close(AVFormatContext **fmt)
@@ -201,6 +258,7 @@ int media_open(const char *path, AVIOContext *pb, const AVIOInterruptCB *interru
                           "(damaged or truncated file?)", path, si, w, h, OVNI_MAX_DIM);
     }
     fill_info(fmt, si, info);
+    scan_vfr(fmt, si, info);
     *out = fmt;
     return 0;
 }

@@ -42,6 +42,24 @@ struct ovni_reader {
     int64_t pts_offset;      /* added to pts on later passes (loop), so they keep increasing */
     int64_t last_raw;        /* last raw pts seen, for frames without one */
     int64_t last_out;        /* last pts handed out */
+    /* Starts by time (start_time): the last frame at or before hold_pts is
+     * held until a later one shows it is the one on screen at that time. */
+    int64_t hold_pts;        /* INT64_MIN: not a time start */
+    ovni_frame *held;
+    int64_t held_pts;
+    /* Starts by count (start_frame on a variable-rate file): frames from the
+     * stream's start dropped in each pass. */
+    int64_t skip_count, pass_skipped;
+    /* Seeking without an index (MPEG-TS): after a seek to a target, the
+     * first decoded frame must be at or before it, else seek again further
+     * back (backoff doubles) until it is, or from the stream's start. */
+    int64_t backoff;         /* how far before the target the last seek aimed */
+    int check_seek;          /* the next decoded frame is the first after a seek */
+    int reseek;              /* it came too late: seek again */
+    int at_origin;           /* the last seek went to the stream's start */
+    int64_t dur_ts;          /* settings.duration in the time base; 0: none */
+    int64_t first_out;       /* pts of the first frame delivered */
+    int64_t first_pass_pts;  /* its pts in the file (a loop's pass starts there) */
 
     /* Result of the decode thread, read after the queue is closed. */
     int status;              /* OVNI_EOF at a clean end, else the error */
@@ -69,6 +87,11 @@ static int check_settings(const char *path, const ovni_reader_settings *s)
         return ovni_error(OVNI_EINVAL, "%s: start_frame=%lld is negative", path, (long long)s->start_frame);
     if (s->frame_count < 0)
         return ovni_error(OVNI_EINVAL, "%s: frame_count=%lld is negative", path, (long long)s->frame_count);
+    if (!(s->start_time >= 0 && s->start_time <= 1e9) || !(s->duration >= 0 && s->duration <= 1e9))
+        return ovni_error(OVNI_EINVAL, "%s: start_time=%g / duration=%g: expected seconds in 0..1e9", path,
+                          s->start_time, s->duration);
+    if (s->start_time > 0 && s->start_frame > 0)
+        return ovni_error(OVNI_EINVAL, "%s: start_time and start_frame are both set: use one", path);
     if (s->queue_depth < 0 || s->queue_depth > 64)
         return ovni_error(OVNI_EINVAL, "%s: queue_depth=%d is outside 1..64 (0: default 4)", path, s->queue_depth);
     if (s->threads < 0 || s->threads > 256)
@@ -88,27 +111,17 @@ static int interrupted(void *opaque)
 }
 
 
-static int emit_frame(void *ctx, ovni_frame *f)
+/* Hands one frame to the caller's queue, with the pass's pts offset. */
+static int deliver(ovni_reader *r, ovni_frame *f, int64_t pts)
 {
-    ovni_reader *r = ctx;
-    if (interrupted(r)) {
-        ovni_frame_unref(&f);
-        return DECODE_STOP;
-    }
-    int64_t pts = f->pts;
-    if (pts == AV_NOPTS_VALUE) /* raw streams: the frame after the last one */
-        pts = r->last_raw == AV_NOPTS_VALUE ? 0 : r->last_raw + r->frame_dur;
-    r->last_raw = pts;
-    /* Frame-accurate start: everything from the keyframe up to the target is
-     * decoded (it is needed as reference) but not delivered. Half a frame of
-     * slack absorbs rounding in the target's computation. */
-    if (r->target_pts != INT64_MIN && pts < r->target_pts - r->frame_dur / 2) {
-        ovni_frame_unref(&f);
-        return 0;
-    }
     if (pts + r->frame_dur > r->pass_end) r->pass_end = pts + r->frame_dur;
     int64_t out = pts + r->pts_offset;
     if (r->last_out != AV_NOPTS_VALUE && out <= r->last_out) out = r->last_out + 1; /* broken files */
+    if (r->delivered == 0) r->first_out = out, r->first_pass_pts = pts;
+    if (r->dur_ts > 0 && out - r->first_out >= r->dur_ts) {
+        ovni_frame_unref(&f);
+        return DECODE_STOP;
+    }
     r->last_out = out;
     f->pts = out;
     f->time_base = (ovni_rational){r->st->time_base.num, r->st->time_base.den};
@@ -122,22 +135,124 @@ static int emit_frame(void *ctx, ovni_frame *f)
     return 0;
 }
 
-/* Seeks to the keyframe at or before the first wanted frame. */
+/* The time a start aims at (stream time base), INT64_MIN: the stream's start. */
+static int64_t start_target(const ovni_reader *r)
+{
+    return r->hold_pts != INT64_MIN ? r->hold_pts : r->target_pts;
+}
+
+/* The held frame of a time start, delivered (the end of a pass came first). */
+static int flush_held(ovni_reader *r)
+{
+    if (!r->held) return 0;
+    ovni_frame *h = r->held;
+    r->held = NULL;
+    return deliver(r, h, r->held_pts);
+}
+
+static int emit_frame(void *ctx, ovni_frame *f)
+{
+    ovni_reader *r = ctx;
+    if (interrupted(r)) {
+        ovni_frame_unref(&f);
+        return DECODE_STOP;
+    }
+    int64_t pts = f->pts;
+    if (pts == AV_NOPTS_VALUE) /* raw streams: the frame after the last one */
+        pts = r->last_raw == AV_NOPTS_VALUE ? 0 : r->last_raw + r->frame_dur;
+    r->last_raw = pts;
+    if (r->check_seek) {
+        r->check_seek = 0;
+        int64_t want = start_target(r);
+        /* the seek landed after the frame wanted (no index: MPEG-TS): further back */
+        int64_t late = r->hold_pts != INT64_MIN ? want : want + r->frame_dur / 2;
+        if (!r->at_origin && want != INT64_MIN && pts > late) {
+            r->reseek = 1;
+            ovni_frame_unref(&f);
+            return DECODE_STOP;
+        }
+    }
+    if (r->pass_skipped < r->skip_count) {
+        r->pass_skipped++;
+        ovni_frame_unref(&f);
+        return 0;
+    }
+    /* Frame-accurate start: everything from the keyframe up to the target is
+     * decoded (it is needed as reference) but not delivered. Half a frame of
+     * slack absorbs rounding in the target's computation. */
+    if (r->target_pts != INT64_MIN && pts < r->target_pts - r->frame_dur / 2) {
+        ovni_frame_unref(&f);
+        return 0;
+    }
+    if (r->hold_pts != INT64_MIN && r->pass_frames == 0) {
+        if (pts <= r->hold_pts) { /* on screen at the start time, unless a later one is too */
+            ovni_frame_unref(&r->held);
+            r->held = f;
+            r->held_pts = pts;
+            return 0;
+        }
+        int ret = flush_held(r);
+        if (ret) {
+            ovni_frame_unref(&f);
+            return ret;
+        }
+    }
+    return deliver(r, f, pts);
+}
+
+/* The stream's start, by byte for formats without an index. */
+static int seek_origin(ovni_reader *r)
+{
+    int si = r->st->index;
+    int64_t ts = r->st->start_time != AV_NOPTS_VALUE ? r->st->start_time : 0;
+    const char *name = r->fmt->iformat->name;
+    int e = -1;
+    if (!strcmp(name, "mpegts") || !strcmp(name, "mpeg"))
+        e = av_seek_frame(r->fmt, si, 0, AVSEEK_FLAG_BYTE | AVSEEK_FLAG_BACKWARD);
+    if (e < 0) e = avformat_seek_file(r->fmt, si, INT64_MIN, ts, ts, 0);
+    if (e < 0) e = av_seek_frame(r->fmt, si, ts, AVSEEK_FLAG_BACKWARD);
+    if (e < 0) e = av_seek_frame(r->fmt, si, 0, AVSEEK_FLAG_BYTE | AVSEEK_FLAG_BACKWARD); /* raw streams */
+    return e;
+}
+
+/* Seeks to the keyframe at or before the first wanted frame, `backoff`
+ * before it (a seek without an index may land after it: see check_seek). */
 static int seek_to_start(ovni_reader *r)
 {
     int si = r->st->index;
-    int64_t ts = r->target_pts != INT64_MIN ? r->target_pts
-                 : r->st->start_time != AV_NOPTS_VALUE ? r->st->start_time : 0;
-    int e = avformat_seek_file(r->fmt, si, INT64_MIN, ts, ts, 0);
-    if (e < 0) e = av_seek_frame(r->fmt, si, ts, AVSEEK_FLAG_BACKWARD);
-    if (e < 0) e = av_seek_frame(r->fmt, si, 0, AVSEEK_FLAG_BYTE | AVSEEK_FLAG_BACKWARD); /* raw streams */
+    int64_t origin = r->st->start_time != AV_NOPTS_VALUE ? r->st->start_time : 0;
+    int64_t want = start_target(r);
+    int e;
+    r->at_origin = want == INT64_MIN || want - r->backoff <= origin;
+    if (r->at_origin) {
+        e = seek_origin(r);
+    } else {
+        int64_t ts = want - r->backoff;
+        e = avformat_seek_file(r->fmt, si, INT64_MIN, ts, ts, 0);
+        if (e < 0) e = av_seek_frame(r->fmt, si, ts, AVSEEK_FLAG_BACKWARD);
+        if (e < 0) {
+            r->at_origin = 1;
+            e = seek_origin(r);
+        }
+    }
     if (e < 0) {
         char why[128];
         av_strerror(e, why, sizeof(why));
         return ovni_error(OVNI_EUNSUPPORTED, "%s: cannot seek in this file (%s)", r->path, why);
     }
+    r->check_seek = !r->at_origin;
     r->last_raw = AV_NOPTS_VALUE;
+    r->pass_skipped = 0;
+    ovni_frame_unref(&r->held);
     return r->dec->flush(r->dec);
+}
+
+/* The first frame after a seek came after the one wanted: aim further back. */
+static int seek_back(ovni_reader *r)
+{
+    int64_t sec = av_rescale_q(1, (AVRational){1, 1}, r->st->time_base);
+    r->backoff = r->backoff ? r->backoff * 2 : (sec > 2 * r->frame_dur ? sec : 2 * r->frame_dur);
+    return seek_to_start(r);
 }
 
 /* End of one pass over the file: start again for `loop`, or finish. */
@@ -145,8 +260,7 @@ static int next_pass(ovni_reader *r)
 {
     int want_more = r->s.frame_count == 0 || r->delivered < r->s.frame_count;
     if (!r->s.loop || !want_more || r->pass_frames == 0) return DECODE_STOP;
-    int64_t begin = r->target_pts != INT64_MIN ? r->target_pts
-                    : r->st->start_time != AV_NOPTS_VALUE ? r->st->start_time : 0;
+    int64_t begin = r->first_pass_pts;
     r->pts_offset += r->pass_end - begin;
     r->pass_frames = 0;
     r->pass_end = INT64_MIN;
@@ -159,8 +273,13 @@ static void *decode_thread(void *arg)
     AVPacket *pkt = av_packet_alloc();
     int ret = pkt ? 0 : ovni_error(OVNI_ENOMEM, "%s: out of memory", r->path);
     int read_errors = 0;
-    if (ret == 0 && (r->s.start_frame > 0 || r->rewind)) ret = seek_to_start(r);
-    while (ret == 0 && !interrupted(r)) {
+    if (ret == 0 && (start_target(r) != INT64_MIN || r->rewind)) ret = seek_to_start(r);
+    while ((ret == 0 || (ret == DECODE_STOP && r->reseek)) && !interrupted(r)) {
+        if (r->reseek) {
+            r->reseek = 0;
+            ret = seek_back(r);
+            continue;
+        }
         int e = av_read_frame(r->fmt, pkt);
         if (e == AVERROR(EAGAIN)) continue;
         if (e < 0) {
@@ -171,7 +290,14 @@ static void *decode_thread(void *arg)
                 continue;
             }
             read_errors = 0;
-            if ((ret = r->dec->decode(r->dec, NULL)) == 0) ret = next_pass(r);
+            if ((ret = r->dec->decode(r->dec, NULL)) != 0) continue;
+            /* nothing decoded since a seek to a target: it went too far */
+            if (r->check_seek && !r->at_origin && r->pass_frames == 0) {
+                r->reseek = 1;
+                ret = DECODE_STOP;
+                continue;
+            }
+            if ((ret = flush_held(r)) == 0) ret = next_pass(r);
             continue;
         }
         read_errors = 0;
@@ -232,6 +358,7 @@ static int open_decoder(ovni_reader *r, ovni_memory memory)
 static int segments_wanted(ovni_reader *r)
 {
     if (r->s.loop) return 1; /* parallel reads are for one pass; a loop reads in one piece */
+    if (r->hold_pts != INT64_MIN || r->skip_count) return 1; /* starts by time or count: in one piece */
     if (r->s.segments > 0) return r->s.segments;
     if (strcmp(r->dec->name, "nvdec")) return 1; /* auto on the CPU: frame threads already use every core */
     ovni_device_info di;
@@ -330,8 +457,24 @@ int reader_open_io(ovni_reader **out, ovni_device *dev, const char *path, AVIOCo
     AVRational frame = av_inv_q((AVRational){r->info.fps.num, r->info.fps.den});
     r->frame_dur = av_rescale_q(1, frame, r->st->time_base);
     if (r->frame_dur < 1) r->frame_dur = 1;
-    r->target_pts = INT64_MIN;
-    if (s->start_frame > 0) {
+    r->target_pts = r->hold_pts = INT64_MIN;
+    int64_t origin = r->st->start_time != AV_NOPTS_VALUE ? r->st->start_time : 0;
+    if (s->duration > 0) {
+        r->dur_ts = av_rescale_q((int64_t)(s->duration * AV_TIME_BASE + 0.5), AV_TIME_BASE_Q, r->st->time_base);
+        if (r->dur_ts < 1) r->dur_ts = 1;
+    }
+    if (s->start_time > 0) {
+        r->hold_pts = origin + av_rescale_q((int64_t)(s->start_time * AV_TIME_BASE + 0.5), AV_TIME_BASE_Q,
+                                            r->st->time_base);
+    } else if (s->start_frame > 0 && r->info.vfr) {
+        /* frame N of a variable-rate file: counted from the start, not placed by time */
+        if (r->info.frame_count_exact && s->start_frame >= r->info.frame_count) {
+            ret = ovni_error(OVNI_EINVAL, "%s: start_frame=%lld is past the end (the video has %lld frames)", path,
+                             (long long)s->start_frame, (long long)r->info.frame_count);
+            goto fail;
+        }
+        r->skip_count = s->start_frame;
+    } else if (s->start_frame > 0) {
         if (r->info.frame_count_exact && s->start_frame >= r->info.frame_count) {
             ret = ovni_error(OVNI_EINVAL, "%s: start_frame=%lld is past the end (the video has %lld frames)", path,
                              (long long)s->start_frame, (long long)r->info.frame_count);
@@ -344,6 +487,7 @@ int reader_open_io(ovni_reader **out, ovni_device *dev, const char *path, AVIOCo
         }
         r->target_pts = start + av_rescale_q(s->start_frame, frame, r->st->time_base);
     }
+    (void)origin;
     r->pass_end = INT64_MIN;
     r->last_raw = r->last_out = AV_NOPTS_VALUE;
     if ((ret = open_decoder(r, memory)) < 0) goto fail;
@@ -383,6 +527,13 @@ static int read_segments(ovni_reader *r, ovni_frame **out)
     if (pts == AV_NOPTS_VALUE) pts = r->last_raw == AV_NOPTS_VALUE ? 0 : r->last_raw + r->frame_dur;
     r->last_raw = pts;
     if (r->last_out != AV_NOPTS_VALUE && pts <= r->last_out) pts = r->last_out + 1; /* broken files */
+    if (r->delivered == 0) r->first_out = pts;
+    if (r->dur_ts > 0 && pts - r->first_out >= r->dur_ts) {
+        ovni_frame_unref(&f);
+        segments_stop(r->seg);
+        r->s.frame_count = r->delivered > 0 ? r->delivered : 1; /* later calls end at once */
+        return OVNI_EOF;
+    }
     r->last_out = pts;
     f->pts = pts;
     f->time_base = (ovni_rational){r->st->time_base.num, r->st->time_base.den};
@@ -446,6 +597,7 @@ void ovni_reader_close(ovni_reader **rp)
         pthread_join(r->thread, NULL);
     }
     segments_close(r->seg);
+    ovni_frame_unref(&r->held);
     if (r->q.items) queue_destroy(&r->q, drop_frame);
     if (r->dec) r->dec->close(r->dec);
     media_close(&r->fmt);

@@ -109,8 +109,10 @@ static int check_settings(const char *path, const ovni_writer_settings *s)
         return ovni_error(OVNI_EINVAL, "%s: audio_stream=%d: expected a stream index or -1", p, s->audio_stream);
     if (!ovni_is_finite(s->audio_start) || s->audio_start < 0 || s->audio_start > 1e7)
         return ovni_error(OVNI_EINVAL, "%s: audio_start=%g: expected seconds >= 0", p, s->audio_start);
-    if ((unsigned)s->audio_mode > OVNI_AUDIO_AAC)
-        return ovni_error(OVNI_EINVAL, "%s: audio_mode=%d: expected AUTO, COPY or AAC", p, (int)s->audio_mode);
+    if ((unsigned)s->audio_mode > OVNI_AUDIO_OPUS)
+        return ovni_error(OVNI_EINVAL, "%s: audio_mode=%d: expected AUTO, COPY, AAC or OPUS", p, (int)s->audio_mode);
+    if (!ovni_is_finite(s->audio_loop) || s->audio_loop < 0 || s->audio_loop > 1e7)
+        return ovni_error(OVNI_EINVAL, "%s: audio_loop=%g: expected seconds >= 0", p, s->audio_loop);
     return 0;
 }
 

@@ -70,6 +70,8 @@ int writer_interrupt_cb(void *w);
  * before `until` seconds; with `final`, it drops the rest (the cut at the
  * video's end). */
 int audio_open(ovni_writer *w);
+/* 1 where the container takes the codec as it is (audio is copied), else 0. */
+int audio_fits(const AVOutputFormat *of, enum AVCodecID id);
 int audio_pump(ovni_writer *w, double until, int final);
 void audio_close(ovni_writer *w);
 
