@@ -159,7 +159,11 @@ static int cmp_i64(const void *a, const void *b)
 static void scan_vfr(AVFormatContext *fmt, int si, ovni_video_info *info)
 {
     const AVStream *st = fmt->streams[si];
-    if (!fmt->pb || !(fmt->pb->seekable & AVIO_SEEKABLE_NORMAL) || (fmt->iformat->flags & AVFMT_NOTIMESTAMPS))
+    /* single-file containers only: a playlist's segments may be pipes, read once */
+    static const char *const names[] = {"mp4", "matroska", "mpegts", "avi", "flv", "ogg", NULL};
+    int known = 0;
+    for (int i = 0; names[i]; i++) known |= strstr(fmt->iformat->name, names[i]) != NULL;
+    if (!known || !fmt->pb || !(fmt->pb->seekable & AVIO_SEEKABLE_NORMAL) || (fmt->iformat->flags & AVFMT_NOTIMESTAMPS))
         return;
     int64_t pts[VFR_SCAN];
     int n = 0;
