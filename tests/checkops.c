@@ -16,6 +16,7 @@ extern const checkops_case checkops_colour[];
 extern const checkops_case checkops_compose[];
 extern const checkops_case checkops_effects[];
 extern const checkops_case checkops_geometry[];
+extern const checkops_case checkops_deinterlace[];
 
 static const struct {
     const char *name;
@@ -25,6 +26,7 @@ static const struct {
     {"compose", checkops_compose},
     {"effects", checkops_effects},
     {"geometry", checkops_geometry},
+    {"deinterlace", checkops_deinterlace},
 };
 
 #define GUARD_COLS 64 /* bytes left and right of each row (left: plus the run's shift) */

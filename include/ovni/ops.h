@@ -6,7 +6,7 @@
  *   over rows, finished on return). Frames in different memories, or on
  *   different devices (host frames too), are refused with OVNI_EINVAL.
  * - Ops that move pixels (crop, resize, scale/translate, rotate, flip,
- *   fit/cover, overlay, blend, warp) refuse a destination that shares bytes
+ *   fit/cover, overlay, blend, warp, deinterlace) refuse a destination that shares bytes
  *   with the source (OVNI_EINVAL): an output pixel would read source pixels
  *   already overwritten. Pointwise ops (colour, chroma key, crossfade,
  *   adjust, fade, vignette) and gaussian_blur (through a pooled copy) may
@@ -275,6 +275,37 @@ OVNI_API int ovni_fit(const ovni_frame *src, int width, int height, const uint8_
 OVNI_API int ovni_fit_into(ovni_frame *dst, const ovni_frame *src, const uint8_t pad[4]);
 OVNI_API int ovni_cover(const ovni_frame *src, int width, int height, ovni_frame **out);
 OVNI_API int ovni_cover_into(ovni_frame *dst, const ovni_frame *src);
+
+/* ---- deinterlacing (src/ops/deinterlace.*) -------------------------------
+ * Motion-adaptive, as FFmpeg's bwdif (yadif's motion check around the BBC's
+ * Weston 3-field filter), in integer arithmetic: the same bits on the CPU,
+ * the GPU, and FFmpeg's bwdif on the same planes (docs/ops.md).
+ * cur is an interlaced frame (two fields woven); the output is progressive,
+ * of cur's format and size: cur's rows of the field shown are copied, the
+ * other field's rows are rebuilt from cur's field (spatially) and from prev
+ * and next (temporally), the temporal part limited by the local motion, so
+ * still areas keep their full vertical detail and moving ones do not comb.
+ * Formats: NV12, P010, RGB24, RGBA32, GRAY8 (every byte, alpha too, is
+ * filtered by itself down its column). prev and next: the frames before and
+ * after cur (same format, size and memory), or NULL at the ends of a video:
+ * a missing next is taken as cur; with no prev (first field; no next for the
+ * second field) the rebuilt rows are a spatial cubic of cur's field alone,
+ * as bwdif does on a video's first frame.
+ * parity: OVNI_DEINTERLACE_TFF (top field first: the top field, even rows,
+ *   is the earlier one), _BFF, or _AUTO (frames carry no field order yet:
+ *   top field first, as bwdif does for a frame not flagged interlaced).
+ * field: 0 = the first field's instant (one output per frame, bwdif's
+ *   send_frame); 1 = the second field's: call with 0 then 1 for
+ *   double-rate output (bwdif's send_field).
+ * _into: dst of cur's format and size, sharing no pixels with prev, cur or
+ * next. */
+#define OVNI_DEINTERLACE_AUTO (-1)
+#define OVNI_DEINTERLACE_TFF 0
+#define OVNI_DEINTERLACE_BFF 1
+OVNI_API int ovni_deinterlace(const ovni_frame *prev, const ovni_frame *cur, const ovni_frame *next, int parity,
+                              int field, ovni_frame **out);
+OVNI_API int ovni_deinterlace_into(ovni_frame *dst, const ovni_frame *prev, const ovni_frame *cur,
+                                   const ovni_frame *next, int parity, int field);
 
 /* ---- more op families are declared below, one block per src/ops file ---- */
 

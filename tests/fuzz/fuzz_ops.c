@@ -141,7 +141,7 @@ static float extent(float v) { return isfinite(v) && fabsf(v) > 4 * MAX_SIDE ? f
  * evaluation of a call's arguments is unspecified in C). */
 static void run_op(bytes *b, ovni_frame *const f[NFRAMES], ovni_frame *view)
 {
-    const uint8_t pick = take_u8(b), op = take_u8(b) % 41;
+    const uint8_t pick = take_u8(b), op = take_u8(b) % 43;
     uint8_t col[4], u[8];
     float v[12];
     for (int k = 0; k < 4; k++) col[k] = take_u8(b);
@@ -196,6 +196,14 @@ static void run_op(bytes *b, ovni_frame *const f[NFRAMES], ovni_frame *view)
     case 37: ovni_chroma_key_into(a, a, col, v[0], v[1], v[2]); break;
     case 38: ovni_gaussian_blur_into(a, a, v[0]); break;
     case 39: ovni_gaussian_blur_into(a, f[0], v[0]); break; /* a may overlap f[0] */
+    /* neighbours: none, another frame, or cur itself (so the op runs
+     * whatever the frames); parity -2..1 and field 0..2 reach bad values */
+    case 40: {
+        const ovni_frame *const pick3[2][3] = {{NULL, s, a}, {NULL, c, a}};
+        ovni_deinterlace(pick3[0][u[2] % 3], a, pick3[1][u[3] % 3], u[4] % 4 - 2, u[5] % 3, &out);
+        break;
+    }
+    case 41: ovni_deinterlace_into(c, u[2] & 1 ? s : NULL, a, u[3] & 1 ? f[0] : NULL, u[4] % 4 - 2, u[5] % 3); break;
     default: {
         /* A quad near the frame, so the warp really draws (minified too). */
         float q[8];
