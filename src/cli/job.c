@@ -316,10 +316,18 @@ static int put_frame(job *j, job_stats *st, ovni_frame *src, int64_t n)
     const job_opts *o = j->o;
     ovni_frame *f = NULL;
     if (j->oc.nops) {
-        /* RGB once for the whole chain; a still is RGB already (a fresh copy, shown once:
-         * its rate is the output's) */
-        if (src->format == OVNI_FORMAT_RGB24 && j->in.kind != INPUT_VIDEO) f = ovni_frame_ref(src);
-        else if (ovni_convert(src, OVNI_FORMAT_RGB24, &f) < 0) {
+        /* leading ops that take the decoded frame (deinterlace), then RGB once
+         * for the rest; a still is RGB already (a fresh copy, shown once: its
+         * rate is the output's) */
+        ovni_frame *in = ovni_frame_ref(src);
+        if (ops_run_decoded(&j->oc, &j->env, &in, n)) {
+            ovni_frame_unref(&in);
+            return 1;
+        }
+        if (in->format == OVNI_FORMAT_RGB24 && (in != src || j->in.kind != INPUT_VIDEO)) f = ovni_frame_ref(in);
+        else if (ovni_convert(in, OVNI_FORMAT_RGB24, &f) < 0) f = NULL;
+        ovni_frame_unref(&in);
+        if (!f) {
             fprintf(stderr, "ovni %s: %s\n", o->cmd, ovni_last_error());
             return 1;
         }

@@ -164,7 +164,7 @@ static int bind_op(op_inst *op, const chain_op *c)
 
 int ops_bind(op_chain *oc, const chain *c)
 {
-    oc->nops = 0;
+    oc->nops = oc->ndecoded = 0;
     oc->ops = calloc((size_t)(c->nops ? c->nops : 1), sizeof(*oc->ops));
     if (!oc->ops) return 1;
     for (int i = 0; i < c->nops; i++) {
@@ -179,6 +179,7 @@ int ops_bind(op_chain *oc, const chain *c)
         op->index = i + 1;
         while (def->keys[op->nkeys].name) op->nkeys++;
         if (bind_op(op, &c->ops[i]) < 0) return 2;
+        if (def->decoded && oc->ndecoded == i) oc->ndecoded++;
     }
     return 0;
 }
@@ -192,24 +193,34 @@ int ops_open(op_chain *oc, const cli_env *env)
     return 0;
 }
 
-int ops_run(op_chain *oc, const cli_env *env, ovni_frame **frame, int64_t n)
+/* Evaluates op's values for frame n and runs it on *frame. */
+static int run_op(op_inst *op, const cli_env *env, ovni_frame **frame, int64_t n)
 {
     double t = env->fps.num > 0 ? (double)n * env->fps.den / env->fps.num : 0;
-    for (int i = 0; i < oc->nops; i++) {
-        op_inst *op = &oc->ops[i];
-        if ((op->src.still || op->src.reader) && ops_source_step(op, env, n)) return 1;
-        double vars[EXPR_NVARS] = {t, (double)n, (*frame)->width, (*frame)->height, op->src.width,
-                                   op->src.height};
-        for (int k = 0; k < op->nkeys; k++) {
-            if (!op->expr[k]) continue;
-            double v = cli_expr_eval(op->expr[k], vars);
-            if (op->def->keys[k].type == KEY_INT) v = nearbyint(v);
-            if (check_value(op, k, v, n, t) < 0) return 1;
-            op->val[k] = v;
-        }
-        op->t = t;
-        if (op->def->apply(op, frame, n)) return 1;
+    if ((op->src.still || op->src.reader) && ops_source_step(op, env, n)) return 1;
+    double vars[EXPR_NVARS] = {t, (double)n, (*frame)->width, (*frame)->height, op->src.width, op->src.height};
+    for (int k = 0; k < op->nkeys; k++) {
+        if (!op->expr[k]) continue;
+        double v = cli_expr_eval(op->expr[k], vars);
+        if (op->def->keys[k].type == KEY_INT) v = nearbyint(v);
+        if (check_value(op, k, v, n, t) < 0) return 1;
+        op->val[k] = v;
     }
+    op->t = t;
+    return op->def->apply(op, frame, n);
+}
+
+int ops_run_decoded(op_chain *oc, const cli_env *env, ovni_frame **frame, int64_t n)
+{
+    for (int i = 0; i < oc->ndecoded; i++)
+        if (run_op(&oc->ops[i], env, frame, n)) return 1;
+    return 0;
+}
+
+int ops_run(op_chain *oc, const cli_env *env, ovni_frame **frame, int64_t n)
+{
+    for (int i = oc->ndecoded; i < oc->nops; i++)
+        if (run_op(&oc->ops[i], env, frame, n)) return 1;
     return 0;
 }
 
@@ -226,7 +237,7 @@ void ops_free(op_chain *oc)
     }
     free(oc->ops);
     oc->ops = NULL;
-    oc->nops = 0;
+    oc->nops = oc->ndecoded = 0;
 }
 
 int ops_error(const op_inst *op, const char *what)

@@ -5,6 +5,7 @@
  * be expressions (right=W). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ops_table.h"
@@ -382,8 +383,49 @@ static int ass_apply(op_inst *op, ovni_frame **f, int64_t n)
 }
 static void ass_close(op_inst *op) { ovni_ass_close((ovni_ass **)&op->state); }
 
+/* ---- deinterlace: keeps the frame before, the op's own state ---- */
+static const op_key deint_keys[] = {
+    {"parity", KEY_ENUM, "auto", NONE, "auto|tff|bff"},
+    {NULL}};
+typedef struct deint_state {
+    ovni_frame *prev, *last; /* the source frames before and at the last step */
+} deint_state;
+static int deint_open(op_inst *op, const cli_env *env)
+{
+    op->state = calloc(1, sizeof(deint_state));
+    return op->state ? 0 : ops_error(op, "out of memory");
+}
+static int same_shape(const ovni_frame *a, const ovni_frame *b)
+{
+    return a && b && a->format == b->format && a->width == b->width && a->height == b->height;
+}
+/* One frame at a time: prev is the last distinct frame before this one
+ * (--fps repeats a source frame: same pts), next is not known yet, so it is
+ * taken as cur (bwdif at a video's last frame); the first frame is intra. */
+static int deint_apply(op_inst *op, ovni_frame **f, int64_t n)
+{
+    deint_state *s = op->state;
+    if (!s) return ops_error(op, "not opened");
+    if (!(same_shape(s->last, *f) && s->last->pts == (*f)->pts)) {
+        ovni_frame_unref(&s->prev);
+        s->prev = s->last;
+        s->last = ovni_frame_ref(*f);
+    }
+    static const int parity[] = {OVNI_DEINTERLACE_AUTO, OVNI_DEINTERLACE_TFF, OVNI_DEINTERLACE_BFF};
+    ovni_frame *o = NULL;
+    const ovni_frame *prev = same_shape(s->prev, *f) ? s->prev : NULL;
+    return replace(op, f, ovni_deinterlace(prev, *f, NULL, parity[(int)V(0)], 0, &o), &o);
+}
+static void deint_close(op_inst *op)
+{
+    deint_state *s = op->state;
+    if (s) ovni_frame_unref(&s->prev), ovni_frame_unref(&s->last);
+    free(s);
+    op->state = NULL;
+}
+
 #define OP(name, help, keys, open, apply, close) \
-    static const op_def op_##name = {#name, help, keys, open, apply, close};
+    static const op_def op_##name = {#name, help, keys, open, apply, close, 0};
 OP(format, "convert the frame to rgb24 or rgba32 (ops that make rgba32 say so)", format_keys, NULL, format_apply, NULL)
 OP(crop, "cut the box [left, right) x [top, bottom) out, sub-pixel, as the new frame", crop_keys, NULL, crop_apply, NULL)
 OP(resize, "resample to width x height (filtered when shrinking)", resize_keys, NULL, resize_apply, NULL)
@@ -412,10 +454,15 @@ OP(warp, "draw an image or video onto any quadrilateral (perspective), anti-alia
    warp_apply, NULL)
 OP(crossfade, "mix the frame with an image or video by t", crossfade_keys, source_open, crossfade_apply, NULL)
 OP(ass, "draw captions from an ASS/SSA script at t", ass_keys, ass_open, ass_apply, ass_close)
+static const op_def op_deinterlace = {
+    .name = "deinterlace",
+    .help = "make an interlaced video progressive (motion-adaptive, bwdif); first in the chain it runs on the "
+            "decoded YUV",
+    .keys = deint_keys, .open = deint_open, .apply = deint_apply, .close = deint_close, .decoded = 1};
 
 const op_def *const cli_ops[] = {
     &op_format, &op_crop, &op_resize, &op_scale_translate, &op_scale, &op_translate, &op_rotate, &op_flip, &op_fit, &op_cover,
     &op_vignette, &op_adjust, &op_fade, &op_fill_rect, &op_gaussian_blur, &op_chroma_key,
     &op_round_corners, &op_make_shadow, &op_overlay, &op_blend, &op_warp, &op_crossfade, &op_ass,
-    NULL,
+    &op_deinterlace, NULL,
 };

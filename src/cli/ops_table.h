@@ -74,6 +74,9 @@ struct op_def {
     /* Replaces *frame with the op's result (or edits it in place). */
     int (*apply)(op_inst *op, ovni_frame **frame, int64_t n);
     void (*close)(op_inst *op);
+    /* 1: takes any frame format, and at the head of the chain runs on the
+     * decoder's frame (NV12/P010) before the chain's RGB conversion */
+    int decoded;
 };
 
 extern const op_def *const cli_ops[];
@@ -84,6 +87,7 @@ int ops_key_index(const op_def *def, const char *key);
 /* The instantiated chain. */
 typedef struct op_chain {
     int nops;
+    int ndecoded;   /* leading ops with `decoded` set: ops_run_decoded's */
     op_inst *ops;
 } op_chain;
 
@@ -94,7 +98,11 @@ int ops_bind(op_chain *oc, const chain *c);
 /* Opens the ops' files and sources: 1 on error (message printed). */
 int ops_open(op_chain *oc, const cli_env *env);
 /* Evaluates every value for frame n and runs the ops on *frame. Returns 0 or
- * 1 with a message naming the op, key, expression and frame. */
+ * 1 with a message naming the op, key, expression and frame.
+ * ops_run_decoded runs the chain's leading `decoded` ops (deinterlace) on
+ * the decoder's frame; ops_run runs the others, on the frame converted to
+ * RGB24 from what ops_run_decoded left. A job calls both, in that order. */
+int ops_run_decoded(op_chain *oc, const cli_env *env, ovni_frame **frame, int64_t n);
 int ops_run(op_chain *oc, const cli_env *env, ovni_frame **frame, int64_t n);
 void ops_free(op_chain *oc);
 
