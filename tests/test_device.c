@@ -1,7 +1,9 @@
 /* Device selection, GPU timing with a CUDA graph, and the CPU worker pool. */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../src/core/common.h"
 #include "test.h"
@@ -130,6 +132,129 @@ static void gpu_time_checks(void)
     ovni_device_close(&gpu);
 }
 
+/* Two loops from two threads at once on one device: both finish, every
+ * index once, and the second is helped by the pool's workers (it does not
+ * run alone because the first is in progress). */
+typedef struct pool_probe {
+    ovni_device *dev;
+    int n;
+    int *hits;
+    pthread_t seen[64];
+    int nseen;
+    pthread_mutex_t m;
+} pool_probe;
+
+static void probe_rows(void *ctx, int b, int e)
+{
+    pool_probe *p = ctx;
+    pthread_mutex_lock(&p->m);
+    int known = 0;
+    for (int i = 0; i < p->nseen; i++) known |= pthread_equal(p->seen[i], pthread_self());
+    if (!known && p->nseen < 64) p->seen[p->nseen++] = pthread_self();
+    pthread_mutex_unlock(&p->m);
+    for (int i = b; i < e; i++) {
+        __atomic_fetch_add(&p->hits[i], 1, __ATOMIC_RELAXED);
+        usleep(200);
+    }
+}
+
+static void *probe_thread(void *arg)
+{
+    pool_probe *p = arg;
+    ovni_parallel_for(p->dev, p->n, probe_rows, p);
+    return NULL;
+}
+
+static void pool_checks(void)
+{
+    ovni_device_settings s;
+    ovni_device_default_settings(&s);
+    s.spec = "cpu";
+    s.cpu_threads = 4;
+    ovni_device *dev = NULL;
+    CHECK_OK(ovni_device_open_settings(&dev, &s));
+    if (!dev) return;
+    CHECK(ovni_cpu_threads(dev) == 4);
+    ovni_device_info info;
+    CHECK_OK(ovni_device_get_info(dev, &info));
+    CHECK(info.cpu_threads == 4);
+    pool_probe a = {.dev = dev, .n = 400}, b = {.dev = dev, .n = 400};
+    a.hits = calloc(400, sizeof(int));
+    b.hits = calloc(400, sizeof(int));
+    pthread_mutex_init(&a.m, NULL);
+    pthread_mutex_init(&b.m, NULL);
+    pthread_t ta, tb;
+    CHECK(pthread_create(&ta, NULL, probe_thread, &a) == 0);
+    CHECK(pthread_create(&tb, NULL, probe_thread, &b) == 0);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    int ok = 1;
+    for (int i = 0; i < 400; i++) ok &= a.hits[i] == 1 && b.hits[i] == 1;
+    CHECK_MSG(ok, "concurrent loops visit every index once");
+    CHECK_MSG(a.nseen > 1 && b.nseen > 1, "threads per loop: %d and %d (a busy pool left one alone)", a.nseen, b.nseen);
+    free(a.hits);
+    free(b.hits);
+    pthread_mutex_destroy(&a.m);
+    pthread_mutex_destroy(&b.m);
+    ovni_device_close(&dev);
+
+    s.cpu_threads = 65;
+    CHECK(ovni_device_open_settings(&dev, &s) == OVNI_EINVAL && dev == NULL && strstr(ovni_last_error(), "cpu_threads"));
+    /* NULL device: inline */
+    int hits[10] = {0};
+    ovni_parallel_for(NULL, 10, mark, hits);
+    CHECK(hits[0] == 1 && hits[9] == 1);
+}
+
+/* The device's logger gets the messages of work on that device; the
+ * process default does not. */
+static int dev_msgs, default_msgs;
+static char dev_last[512];
+
+static void dev_logger(void *cookie, int level, const char *msg)
+{
+    (void)level;
+    CHECK(cookie == &dev_msgs);
+    dev_msgs++;
+    snprintf(dev_last, sizeof(dev_last), "%s", msg);
+}
+
+static void default_logger(void *cookie, int level, const char *msg)
+{
+    (void)cookie, (void)level, (void)msg;
+    default_msgs++;
+}
+
+static void logger_checks(void)
+{
+    ovni_device_settings s;
+    ovni_device_default_settings(&s);
+    s.spec = "cpu";
+    s.logger.callback = dev_logger;
+    s.logger.cookie = &dev_msgs;
+    ovni_device *dev = NULL;
+    CHECK_OK(ovni_device_open_settings(&dev, &s));
+    if (!dev) return;
+    ovni_log_set_level(OVNI_LOG_INFO);
+    ovni_log_set_callback(default_logger, NULL);
+    char path[64];
+    snprintf(path, sizeof(path), "/tmp/ovni-test-device-%d.mp4", (int)getpid());
+    ovni_writer_settings ws;
+    ovni_writer_default_settings(&ws);
+    ws.width = 64;
+    ws.height = 64;
+    ovni_writer *w = NULL;
+    /* on the CPU device the writer says, at info level, that it uses x264 */
+    if (ovni_writer_open(&w, dev, path, &ws) == 0) ovni_writer_cancel(&w);
+    CHECK_MSG(dev_msgs >= 1 && strstr(dev_last, "libx264"), "device logger: %d messages, last \"%s\"", dev_msgs,
+              dev_last);
+    CHECK_MSG(default_msgs == 0, "the process default got %d of the device's messages", default_msgs);
+    ovni_log_set_callback(NULL, NULL);
+    ovni_log_set_level(OVNI_LOG_WARNING);
+    unlink(path);
+    ovni_device_close(&dev);
+}
+
 int main(void)
 {
     ovni_device *dev = NULL;
@@ -176,15 +301,20 @@ int main(void)
     gpu_time_checks();
 
     /* The worker pool visits every index exactly once. */
+    ovni_device *pdev = NULL;
+    CHECK_OK(ovni_device_open(&pdev, "cpu"));
     for (int n = 0; n < 1000; n += 37) {
         int *hits = calloc((size_t)n + 1, sizeof(int));
-        ovni_parallel_for(n, mark, hits);
+        ovni_parallel_for(pdev, n, mark, hits);
         int ok = 1;
         for (int i = 0; i < n; i++) ok &= hits[i] == 1;
         CHECK_MSG(ok, "parallel_for(%d)", n);
         CHECK_MSG(hits[n] == 0, "parallel_for(%d) visited index %d, past the end", n, n);
         free(hits);
     }
+    ovni_device_close(&pdev);
+    pool_checks();
+    logger_checks();
     CHECK(ovni_version()[0] != 0);
     CHECK(ovni_strerror(OVNI_EINVAL)[0] != 0);
     return test_result("device");

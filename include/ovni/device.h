@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
 #include "export.h"
 
 #ifdef __cplusplus
@@ -57,6 +58,32 @@ typedef struct ovni_device_stats {
     uint64_t pool_bytes;     /* bytes held by the pools, in use or free */
     uint8_t reserved[32];
 } ovni_device_stats;
+
+/* Where a device's messages go (dav1d's Dav1dLogger): `callback` gets each
+ * message of work on this device (its readers, writers, ops, captions) at or
+ * below the level of ovni_log_set_level(), from any of ovni's threads, one
+ * call at a time. NULL: the process-wide default (ovni_log_set_callback(),
+ * else "ovni: <level>: <message>" on stderr). Messages with no device go to
+ * that default. */
+typedef struct ovni_logger {
+    void *cookie;
+    ovni_log_callback callback;
+} ovni_logger;
+
+typedef struct ovni_device_settings {
+    const char *spec;        /* as ovni_device_open()'s; NULL: "auto" */
+    int cpu_threads;         /* the device's CPU worker pool, the caller included;
+                              * 0: $OVNI_THREADS, else one per core (at most 64) */
+    ovni_logger logger;
+    uint8_t reserved[64];
+} ovni_device_settings;
+
+OVNI_API void ovni_device_default_settings(ovni_device_settings *s);
+
+/* ovni_device_open() with settings (NULL: the defaults). The device owns its
+ * CPU worker pool (started here, joined when the device goes) and its
+ * logger. */
+OVNI_API int ovni_device_open_settings(ovni_device **out, const ovni_device_settings *s);
 
 /* Opens a device. `spec`:
  *   NULL or "auto": $OVNI_DEVICE if set, else GPU 0 if usable, else the CPU;

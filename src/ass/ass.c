@@ -473,5 +473,5 @@ int ovni_ass_render(ovni_ass *a, int64_t t_ms, ovni_frame *frame)
         f.x1 += f.x1 & 1, f.y1 += f.y1 & 1;
     }
     if (op_on_gpu(frame)) return blend_gpu(a, frame, &f);
-    return ass_blend_cpu(&f, (const ass_blend_img *)a->stage, a->stage + a->bits_off, a->nimg);
+    return ass_blend_cpu(frame->device, &f, (const ass_blend_img *)a->stage, a->stage + a->bits_off, a->nimg);
 }

@@ -82,7 +82,7 @@ static void nv12_rows(void *ctx, int r0, int r1)
     free(buf);
 }
 
-int ass_blend_cpu(const ass_blend_frame *f, const ass_blend_img *table, const uint8_t *bits, int n)
+int ass_blend_cpu(ovni_device *dev, const ass_blend_frame *f, const ass_blend_img *table, const uint8_t *bits, int n)
 {
     if (n <= 0 || f->x1 <= f->x0 || f->y1 <= f->y0) return 0;
     ass_blend_src *src = ovni_malloc((size_t)n * sizeof(*src));
@@ -90,8 +90,8 @@ int ass_blend_cpu(const ass_blend_frame *f, const ass_blend_img *table, const ui
     for (int i = 0; i < n; i++) src[i] = ass_blend_prepare(&table[i], f);
     cpu_job j = {.f = f, .src = src, .bits = bits, .n = n};
     atomic_init(&j.failed, 0);
-    if (f->bpp == 1) ovni_parallel_for((f->y1 - f->y0 + 1) / 2, nv12_rows, &j);
-    else ovni_parallel_for(f->y1 - f->y0, rgb_rows, &j);
+    if (f->bpp == 1) ovni_parallel_for(dev, (f->y1 - f->y0 + 1) / 2, nv12_rows, &j);
+    else ovni_parallel_for(dev, f->y1 - f->y0, rgb_rows, &j);
     free(src);
     if (atomic_load(&j.failed)) return ovni_error(OVNI_ENOMEM, "captions: out of memory blending a row");
     return 0;

@@ -24,12 +24,15 @@ void ovni_log(int level, const char *fmt, ...) OVNI_PRINTF(2, 3);
 /* Rewrites control characters in s as \xNN (truncating at cap). */
 void ovni_escape_controls(char *s, size_t cap);
 
-/* Parallel loop over [0, n): fn(ctx, begin, end) runs on the shared worker
- * pool (one thread per core) in contiguous chunks; returns when all are done.
- * Small n runs inline on the caller. */
+/* Parallel loop over [0, n): fn(ctx, begin, end) runs on dev's worker pool
+ * (threads.c: one thread per core, the caller included) in contiguous
+ * chunks; returns when all are done. Small n, or dev NULL, runs inline on
+ * the caller. Loops from several threads on one device share the workers. */
 typedef void (*ovni_range_fn)(void *ctx, int begin, int end);
-void ovni_parallel_for(int n, ovni_range_fn fn, void *ctx);
-int ovni_cpu_threads(void);
+typedef struct ovni_device ovni_device;
+void ovni_parallel_for(ovni_device *dev, int n, ovni_range_fn fn, void *ctx);
+/* Threads dev's pool has (or will have), the caller included. */
+int ovni_cpu_threads(const ovni_device *dev);
 
 /* Allocation with fault injection: every host allocation of libovni goes
  * through these, and pool buffers (host and device) call ovni_fault_hit(),

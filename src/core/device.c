@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "gpu.h"
+#include "threads.h"
 
 #if OVNI_HAVE_CUDA
 extern const unsigned char ovni_kernels_fatbin[];
@@ -41,6 +42,7 @@ void device_retain(ovni_device *dev) { atomic_fetch_add(&dev->refs, 1); }
 
 static void device_destroy(ovni_device *dev)
 {
+    cpu_pool_free(&dev->cpu_pool);
     pools_free(dev);
     if (dev->is_gpu) {
         gpu_enter(dev);
@@ -98,7 +100,7 @@ static void load_graph_extras(ovni_device *dev)
     X(cuGraphDestroy, "cuGraphDestroy")
 #undef X
     if (!missing) return;
-    ovni_log(OVNI_LOG_DEBUG, "the CUDA driver lacks %s: no CUDA graphs (ovni_device_gpu_time)", missing);
+    device_log(dev, OVNI_LOG_DEBUG, "the CUDA driver lacks %s: no CUDA graphs (ovni_device_gpu_time)", missing);
     dev->x.cuStreamBeginCapture = NULL;
     dev->x.cuStreamEndCapture = NULL;
     dev->x.cuGraphInstantiateWithFlags = NULL;
@@ -137,7 +139,7 @@ static int open_gpu(ovni_device *dev, int index)
     gpu_leave(dev);
     if (r != CUDA_SUCCESS) return gpu_fail(dev, r, "cuModuleLoadData", "ovni_device_open (loading ovni's kernels)");
     if (cuvid_load_functions(&dev->cuvid, NULL) < 0)
-        ovni_log(OVNI_LOG_INFO, "libnvcuvid.so.1 not found: no NVDEC, video decodes on the CPU");
+        device_log(dev, OVNI_LOG_INFO, "libnvcuvid.so.1 not found: no NVDEC, video decodes on the CPU");
     return 0;
 }
 
@@ -165,10 +167,30 @@ static void reset_to_cpu(ovni_device *dev)
     dev->index = -1;
 }
 
+void ovni_device_default_settings(ovni_device_settings *s)
+{
+    if (s) memset(s, 0, sizeof(*s));
+}
+
 int ovni_device_open(ovni_device **out, const char *spec)
+{
+    ovni_device_settings s;
+    ovni_device_default_settings(&s);
+    s.spec = spec;
+    return ovni_device_open_settings(out, &s);
+}
+
+int ovni_device_open_settings(ovni_device **out, const ovni_device_settings *settings)
 {
     if (!out) return ovni_error(OVNI_EINVAL, "ovni_device_open: out is NULL");
     *out = NULL;
+    ovni_device_settings defaults;
+    ovni_device_default_settings(&defaults);
+    if (!settings) settings = &defaults;
+    if (settings->cpu_threads < 0 || settings->cpu_threads > 64)
+        return ovni_error(OVNI_EINVAL, "ovni_device_open: cpu_threads=%d is outside 0..64 (0: one per core)",
+                          settings->cpu_threads);
+    const char *spec = settings->spec;
     if (!spec || !strcmp(spec, "auto")) {
         const char *env = getenv("OVNI_DEVICE");
         spec = env && *env ? env : "auto";
@@ -187,13 +209,19 @@ int ovni_device_open(ovni_device **out, const char *spec)
     }
     ovni_device *dev = device_alloc();
     if (!dev) return ovni_error(OVNI_ENOMEM, "ovni_device_open: out of memory");
+    dev->cpu_threads = settings->cpu_threads;
+    dev->logger = settings->logger;
+    if (!(dev->cpu_pool = cpu_pool_new(dev->cpu_threads))) {
+        device_release(dev);
+        return ovni_error(OVNI_ENOMEM, "ovni_device_open: out of memory");
+    }
     if (want_gpu != -2) {
         if (!OVNI_HAVE_CUDA) {
             if (want_gpu >= 0) {
                 device_release(dev);
                 return ovni_error(OVNI_EUNSUPPORTED, "device %s: this build of ovni has no CUDA kernels (nvcc was not found when it was built)", spec);
             }
-            ovni_log(OVNI_LOG_INFO, "built without CUDA kernels: using the CPU");
+            device_log(dev, OVNI_LOG_INFO, "built without CUDA kernels: using the CPU");
         } else {
             int ret = open_gpu(dev, want_gpu < 0 ? 0 : want_gpu);
             if (ret < 0) {
@@ -204,7 +232,7 @@ int ovni_device_open(ovni_device **out, const char *spec)
                     device_release(dev);
                     return ovni_error(ret, "device %s: %s", spec, msg);
                 }
-                ovni_log(OVNI_LOG_INFO, "no usable GPU (%s): using the CPU", ovni_last_error());
+                device_log(dev, OVNI_LOG_INFO, "no usable GPU (%s): using the CPU", ovni_last_error());
                 reset_to_cpu(dev);
             }
         }

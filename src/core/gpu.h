@@ -69,6 +69,7 @@ typedef struct gpu_extras {
 #define GPU_ERROR_OUT_OF_MEMORY ((CUresult)2)
 
 struct frame_pool;
+struct cpu_pool;
 
 #define OVNI_MAX_KERNELS 128
 
@@ -94,7 +95,14 @@ struct ovni_device {
     int probed;
     ovni_device_info info;
     atomic_int interrupted;    /* ovni_device_interrupt(): opens, reads and writes on it stop */
+    int cpu_threads;           /* settings.cpu_threads (0: OVNI_THREADS or one per core) */
+    struct cpu_pool *cpu_pool; /* threads.c: the CPU workers */
+    ovni_logger logger;        /* settings.logger (callback NULL: the process default) */
 };
+
+/* A message about work on dev: to dev's logger, or the process default
+ * (log.c). dev may be NULL. */
+void device_log(const ovni_device *dev, int level, const char *fmt, ...) OVNI_PRINTF(3, 4);
 
 /* Formats "cuFoo failed: CUDA_ERROR_X (text)" into the thread's error and
  * returns OVNI_EGPU. `what` names the ovni call that made the driver call. */

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
+#include "gpu.h"
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static ovni_log_callback log_cb;
@@ -36,7 +36,7 @@ void ovni_log_set_callback(ovni_log_callback cb, void *cookie)
     pthread_mutex_unlock(&log_lock);
 }
 
-void ovni_log(int level, const char *fmt, ...)
+static void vlog(const ovni_device *dev, int level, const char *fmt, va_list ap)
 {
     static const char *names[] = {"error", "warning", "info", "debug"};
     char msg[1024];
@@ -46,14 +46,29 @@ void ovni_log(int level, const char *fmt, ...)
         pthread_mutex_unlock(&log_lock);
         return;
     }
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
     ovni_escape_controls(msg, sizeof(msg));
-    if (log_cb)
+    if (dev && dev->logger.callback)
+        dev->logger.callback(dev->logger.cookie, level, msg);
+    else if (log_cb)
         log_cb(log_cookie, level, msg);
     else
         fprintf(stderr, "ovni: %s: %s\n", names[level < 0 ? 0 : level > 3 ? 3 : level], msg);
     pthread_mutex_unlock(&log_lock);
+}
+
+void ovni_log(int level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(NULL, level, fmt, ap);
+    va_end(ap);
+}
+
+void device_log(const ovni_device *dev, int level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(dev, level, fmt, ap);
+    va_end(ap);
 }

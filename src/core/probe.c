@@ -98,7 +98,7 @@ int ovni_device_get_info(ovni_device *dev, ovni_device_info *info)
         memset(d, 0, sizeof(*d));
         d->is_gpu = dev->is_gpu;
         d->index = dev->index;
-        d->cpu_threads = ovni_cpu_threads();
+        d->cpu_threads = ovni_cpu_threads(dev);
         if (!dev->is_gpu) {
             snprintf(d->name, sizeof(d->name), "CPU (%d threads)", d->cpu_threads);
             snprintf(d->nvenc_status, sizeof(d->nvenc_status), "no GPU");

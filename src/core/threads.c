@@ -1,109 +1,169 @@
-/* The CPU backend's worker pool: one thread per core, started on first use,
- * shared by every op. One parallel loop runs at a time; a caller that finds
- * the pool busy (e.g. the reader thread while the main thread runs an op)
- * runs its loop itself rather than wait. */
+/* The CPU backend's worker pool, one per device (made when the device
+ * opens, joined when it goes): one thread per core (settings.cpu_threads
+ * or OVNI_THREADS), the caller included. Loops from several threads on one
+ * device share the workers: each call queues a job, runs chunks of it
+ * itself and waits for the chunks others took, so a caller never runs alone
+ * because another loop is in progress, and never waits for another's loop. */
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "common.h"
+#include "gpu.h"
+#include "threads.h"
 
 #define MAX_THREADS 64
 
-static struct {
-    pthread_once_t once;
-    pthread_mutex_t busy;      /* held by the thread running a loop */
-    pthread_mutex_t m;
-    pthread_cond_t start, done;
-    int nthreads;              /* workers + the caller */
-    uint64_t generation;
+typedef struct pool_job {
     ovni_range_fn fn;
     void *ctx;
     int n, chunk;
-    atomic_int next;
-    int running;               /* workers still in the current loop */
-} pool = {
-    .once = PTHREAD_ONCE_INIT,
-    .busy = PTHREAD_MUTEX_INITIALIZER,
-    .m = PTHREAD_MUTEX_INITIALIZER,
-    .start = PTHREAD_COND_INITIALIZER,
-    .done = PTHREAD_COND_INITIALIZER,
+    int next;                  /* first index not yet taken */
+    int remaining;             /* indices not yet finished */
+    int queued;                /* on the pool's list */
+    struct pool_job *link;
+} pool_job;
+
+struct cpu_pool {
+    pthread_mutex_t m;
+    pthread_cond_t work, done;
+    pool_job *head, *tail;     /* jobs with indices left to take */
+    int stop;
+    int nthreads;              /* workers + the caller */
+    int nworkers;
+    pthread_t workers[MAX_THREADS];
 };
 
-static void run_chunks(void)
+static void unlink_job(cpu_pool *p, pool_job *j)
 {
-    for (;;) {
-        int b = atomic_fetch_add(&pool.next, pool.chunk);
-        if (b >= pool.n) break;
-        int e = b + pool.chunk < pool.n ? b + pool.chunk : pool.n;
-        pool.fn(pool.ctx, b, e);
+    pool_job **pp = &p->head, *prev = NULL;
+    while (*pp && *pp != j) {
+        prev = *pp;
+        pp = &(*pp)->link;
     }
+    if (!*pp) return;
+    *pp = j->link;
+    if (p->tail == j) p->tail = prev;
+    j->queued = 0;
+}
+
+/* Takes the next chunk of job j (lock held); 0 when none is left. */
+static int take(cpu_pool *p, pool_job *j, int *b, int *e)
+{
+    if (j->next >= j->n) {
+        if (j->queued) unlink_job(p, j);
+        return 0;
+    }
+    *b = j->next;
+    *e = j->next + j->chunk < j->n ? j->next + j->chunk : j->n;
+    j->next = *e;
+    if (j->next >= j->n && j->queued) unlink_job(p, j);
+    return 1;
+}
+
+static void finish(cpu_pool *p, pool_job *j, int count)
+{
+    j->remaining -= count;
+    if (j->remaining == 0) pthread_cond_broadcast(&p->done);
 }
 
 static void *worker(void *arg)
 {
-    (void)arg;
-    uint64_t seen = 0;
+    cpu_pool *p = arg;
+    pthread_mutex_lock(&p->m);
     for (;;) {
-        pthread_mutex_lock(&pool.m);
-        while (pool.generation == seen) pthread_cond_wait(&pool.start, &pool.m);
-        seen = pool.generation;
-        pthread_mutex_unlock(&pool.m);
-        run_chunks();
-        pthread_mutex_lock(&pool.m);
-        if (--pool.running == 0) pthread_cond_signal(&pool.done);
-        pthread_mutex_unlock(&pool.m);
+        while (!p->stop && !p->head) pthread_cond_wait(&p->work, &p->m);
+        if (p->stop) break;
+        pool_job *j = p->head;
+        int b, e;
+        if (!take(p, j, &b, &e)) continue;
+        pthread_mutex_unlock(&p->m);
+        j->fn(j->ctx, b, e);
+        pthread_mutex_lock(&p->m);
+        finish(p, j, e - b);
     }
+    pthread_mutex_unlock(&p->m);
     return NULL;
 }
 
-static void pool_init(void)
+static int threads_wanted(int requested)
 {
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    long cores = requested > 0 ? requested : sysconf(_SC_NPROCESSORS_ONLN);
     const char *env = getenv("OVNI_THREADS");
-    if (env && atoi(env) > 0) cores = atoi(env);
+    if (requested <= 0 && env && atoi(env) > 0) cores = atoi(env);
     if (cores < 1) cores = 1;
     if (cores > MAX_THREADS) cores = MAX_THREADS;
-    pool.nthreads = 1;
-    for (long i = 1; i < cores; i++) {
-        pthread_t t;
-        pthread_attr_t attr;
-        pthread_attr_init(&attr);
-        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        if (pthread_create(&t, &attr, worker, NULL) == 0) pool.nthreads++;
-        pthread_attr_destroy(&attr);
-    }
+    return (int)cores;
 }
 
-int ovni_cpu_threads(void)
+int cpu_pool_threads(int requested) { return threads_wanted(requested); }
+
+cpu_pool *cpu_pool_new(int requested)
 {
-    pthread_once(&pool.once, pool_init);
-    return pool.nthreads;
+    cpu_pool *p = ovni_calloc(1, sizeof(*p));
+    if (!p) return NULL;
+    pthread_mutex_init(&p->m, NULL);
+    pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->done, NULL);
+    int want = threads_wanted(requested);
+    p->nthreads = 1;
+    for (int i = 1; i < want; i++)
+        if (pthread_create(&p->workers[p->nworkers], NULL, worker, p) == 0) {
+            p->nworkers++;
+            p->nthreads++;
+        }
+    return p;
 }
 
-void ovni_parallel_for(int n, ovni_range_fn fn, void *ctx)
+void cpu_pool_free(cpu_pool **pp)
+{
+    cpu_pool *p = pp ? *pp : NULL;
+    if (!p) return;
+    *pp = NULL;
+    pthread_mutex_lock(&p->m);
+    p->stop = 1;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->m);
+    for (int i = 0; i < p->nworkers; i++) pthread_join(p->workers[i], NULL);
+    pthread_cond_destroy(&p->work);
+    pthread_cond_destroy(&p->done);
+    pthread_mutex_destroy(&p->m);
+    free(p);
+}
+
+int cpu_pool_size(const cpu_pool *p) { return p ? p->nthreads : 1; }
+
+void cpu_pool_run(cpu_pool *p, int n, ovni_range_fn fn, void *ctx)
 {
     if (n <= 0) return;
-    pthread_once(&pool.once, pool_init);
-    if (pool.nthreads == 1 || n < 2 || pthread_mutex_trylock(&pool.busy) != 0) {
+    if (!p || p->nthreads == 1 || n < 2) {
         fn(ctx, 0, n);
         return;
     }
-    int chunks = pool.nthreads * 4;
-    pthread_mutex_lock(&pool.m);
-    pool.fn = fn;
-    pool.ctx = ctx;
-    pool.n = n;
-    pool.chunk = (n + chunks - 1) / chunks;
-    atomic_store(&pool.next, 0);
-    pool.running = pool.nthreads - 1;
-    pool.generation++;
-    pthread_cond_broadcast(&pool.start);
-    pthread_mutex_unlock(&pool.m);
-    run_chunks();
-    pthread_mutex_lock(&pool.m);
-    while (pool.running > 0) pthread_cond_wait(&pool.done, &pool.m);
-    pthread_mutex_unlock(&pool.m);
-    pthread_mutex_unlock(&pool.busy);
+    int chunks = p->nthreads * 4;
+    pool_job j = {.fn = fn, .ctx = ctx, .n = n, .chunk = (n + chunks - 1) / chunks, .remaining = n, .queued = 1};
+    pthread_mutex_lock(&p->m);
+    if (p->tail) p->tail->link = &j;
+    else p->head = &j;
+    p->tail = &j;
+    pthread_cond_broadcast(&p->work);
+    int b, e;
+    while (take(p, &j, &b, &e)) {
+        pthread_mutex_unlock(&p->m);
+        fn(ctx, b, e);
+        pthread_mutex_lock(&p->m);
+        finish(p, &j, e - b);
+    }
+    while (j.remaining > 0) pthread_cond_wait(&p->done, &p->m);
+    pthread_mutex_unlock(&p->m);
+}
+
+int ovni_cpu_threads(const ovni_device *dev)
+{
+    return threads_wanted(dev ? dev->cpu_threads : 0);
+}
+
+void ovni_parallel_for(ovni_device *dev, int n, ovni_range_fn fn, void *ctx)
+{
+    if (n <= 0) return;
+    cpu_pool_run(dev ? dev->cpu_pool : NULL, n, fn, ctx);
 }

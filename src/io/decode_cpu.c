@@ -215,7 +215,7 @@ int decoder_cpu_open(decoder **out, const decode_params *p)
         return ovni_error(OVNI_ENOMEM, "%s: out of memory", p->path);
     }
     int r = avcodec_parameters_to_context(c->ctx, par);
-    int threads = p->threads > 0 ? p->threads : ovni_cpu_threads();
+    int threads = p->threads > 0 ? p->threads : ovni_cpu_threads(p->dev);
     c->ctx->thread_count = threads > 16 ? 16 : threads; /* libavcodec's decoders gain nothing beyond 16 */
     c->ctx->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
     c->ctx->pkt_timebase = p->st->time_base;

@@ -347,7 +347,7 @@ static int open_decoder(ovni_reader *r, ovni_memory memory)
     if (r->s.decoder != OVNI_DECODER_CPU && r->dev->is_gpu) {
         ret = decoder_nvdec_open(&r->dec, &p);
         if (ret < 0 && r->s.decoder == OVNI_DECODER_NVDEC) return ovni_error_prefix(ret, "decoder=nvdec");
-        if (ret < 0) ovni_log(OVNI_LOG_INFO, "%s: decoding on the CPU: %s", r->path, ovni_last_error());
+        if (ret < 0) device_log(r->dev, OVNI_LOG_INFO, "%s: decoding on the CPU: %s", r->path, ovni_last_error());
     }
     if (!r->dec && (ret = decoder_cpu_open(&r->dec, &p)) < 0) return ret;
     snprintf(r->info.decoder, sizeof(r->info.decoder), "%s", r->dec->name);
@@ -378,13 +378,13 @@ static int start_segments(ovni_reader *r, ovni_memory memory)
     r->rewind = plan.moved;
     if (chunks - plan.first < 2) {
         if (r->s.segments > 1)
-            ovni_log(OVNI_LOG_INFO, "%s: segments=%d: read in one piece (%s)", r->path, r->s.segments,
+            device_log(r->dev, OVNI_LOG_INFO, "%s: segments=%d: read in one piece (%s)", r->path, r->s.segments,
                      chunks ? "the part to read is one keyframe interval"
                             : "no keyframe index in this file, or too few keyframes to split it");
         segments_plan_free(&plan);
         return 0;
     }
-    int threads = r->s.threads > 0 ? r->s.threads : ovni_cpu_threads();
+    int threads = r->s.threads > 0 ? r->s.threads : ovni_cpu_threads(r->dev);
     segments_params p = {
         .dev = r->dev,
         .path = r->path,
@@ -399,7 +399,7 @@ static int start_segments(ovni_reader *r, ovni_memory memory)
         .frame_dur = r->frame_dur,
         .format = r->fmt->iformat,
     };
-    ovni_log(OVNI_LOG_DEBUG, "%s: %d %s decoders on %d chunks from chunk %d (longest %lld frames)", r->path, n,
+    device_log(r->dev, OVNI_LOG_DEBUG, "%s: %d %s decoders on %d chunks from chunk %d (longest %lld frames)", r->path, n,
              r->dec->name, chunks, plan.first, (long long)plan.max_frames);
     r->dec->close(r->dec); /* the workers open their own */
     r->dec = NULL;

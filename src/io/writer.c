@@ -333,14 +333,14 @@ static int open_encoder(ovni_writer *w)
     if (try_nvenc && !w->dev->is_gpu) {
         if (w->s.encoder == OVNI_ENCODER_NVENC)
             return ovni_error(OVNI_ENODEV, "%s: encoder NVENC was asked for, but the writer's device is the CPU", w->path);
-        ovni_log(OVNI_LOG_INFO, "%s: no GPU: encoding with %s on the CPU", w->path,
+        device_log(w->dev, OVNI_LOG_INFO, "%s: no GPU: encoding with %s on the CPU", w->path,
                  w->s.codec == OVNI_CODEC_HEVC ? "libx265" : "libx264");
         try_nvenc = 0;
     }
     if (try_nvenc) {
         if ((ret = encoder_nvenc.open(&w->enc, &p)) == 0) return 0;
         if (w->s.encoder == OVNI_ENCODER_NVENC) return ret;
-        ovni_log(OVNI_LOG_INFO, "%s: NVENC unavailable (%s): encoding with %s on the CPU", w->path,
+        device_log(w->dev, OVNI_LOG_INFO, "%s: NVENC unavailable (%s): encoding with %s on the CPU", w->path,
                  ovni_last_error(), w->s.codec == OVNI_CODEC_HEVC ? "libx265" : "libx264");
         ovni_error_clear();
     }

@@ -258,8 +258,8 @@ static int blur_cpu(ovni_frame *dst, const ovni_frame *src, const blur_taps *t, 
         blur_naive(&j->p, t);
         goto done;
     }
-    ovni_parallel_for(src->height, blur_vertical_rows, j);
-    if (!atomic_load(&j->failed)) ovni_parallel_for(src->height, blur_horizontal_rows, j);
+    ovni_parallel_for(dst->device, src->height, blur_vertical_rows, j);
+    if (!atomic_load(&j->failed)) ovni_parallel_for(dst->device, src->height, blur_horizontal_rows, j);
     if (atomic_load(&j->failed)) ret = ovni_error(OVNI_ENOMEM, "gaussian_blur: out of host memory for row buffers");
 done:
     free(j);

@@ -84,7 +84,7 @@ int blur_pyramid_into(ovni_frame *dst, const ovni_frame *src, float sigma)
     /* On the GPU all three steps are queued on the device's one stream, so
      * each sees the previous one's output and dst may be src. */
     if (op_on_gpu(dst)) ret = blur_pyr_down_gpu(dst->device, &p, args);
-    else ovni_parallel_for(sh, blur_pyr_down_rows, &p);
+    else ovni_parallel_for(dst->device, sh, blur_pyr_down_rows, &p);
     if (ret == 0) ret = blur_exact_into(blurred, small, (float)sigma_small);
     if (ret < 0) goto done;
     p.small = blurred->data[0];
@@ -95,7 +95,7 @@ int blur_pyramid_into(ovni_frame *dst, const ovni_frame *src, float sigma)
     else if (op_reference(dst))
         blur_pyr_up_naive(&p);
     else
-        ovni_parallel_for(src->height, blur_pyr_up_walk, &p);
+        ovni_parallel_for(dst->device, src->height, blur_pyr_up_walk, &p);
 done:
     ovni_frame_unref(&small);
     ovni_frame_unref(&blurred);

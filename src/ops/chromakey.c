@@ -60,7 +60,7 @@ int ovni_chroma_key_into(ovni_frame *dst, const ovni_frame *src, const uint8_t k
         void *args[] = {&p};
         return op_launch_2d(dst->device, "ovni_chromakey_kernel", p.width, p.height, args);
     }
-    ovni_parallel_for(p.height, chromakey_rows, &p);
+    ovni_parallel_for(dst->device, p.height, chromakey_rows, &p);
     return 0;
 }
 

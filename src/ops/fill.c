@@ -63,7 +63,7 @@ int ovni_fill_rect(ovni_frame *frame, float x, float y, float width, float heigh
         void *args[] = {&j.p, &j.w, &h};
         return op_launch_2d(frame->device, "ovni_fill_rect_kernel", j.w, h, args);
     }
-    ovni_parallel_for(h, fill_rows, &j);
+    ovni_parallel_for(frame->device, h, fill_rows, &j);
     return 0;
 }
 
@@ -87,6 +87,6 @@ int ovni_fade(ovni_frame *frame, const uint8_t rgb[3], float t)
         void *args[] = {&p};
         return op_launch_2d(frame->device, "ovni_fill_fade_kernel", p.width, p.height, args);
     }
-    ovni_parallel_for(p.height, fade_rows, &p);
+    ovni_parallel_for(frame->device, p.height, fade_rows, &p);
     return 0;
 }

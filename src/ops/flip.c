@@ -23,7 +23,7 @@ int ovni_flip_into(ovni_frame *dst, const ovni_frame *src, int horizontal, int v
         void *args[] = {&f};
         return op_launch_2d(dst->device, "ovni_flip", f.w, f.h, args);
     }
-    ovni_parallel_for(f.h, flip_rows, &f);
+    ovni_parallel_for(dst->device, f.h, flip_rows, &f);
     return 0;
 }
 

@@ -21,7 +21,7 @@ int geometry_shift_run(ovni_frame *dst, crop_shift *p)
         void *args[] = {p};
         return op_launch_2d(dst->device, "ovni_crop_shift", p->dst_w, p->dst_h, args);
     }
-    ovni_parallel_for(p->dst_h, crop_rows, p);
+    ovni_parallel_for(dst->device, p->dst_h, crop_rows, p);
     return 0;
 }
 
@@ -141,7 +141,7 @@ int geometry_resample(const char *op, ovni_frame *dst, const ovni_frame *src, re
             const int per = RESIZE_SUBPX_PX(m->src.bpp);
             return op_launch_2d(dst->device, "ovni_resize_subpx", (dst->width + per - 1) / per, dst->height, args);
         }
-        ovni_parallel_for(dst->height, resize_subpx_rows, &j);
+        ovni_parallel_for(dst->device, dst->height, resize_subpx_rows, &j);
         return 0;
     }
     if (op_on_gpu(dst)) {
@@ -151,7 +151,7 @@ int geometry_resample(const char *op, ovni_frame *dst, const ovni_frame *src, re
             return op_launch_2d(dst->device, "ovni_resize_gray4", (dst->width + 3) / 4, dst->height, args);
         return op_launch_2d(dst->device, "ovni_resize_map", dst->width, dst->height, args);
     }
-    ovni_parallel_for(dst->height, resize_rows, m);
+    ovni_parallel_for(dst->device, dst->height, resize_rows, m);
     return 0;
 }
 

@@ -34,7 +34,7 @@ int ovni_crossfade_into(ovni_frame *dst, const ovni_frame *a, const ovni_frame *
         void *args[] = {&p};
         return op_launch_2d(dst->device, "ovni_mix_crossfade_kernel", p.width, p.height, args);
     }
-    ovni_parallel_for(p.height, crossfade_rows, &p);
+    ovni_parallel_for(dst->device, p.height, crossfade_rows, &p);
     return 0;
 }
 
@@ -81,6 +81,6 @@ int ovni_adjust(ovni_frame *frame, float brightness, float contrast, float satur
         void *args[] = {&p};
         return op_launch_2d(frame->device, "ovni_mix_adjust_kernel", p.width, p.height, args);
     }
-    ovni_parallel_for(p.height, adjust_rows, &p);
+    ovni_parallel_for(frame->device, p.height, adjust_rows, &p);
     return 0;
 }

@@ -77,7 +77,7 @@ static int composite(const char *op, ovni_frame *dst, const ovni_frame *src, flo
         void *args[] = {&j.p, &j.w, &h};
         return op_launch_2d(dst->device, overlay_kernel(&j.p), j.w, h, args);
     }
-    ovni_parallel_for(h, overlay_rows, &j);
+    ovni_parallel_for(dst->device, h, overlay_rows, &j);
     return 0;
 }
 

@@ -57,7 +57,7 @@ int ovni_rotate_into(ovni_frame *dst, const ovni_frame *src, float degrees, floa
         void *args[] = {&r};
         return op_launch_2d(dst->device, "ovni_rotate", dst->width, dst->height, args);
     }
-    ovni_parallel_for(dst->height, rotate_rows, &r);
+    ovni_parallel_for(dst->device, dst->height, rotate_rows, &r);
     return 0;
 }
 

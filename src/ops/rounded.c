@@ -42,7 +42,7 @@ static int rounded_run(ovni_frame *dst, rounded_params *p)
         void *args[] = {p};
         return op_launch_2d(dst->device, "ovni_rounded_kernel", p->width, p->height, args);
     }
-    ovni_parallel_for(p->height, rounded_rows, p);
+    ovni_parallel_for(dst->device, p->height, rounded_rows, p);
     return 0;
 }
 

@@ -46,7 +46,7 @@ static int shadow_render(ovni_frame *mask, ovni_frame *out, const shadow_mask *s
         void *args[] = {(void *)s};
         ret = op_launch_2d(mask->device, "ovni_shadow_mask", s->width, s->height, args);
     } else {
-        ovni_parallel_for(s->height, shadow_mask_rows, (void *)s);
+        ovni_parallel_for(mask->device, s->height, shadow_mask_rows, (void *)s);
         ret = 0;
     }
     if (ret < 0 || (ret = ovni_gaussian_blur_into(mask, mask, blur)) < 0) return ret;
@@ -56,7 +56,7 @@ static int shadow_render(ovni_frame *mask, ovni_frame *out, const shadow_mask *s
                         &out->width, &out->height, &j.r, &j.g, &j.b};
         return op_launch_2d(out->device, "ovni_shadow_colour", out->width, out->height, args);
     }
-    ovni_parallel_for(out->height, shadow_colour_rows, &j);
+    ovni_parallel_for(out->device, out->height, shadow_colour_rows, &j);
     return 0;
 }
 

@@ -34,6 +34,6 @@ int ovni_vignette(ovni_frame *frame, float strength, float radius, float softnes
         /* the kernel does 4 pixels per thread */
         return op_launch_2d(frame->device, "ovni_vignette_apply", (v.width + 3) / 4, v.height, args);
     }
-    ovni_parallel_for(v.height, vignette_rows, &v);
+    ovni_parallel_for(frame->device, v.height, vignette_rows, &v);
     return 0;
 }

@@ -127,7 +127,7 @@ static int warp_run(ovni_frame *dst, const ovni_frame *src, const double q[8], c
         void *args[] = {&m};
         return op_launch_2d(dst->device, "ovni_warp", m.w, m.h, args);
     }
-    ovni_parallel_for(m.h, warp_rows, &m);
+    ovni_parallel_for(dst->device, m.h, warp_rows, &m);
     return 0;
 }
 
