@@ -9,8 +9,10 @@
 - overwrites: same file in and out refused, -n keeps, -y replaces;
 - resource limits: bombs fail with a named error under 1 GB of RSS.
 Usage: test_hostile.py OVNI"""
+import fcntl
 import os
-import resource
+import struct
+import termios
 import select
 import signal
 import stat
@@ -196,9 +198,6 @@ for sig in (signal.SIGINT, signal.SIGTERM):
     ends_well(p, sig, "FIFO open")
 
 # in a read: frames flow, then the writer goes quiet and keeps the FIFO open
-import fcntl
-import struct
-import termios
 
 
 def queued(fd):
@@ -276,6 +275,76 @@ check(rc == 1 and "exists" in err and open(path("target.mp4"), "rb").read() == b
       "-n keeps an existing target", err)
 rc, err = run("run", "in.mp4", "target.mp4", "-y", "-q")
 check(rc == 0 and open(path("target.mp4"), "rb").read() != b"the old target", "-y replaces it", err)
+
+# ---- 4. resource limits -----------------------------------------------------
+def run_rss(*args):
+    """exit status, stderr, and the child's own peak RSS in MB (wait4)."""
+    p = subprocess.Popen([OVNI, *args], cwd=T, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = p.stderr.read().decode(errors="replace")
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return p.returncode, err, ru.ru_maxrss / 1024
+
+
+# an H.264 stream whose SPS says 8192x8192 (one black frame, 20 KB)
+subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "color=black:s=8192x8192:r=25", "-frames:v",
+                "1", "-c:v", "libx264", "-preset", "ultrafast", "-y", path("sps.h264")], check=True, timeout=120)
+rc, err, rss = run_rss("run", "sps.h264", "x.mp4", "--max-memory", "1G", "-q")
+print(f"8192x8192 SPS, --max-memory 1G: exit {rc}, peak RSS {rss:.0f} MB")
+check(rc == 1 and "8192x8192" in err and "memory limit" in err, "SPS bomb: a named error", err)
+check(rss < 1024, "SPS bomb: under 1 GB of RSS", f"{rss:.0f} MB")
+rc, err, rss = run_rss("run", "color:black:8192x8192", "x.mp4", "--frames", "1", "--max-memory", "1G", "-q")
+print(f"8192x8192 output, --max-memory 1G: exit {rc}, peak RSS {rss:.0f} MB")
+check(rc == 1 and "encoder would take" in err and "memory limit" in err, "writer bomb: a named error", err)
+check(rss < 1024, "writer bomb: under 1 GB of RSS", f"{rss:.0f} MB")
+check(not os.path.exists(path("x.mp4")), "no output")
+rc, err = run("run", "in.mp4", "x.mp4", "--max-memory", "lots")
+check(rc == 2 and "--max-memory" in err, "--max-memory names a bad size", err)
+
+# a PNG whose header says 30000x30000
+import zlib
+
+
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+
+
+with open(path("huge.png"), "wb") as f:
+    f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(b"\0" * 90001)[:64]) + chunk(b"IEND", b""))
+rc, err, rss = run_rss("run", "huge.png", "x.mp4", "-q")
+print(f"30000x30000 PNG: exit {rc}, peak RSS {rss:.0f} MB")
+check(rc == 1 and "30000x30000" in err and "limit" in err, "huge PNG: the message names its size", err)
+check(rss < 1024, "huge PNG: under 1 GB of RSS", f"{rss:.0f} MB")
+
+# captions: Fontsize 200000 in the style and \fs200000 in the text; a 100 MB font file
+ass = """[Script Info]
+ScriptType: v4.00+
+PlayResX: 320
+PlayResY: 240
+
+[V4+ Styles]
+Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, \
+Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, \
+MarginV, Encoding
+Style: Default,DejaVu Sans,200000,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,0,0,0,0,100,100,0,0,1,2,0,2,10,10,10,1
+
+[Events]
+Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+Dialogue: 0,0:00:00.00,0:00:05.00,Default,,0,0,0,,Hello {\\fs200000}World
+""".replace("\\\n", "")
+with open(path("bomb.ass"), "w") as f:
+    f.write(ass)
+os.mkdir(path("fonts"))
+with open(path("fonts/huge.ttf"), "wb") as f:
+    f.truncate(100 << 20)
+rc, err, rss = run_rss("run", "color:red:320x240", "ass.mp4", "--frames", "3", "--progress", "none", "--vf",
+                       "ass=file=bomb.ass:fonts_dir=fonts")
+print(f"ASS Fontsize 200000 + 100 MB font file: exit {rc}, peak RSS {rss:.0f} MB")
+check(rc == 0, "ASS bomb: drawn, clamped", err)
+check("clamped to 960" in err and "200000" in err, "ASS bomb: the clamp is named", err)
+check("huge.ttf" in err and "skipped" in err, "the oversized font file is skipped with a warning", err)
+check(rss < 1024, "ASS bomb: under 1 GB of RSS", f"{rss:.0f} MB")
 
 # ---- stdin ------------------------------------------------------------------
 with open(path("in.mp4"), "rb") as f:

@@ -53,7 +53,11 @@ typedef struct ovni_reader_settings {
     double duration;        /* seconds: frames starting at or after the first delivered frame's
                              * time + duration are not delivered; 0: to the end. With loop,
                              * each pass is cut the same way */
-    uint8_t reserved[40];
+    int64_t max_memory;     /* bytes the reader may take for frames, estimated from the stream's
+                             * header before any allocation (frame size x decoder references,
+                             * threads and queue): more fails with OVNI_ENOMEM naming the size.
+                             * 0: half of the machine's memory. docs/reliability.md */
+    uint8_t reserved[32];
 } ovni_reader_settings;
 
 #define OVNI_MAX_AUDIO_STREAMS 8

@@ -84,7 +84,10 @@ typedef struct ovni_writer_settings {
                                  * counts from the audio stream's own start */
     double audio_loop;          /* > 0: the audio starts again every audio_loop seconds of output
                                  * (a looped video's period); 0: plays once */
-    uint8_t reserved[40];
+    int64_t max_memory;         /* bytes the writer may take for frames (width x height x (queue +
+                                 * the encoder's lookahead and threads, 64 frames)): more fails at
+                                 * open with OVNI_ENOMEM. 0: half of the machine's memory */
+    uint8_t reserved[32];
 } ovni_writer_settings;
 
 OVNI_API void ovni_writer_default_settings(ovni_writer_settings *s);

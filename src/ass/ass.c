@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <dirent.h>
 
 #include <ass/ass.h>
 
@@ -25,6 +26,11 @@
 #define ASS_MAX_SCRIPT ((size_t)256 << 20)  /* a script larger than this is not a script */
 #define ASS_MAX_PACKED ((size_t)1 << 30)    /* 32-bit offsets, and sanity */
 #define ASS_MAX_WARNED 32
+#define ASS_MAX_FONT_FILE ((off_t)64 << 20) /* a font file larger than this is skipped */
+#define ASS_MAX_FONT_SCALE 4                /* font size: at most 4x the script's height */
+#define ASS_MAX_SCALE 10.0                  /* ScaleX/ScaleY: at most 1000 % */
+#define ASS_GLYPH_CACHE 2000                /* libass's caches: glyphs, and MB of bitmaps */
+#define ASS_BITMAP_CACHE_MB 64
 
 struct ovni_ass {
     ASS_Library *lib;
@@ -187,6 +193,90 @@ static void still_interval(ovni_ass *a, int64_t t)
     a->still_lo = lo, a->still_hi = hi;
 }
 
+/* ---- limits: a few bytes of script must not take gigabytes ---------- */
+
+/* The fonts directory, as ass_set_fonts_dir() reads it, without the files
+ * over ASS_MAX_FONT_FILE (libass keeps every font file in memory). */
+static void add_fonts(ASS_Library *lib, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) continue;
+        if (st.st_size > ASS_MAX_FONT_FILE) {
+            ovni_log(OVNI_LOG_WARNING, "captions: fonts directory: %s is %.1f MB, over the %d MB a font file may "
+                     "take: skipped", path, (double)st.st_size / (1 << 20), (int)(ASS_MAX_FONT_FILE >> 20));
+            continue;
+        }
+        FILE *fp = fopen(path, "rb");
+        char *buf = fp ? malloc((size_t)st.st_size + 1) : NULL;
+        size_t n = buf ? fread(buf, 1, (size_t)st.st_size, fp) : 0;
+        if (fp) fclose(fp);
+        if (buf && n > 0) ass_add_font(lib, e->d_name, buf, (int)n);
+        free(buf);
+    }
+    closedir(d);
+}
+
+/* Font sizes past ASS_MAX_FONT_SCALE times the script's height, and scales
+ * past ASS_MAX_SCALE, draw nothing a frame can show and make libass
+ * rasterise glyphs of gigabytes (Fontsize 200000 took 7.9 GB): clamped, with
+ * one warning. Styles, and \fs / \fscx / \fscy in the events' text. */
+static double clamp_tag(char **text, const char *tag, double limit)
+{
+    double worst = 0;
+    size_t tl = strlen(tag);
+    for (char *p = strstr(*text, tag); p; p = strstr(p + 1, tag)) {
+        char *num = p + tl, *end;
+        if (!strcmp(tag, "\\fs") && (*num == 'c' || *num == 'p')) continue; /* \fscx, \fsp */
+        double v = strtod(num, &end);
+        if (end == num || !(v > limit) ) continue;
+        if (v > worst || v != v) worst = v;
+        char lim[32];
+        int ln = snprintf(lim, sizeof(lim), "%g", limit);
+        size_t head = (size_t)(num - *text), tail = strlen(end);
+        char *t = malloc(head + (size_t)ln + tail + 1);
+        if (!t) return worst;
+        memcpy(t, *text, head);
+        memcpy(t + head, lim, (size_t)ln);
+        memcpy(t + head + (size_t)ln, end, tail + 1);
+        free(*text); /* libass's strings are malloc'd */
+        *text = t;
+        p = t + head;
+    }
+    return worst;
+}
+
+static void clamp_sizes(ovni_ass *a)
+{
+    ASS_Track *t = a->track;
+    double res = t->PlayResY > 0 ? t->PlayResY : 288;
+    double max_fs = res * ASS_MAX_FONT_SCALE, worst = 0;
+    for (int i = 0; i < t->n_styles; i++) {
+        ASS_Style *st = &t->styles[i];
+        if (!(st->FontSize <= max_fs)) worst = st->FontSize > worst ? st->FontSize : worst, st->FontSize = max_fs;
+        if (!(st->ScaleX <= ASS_MAX_SCALE)) worst = worst ? worst : max_fs + 1, st->ScaleX = ASS_MAX_SCALE;
+        if (!(st->ScaleY <= ASS_MAX_SCALE)) worst = worst ? worst : max_fs + 1, st->ScaleY = ASS_MAX_SCALE;
+    }
+    for (int i = 0; i < t->n_events; i++) {
+        char **text = &t->events[i].Text;
+        if (!*text) continue;
+        double w = clamp_tag(text, "\\fs", max_fs);
+        if (w > worst) worst = w;
+        if (clamp_tag(text, "\\fscx", ASS_MAX_SCALE * 100) > 0 && !worst) worst = max_fs + 1;
+        if (clamp_tag(text, "\\fscy", ASS_MAX_SCALE * 100) > 0 && !worst) worst = max_fs + 1;
+    }
+    if (worst > 0)
+        ovni_log(OVNI_LOG_WARNING, "captions: %s: font sizes up to %g (or scales over %d%%) clamped to %g, %d "
+                 "times the script's height %g", a->name, worst, (int)(ASS_MAX_SCALE * 100), max_fs,
+                 ASS_MAX_FONT_SCALE, res);
+}
+
 static int open_common(ovni_ass **out, const char *data, size_t size, const char *name, int width, int height,
                        const ovni_ass_options *opt)
 {
@@ -203,13 +293,14 @@ static int open_common(ovni_ass **out, const char *data, size_t size, const char
     a->width = width, a->height = height;
     if (!(a->lib = ass_library_init())) goto nomem;
     ass_set_message_cb(a->lib, ass_message, a);
-    if (fonts_dir) ass_set_fonts_dir(a->lib, fonts_dir);
+    if (fonts_dir) add_fonts(a->lib, fonts_dir);
     /* libass copies the buffer; it takes char * for historical reasons. */
     a->track = ass_read_memory(a->lib, (char *)data, size, NULL);
     if (!a->track) {
         ovni_ass_close(&a);
         return ovni_error(OVNI_EFORMAT, "captions: %s is not an ASS/SSA script (no [Script Info] or [Events])", name);
     }
+    clamp_sizes(a);
     if (!(a->still = ovni_calloc((size_t)a->track->n_events + 1, 1))) goto nomem;
     for (int i = 0; i < a->track->n_events; i++) a->still[i] = event_still(&a->track->events[i]);
     if (a->track->n_events == 0) ovni_log(OVNI_LOG_WARNING, "captions: %s has no events; nothing will be drawn", name);
@@ -217,6 +308,7 @@ static int open_common(ovni_ass **out, const char *data, size_t size, const char
     ass_set_frame_size(a->rend, width, height);
     ass_set_storage_size(a->rend, width, height);
     ass_set_fonts(a->rend, NULL, def, ASS_FONTPROVIDER_FONTCONFIG, NULL, 1);
+    ass_set_cache_limits(a->rend, ASS_GLYPH_CACHE, ASS_BITMAP_CACHE_MB);
     *out = a;
     return 0;
 nomem:

@@ -52,6 +52,7 @@ typedef struct input_opts {
     int loop;
     ovni_rational fps;          /* stills: their rate (default 30) */
     int allow_playlists;
+    int64_t max_memory;
 } input_opts;
 
 /* The constant rate a video is written at by default: its average rate,
@@ -92,6 +93,7 @@ typedef struct job_opts {
     int quiet;
     int no_overwrite;           /* -n: keep an existing OUT (default: replace it, -y) */
     int allow_playlists;        /* --allow-playlists: HLS, concat lists, ... may name other files */
+    int64_t max_memory;         /* --max-memory: bytes for the reader's and the writer's frames; 0: half the RAM */
 } job_opts;
 
 typedef struct job_stats {

@@ -86,6 +86,8 @@ const char job_options_help[] =
     "  --quiet, -q               no progress and no summary; errors only\n"
     "  -y, --overwrite           replace an existing OUT (the default)\n"
     "  -n, --no-overwrite        keep an existing OUT: fail instead of replacing it\n"
+    "  --max-memory SIZE         memory for frames the reader and the writer may take, e.g. 2G,\n"
+    "                            512M (default: half of the machine's); checked from the headers\n"
     "  --allow-playlists         let an input that is a playlist or concat list (HLS, ffconcat)\n"
     "                            read the files it names (refused by default)\n"
     "IN may be - (stdin) or a FIFO: read once, in order; its audio is then not copied.\n";
@@ -155,7 +157,7 @@ int job_parse_option(job_opts *o, int argc, char **argv, int *i)
         static const char *const valued[] = {"--codec", "--encoder", "--preset", "--bitrate", "--crf",
                                              "--gop", "--audio", "--start-frame", "--frames", "--fps",
                                              "--device", "--progress", "--start", "--duration", "--vsync",
-                                             "--audio-codec", "--audio-track", NULL};
+                                             "--audio-codec", "--audio-track", "--max-memory", NULL};
         int known = 0;
         for (int k = 0; valued[k]; k++) known |= !strcmp(name, valued[k]);
         if (!known) return 0;
@@ -222,6 +224,9 @@ int job_parse_option(job_opts *o, int argc, char **argv, int *i)
         if (av_parse_video_rate(&r, v) < 0 || r.num <= 0 || r.den <= 0 || (double)r.num / r.den > 1000)
             return usage_err(o, name, v, "is not a frame rate (30, 30000/1001, 29.97; at most 1000)");
         o->fps = (ovni_rational){r.num, r.den};
+    } else if (!strcmp(name, "--max-memory")) {
+        if (parse_rate(v, &o->max_memory) < 0 || o->max_memory < (1 << 20))
+            return usage_err(o, name, v, "is not a size of at least 1M (e.g. 2G, 512M)");
     } else if (!strcmp(name, "--device")) {
         o->device = v;
     } else if (!strcmp(name, "--progress")) {
@@ -267,6 +272,7 @@ static int open_writer(job *j, const ovni_frame *first)
     s.faststart = 1;
     if (j->in.kind == INPUT_VIDEO) s.matrix = j->in.info.matrix, s.range = j->in.info.range;
     s.no_overwrite = o->no_overwrite;
+    s.max_memory = o->max_memory;
     s.allow_playlists = o->allow_playlists;
     if (!strcmp(o->audio, "copy")) {
         if (j->in.has_audio && j->in.kind == INPUT_VIDEO && cli_is_stream(o->in)) {
@@ -562,7 +568,7 @@ int job_run(const job_opts *o, ovni_device *dev, job_stats *st)
         ovni_device_get_info(j.dev, &di);
         snprintf(st->device, sizeof(st->device), "%s", di.name);
         input_opts io = {j.dev, di.is_gpu ? OVNI_MEMORY_DEVICE : OVNI_MEMORY_HOST, o->start_frame, o->frames,
-                         o->start_time, o->duration, o->loop, o->fps, o->allow_playlists};
+                         o->start_time, o->duration, o->loop, o->fps, o->allow_playlists, o->max_memory};
         rc = input_open(&j.in, o->in, &io);
     }
     if (!rc) {
@@ -592,7 +598,7 @@ int job_run(const job_opts *o, ovni_device *dev, job_stats *st)
             if (!total || d < total || o->loop) total = d;
         }
         j.env = (cli_env){j.dev, di.is_gpu ? OVNI_MEMORY_DEVICE : OVNI_MEMORY_HOST, j.fps, j.in.width,
-                          j.in.height, total, o->allow_playlists};
+                          j.in.height, total, o->allow_playlists, o->max_memory};
         rc = ops_open(&j.oc, &j.env);
         if (!rc) {
             progress_start(&j.prog, o->progress, total, rate);

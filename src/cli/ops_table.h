@@ -39,6 +39,7 @@ typedef struct cli_env {
     int width, height;      /* the frame entering the chain */
     int64_t frames;         /* frames the job will make; 0 if unknown */
     int allow_playlists;    /* file= sources: --allow-playlists */
+    int64_t max_memory;     /* file= sources: --max-memory */
 } cli_env;
 
 /* A source image or video named by file= (overlay, blend, warp). */

@@ -121,6 +121,7 @@ int input_open(cli_input *in, const char *spec, const input_opts *o)
     s.frame_count = o->frames;
     s.loop = o->loop;
     s.allow_playlists = o->allow_playlists;
+    s.max_memory = o->max_memory;
     if (ovni_reader_open(&in->reader, o->dev, spec, &s) < 0) {
         fprintf(stderr, "ovni: %s\n", ovni_last_error());
         return 1;
@@ -180,6 +181,7 @@ int ops_source_open(op_inst *op, const cli_env *env, const char *path)
     ovni_reader_default_settings(&rs);
     rs.loop = 1; /* a source shorter than the job starts again */
     rs.allow_playlists = env->allow_playlists;
+    rs.max_memory = env->max_memory;
     if (ovni_reader_open(&s->reader, env->dev, path, &rs) < 0) return ops_error(op, "file");
     const ovni_video_info *vi = ovni_reader_info(s->reader);
     s->width = vi->width;

@@ -296,3 +296,21 @@ void guard_close(AVFormatContext **fmt)
     avformat_close_input(fmt);
     if (gs) stream_free(&pb, &gs);
 }
+
+/* ---- memory ---- */
+
+int64_t guard_memory_limit(int64_t asked)
+{
+    if (asked > 0) return asked;
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || size <= 0) return (int64_t)8 << 30;
+    return (int64_t)pages * size / 2;
+}
+
+int guard_memory_check(const char *path, const char *what, int width, int height, int64_t need, int64_t limit)
+{
+    if (need <= limit) return 0;
+    return ovni_error(OVNI_ENOMEM, "%s: %dx%d frames: the %s would take about %.2f GB, over the memory limit of "
+                      "%.2f GB (--max-memory, the setting max_memory)", path, width, height, what,
+                      (double)need / (1 << 30), (double)limit / (1 << 30));
+}

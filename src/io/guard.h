@@ -39,4 +39,10 @@ int guard_is_stream(const char *path);
 /* 1 when guard_open() refuses demuxer `name` for this kind and setting. */
 int guard_refuses(const char *name, guard_kind kind, int allow_playlists);
 
+/* The memory limit for `asked` bytes (0: half of the machine's memory). */
+int64_t guard_memory_limit(int64_t asked);
+/* 0 if `need` bytes fit `limit`, else OVNI_ENOMEM naming `what`, the frame
+ * size and both amounts. */
+int guard_memory_check(const char *path, const char *what, int width, int height, int64_t need, int64_t limit);
+
 #endif

@@ -27,6 +27,57 @@ static int av_fail(int code, const char *path, const char *what, int averr)
 
 static int image_interrupted(void *dev) { return device_interrupted(dev); }
 
+static int too_large(int w, int h)
+{
+    return w > OVNI_MAX_DIM || h > OVNI_MAX_DIM || (int64_t)w * h > OVNI_IMAGE_MAX_PIXELS;
+}
+
+static int size_error(const char *path, int w, int h)
+{
+    return ovni_error(OVNI_EFORMAT, "%s: the image is %dx%d (%.0f megapixels): larger than ovni's image limit "
+                      "of %dx%d and %d megapixels", path, w, h, (double)w * h / 1e6, OVNI_MAX_DIM, OVNI_MAX_DIM,
+                      OVNI_IMAGE_MAX_PIXELS / 1000000);
+}
+
+static unsigned be16(const uint8_t *p) { return (unsigned)p[0] << 8 | p[1]; }
+static unsigned be32(const uint8_t *p) { return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3]; }
+static unsigned le16(const uint8_t *p) { return (unsigned)p[1] << 8 | p[0]; }
+static unsigned le32(const uint8_t *p) { return (unsigned)p[3] << 24 | (unsigned)p[2] << 16 | (unsigned)p[1] << 8 | p[0]; }
+
+/* The size an image's header claims (PNG, JPEG, BMP, GIF), read when the
+ * decoder refused it (max_pixels clears the size it saw), so the message
+ * can say the picture is too large rather than damaged. 0 or -1. */
+static int header_size(const char *path, int *w, int *h)
+{
+    uint8_t b[65536];
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return -1;
+    size_t n = fread(b, 1, sizeof(b), fp);
+    fclose(fp);
+    long long ww = -1, hh = -1;
+    if (n >= 24 && !memcmp(b, "\x89PNG\r\n\x1a\n", 8) && !memcmp(b + 12, "IHDR", 4)) {
+        ww = be32(b + 16), hh = be32(b + 20);
+    } else if (n >= 26 && b[0] == 'B' && b[1] == 'M') {
+        ww = (int32_t)le32(b + 18), hh = (int32_t)le32(b + 22);
+        if (hh < 0) hh = -hh;
+    } else if (n >= 10 && !memcmp(b, "GIF8", 4)) {
+        ww = le16(b + 6), hh = le16(b + 8);
+    } else if (n >= 4 && b[0] == 0xff && b[1] == 0xd8) {
+        for (size_t i = 2; i + 9 < n;) {
+            if (b[i] != 0xff) break;
+            unsigned m = b[i + 1], len = be16(b + i + 2);
+            if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
+                hh = be16(b + i + 5), ww = be16(b + i + 7);
+                break;
+            }
+            i += 2 + len;
+        }
+    }
+    if (ww <= 0 || hh <= 0 || ww > INT32_MAX || hh > INT32_MAX) return -1;
+    *w = (int)ww, *h = (int)hh;
+    return 0;
+}
+
 /* Decodes the first picture of `path` into an AVFrame. */
 static int decode_first(ovni_device *device, const char *path, AVFrame **out)
 {
@@ -45,7 +96,14 @@ static int decode_first(ovni_device *device, const char *path, AVFrame **out)
     }
     guard_params gp = {.kind = GUARD_IMAGE, .interrupt = {image_interrupted, device}};
     if ((ret = guard_open(&fmt, path, &gp)) < 0) goto done;
-    if ((r = avformat_find_stream_info(fmt, NULL)) < 0) {
+    /* The probe decodes a picture too: never one past the limit. */
+    AVDictionary **sopts = av_calloc(fmt->nb_streams ? fmt->nb_streams : 1, sizeof(*sopts));
+    for (unsigned i = 0; sopts && i < fmt->nb_streams; i++)
+        av_dict_set_int(&sopts[i], "max_pixels", OVNI_IMAGE_MAX_PIXELS, 0);
+    r = avformat_find_stream_info(fmt, sopts);
+    for (unsigned i = 0; sopts && i < fmt->nb_streams; i++) av_dict_free(&sopts[i]);
+    av_free(sopts);
+    if (r < 0) {
         ret = av_fail(OVNI_EFORMAT, path, "cannot read the image's stream", r);
         goto done;
     }
@@ -57,17 +115,13 @@ static int decode_first(ovni_device *device, const char *path, AVFrame **out)
     }
     /* From the header, before the decoder allocates anything. */
     const AVCodecParameters *par = fmt->streams[si]->codecpar;
-    if (par->width > OVNI_MAX_DIM || par->height > OVNI_MAX_DIM ||
-        (int64_t)par->width * par->height > OVNI_IMAGE_MAX_PIXELS) {
-        ret = ovni_error(OVNI_EFORMAT, "%s: the image is %dx%d (%.0f megapixels): larger than ovni's image limit "
-                         "of %dx%d and %d megapixels", path, par->width, par->height,
-                         (double)par->width * par->height / 1e6, OVNI_MAX_DIM, OVNI_MAX_DIM,
-                         OVNI_IMAGE_MAX_PIXELS / 1000000);
+    if (too_large(par->width, par->height)) {
+        ret = size_error(path, par->width, par->height);
         goto done;
     }
     dec = avcodec_alloc_context3(codec);
     if (!dec || avcodec_parameters_to_context(dec, fmt->streams[si]->codecpar) < 0 ||
-        (r = avcodec_open2(dec, codec, NULL)) < 0) {
+        (dec->max_pixels = OVNI_IMAGE_MAX_PIXELS, (r = avcodec_open2(dec, codec, NULL)) < 0)) {
         ret = ovni_error(OVNI_EFORMAT, "%s: cannot open a %s decoder", path, codec->name);
         goto done;
     }
@@ -82,7 +136,11 @@ static int decode_first(ovni_device *device, const char *path, AVFrame **out)
         got = avcodec_receive_frame(dec, frame) >= 0;
     }
     if (!got || frame->width < 1 || frame->height < 1) {
-        ret = ovni_error(OVNI_EFORMAT, "%s: the image could not be decoded (corrupt or truncated?)", path);
+        int hw = 0, hh = 0;
+        if (header_size(path, &hw, &hh) == 0 && too_large(hw, hh))
+            ret = size_error(path, hw, hh);
+        else
+            ret = ovni_error(OVNI_EFORMAT, "%s: the image could not be decoded (corrupt or truncated?)", path);
         goto done;
     }
     if (frame->width > OVNI_MAX_DIM || frame->height > OVNI_MAX_DIM) {

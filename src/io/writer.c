@@ -15,6 +15,7 @@
 #include <libavutil/opt.h>
 
 #include "ovni/ops.h"
+#include "guard.h"
 #include "tmpfile.h"
 #include "writer_internal.h"
 
@@ -401,6 +402,12 @@ int ovni_writer_open(ovni_writer **out, ovni_device *dev, const char *path, cons
     if (!muxer)
         return ovni_error(OVNI_EINVAL, "%s: unknown extension \"%s\": expected .mp4, .mov, .mkv, .webm or .ts", path, ext);
     if ((ret = check_settings(path, settings)) < 0) return ret;
+    /* The encoder's lookahead, B-frames and threads hold frames too. */
+    if ((ret = guard_memory_check(path, "encoder", settings->width, settings->height,
+                                  (int64_t)settings->width * settings->height * 3 / 2 *
+                                      ((settings->queue_depth ? settings->queue_depth : 4) + 64),
+                                  guard_memory_limit(settings->max_memory))) < 0)
+        return ret;
 
     ovni_writer *w = ovni_calloc(1, sizeof(*w));
     if (!w) return ovni_error(OVNI_ENOMEM, "ovni_writer_open: out of memory");
