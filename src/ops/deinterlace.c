@@ -103,7 +103,7 @@ int ovni_deinterlace_into(ovni_frame *dst, const ovni_frame *prev, const ovni_fr
             if ((ret = op_launch_2d(dst->device, "ovni_deinterlace_kernel", p.width, p.height, args)) < 0)
                 return ret;
         } else {
-            ovni_parallel_for(p.height, op_reference(dst) ? deint_rows_naive : deint_rows, &p);
+            ovni_parallel_for(dst->device, p.height, op_reference(dst) ? deint_rows_naive : deint_rows, &p);
         }
     }
     return 0;
