@@ -455,7 +455,7 @@ int reader_open_io(ovni_reader **out, ovni_device *dev, const char *path, AVIOCo
          * claim a frame that many decoder references, threads and queued
          * frames make into gigabytes (an 83 KB 8192x8192 H.264 took 10 GB). */
         int64_t frame = (int64_t)r->info.width * r->info.height * 3 / 2 * (r->info.bit_depth > 8 ? 2 : 1);
-        int threads = s->threads > 0 ? s->threads : ovni_cpu_threads();
+        int threads = s->threads > 0 ? s->threads : ovni_cpu_threads(dev);
         int64_t need = frame * (16 + threads + r->s.queue_depth + 2);
         if ((ret = guard_memory_check(path, "decoder", r->info.width, r->info.height, need,
                                       guard_memory_limit(s->max_memory))) < 0)
