@@ -346,6 +346,25 @@ check("clamped to 960" in err and "200000" in err, "ASS bomb: the clamp is named
 check("huge.ttf" in err and "skipped" in err, "the oversized font file is skipped with a warning", err)
 check(rss < 1024, "ASS bomb: under 1 GB of RSS", f"{rss:.0f} MB")
 
+# ---- 6. messages that name the cause ---------------------------------------
+for vf, want in [("hflip", 'did you mean "flip"'), ("blur=sigma=2", 'did you mean "gaussian_blur"'),
+                 ("scale=640:360", "resize=width=W:height=H"), ("vignete=strength=1", 'did you mean "vignette"'),
+                 ("gaussian_blur=sigam=2", 'did you mean "sigma"')]:
+    rc, err = run("run", "in.mp4", "x.mp4", "--vf", vf)
+    check(rc == 2 and want in err, f"--vf {vf}: suggests {want}", err)
+# control characters in a file name are escaped, not sent to the terminal
+rc, err = run("run", "in.mp4", "x.mp4", "--vf", "overlay=file=no\x1b[2Jsuch\n.png")
+check(rc == 1 and "\x1b" not in err and "\\x1b" in err, "control characters are escaped", repr(err))
+# -q: errors only (no info lines, FFmpeg's included)
+rc, err = run("run", "in.mp4", "x.mp4", "-q", env=dict(ENV, OVNI_LOG_LEVEL="info"))
+check(rc == 0 and err == "", "-q prints nothing on success", err)
+# a frame size the writer cannot take, named at its open
+rc, err = run("run", "color:red:9000x64", "x.mp4", "--frames", "1", "-q")
+check(rc == 1 and "9000x64" in err and "8192" in err, "an output over 8192 is named", err)
+# /proc files report a size of 0 but are not empty
+rc, err = run("run", "/proc/self/status", "x.mp4", "-q")
+check(rc == 1 and "empty" not in err and "text file" in err, "/proc file: not 'empty'", err)
+
 # ---- stdin ------------------------------------------------------------------
 with open(path("in.mp4"), "rb") as f:
     p = subprocess.run([OVNI, "run", "-", "stdin.mp4", "--progress", "none"], stdin=f, cwd=T, env=ENV,

@@ -117,6 +117,82 @@ static int set_value(op_inst *op, int k, const char *text)
     return op->str[k] ? 0 : -1;
 }
 
+/* ---- "did you mean": FFmpeg's names, then the nearest spelling ---- */
+
+static int edit_distance(const char *a, const char *b)
+{
+    int la = (int)strlen(a), lb = (int)strlen(b);
+    if (la > 63 || lb > 63) return 99;
+    int d[64][64];
+    for (int i = 0; i <= la; i++) d[i][0] = i;
+    for (int j = 0; j <= lb; j++) d[0][j] = j;
+    for (int i = 1; i <= la; i++)
+        for (int j = 1; j <= lb; j++) {
+            int sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+            d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+    return d[la][lb];
+}
+
+/* Up to three names of `names` (NULL-terminated, stride bytes apart) close
+ * to `word`: an edit distance of at most a third of its length, or one
+ * containing the other. Returns how many, written to out. */
+static int nearest(const char *word, const char *const *names, size_t stride, int n_names, const char **out)
+{
+    int best[3], n = 0;
+    for (int i = 0; i < n_names; i++) {
+        const char *name = *(const char *const *)((const char *)names + (size_t)i * stride);
+        int d = edit_distance(word, name);
+        if (strlen(word) >= 3 && (strstr(name, word) || strstr(word, name)) && d > 2) d = 2;
+        if (d > (int)strlen(word) / 3 + 1) continue;
+        if (n == 3 && d >= best[2]) continue;
+        int k = n < 3 ? n++ : 2; /* insertion into the sorted three */
+        while (k > 0 && best[k - 1] > d) {
+            best[k] = best[k - 1];
+            out[k] = out[k - 1];
+            k--;
+        }
+        best[k] = d;
+        out[k] = name;
+    }
+    return n;
+}
+
+static const struct {
+    const char *ffmpeg, *ovni;
+} ffmpeg_names[] = {
+    {"hflip", "flip"}, {"vflip", "flip=horizontal=0:vertical=1"}, {"blur", "gaussian_blur"},
+    {"gblur", "gaussian_blur"}, {"boxblur", "gaussian_blur"}, {"avgblur", "gaussian_blur"},
+    {"smartblur", "gaussian_blur"}, {"eq", "adjust"}, {"colorkey", "chroma_key"}, {"chromakey", "chroma_key"},
+    {"pad", "fit"}, {"drawbox", "fill_rect"}, {"subtitles", "ass"}, {"transpose", "rotate"},
+    {"zoompan", "scale_translate"}, {"xfade", "crossfade"}, {"format", "format"}, {"yadif", "deinterlace"},
+    {"bwdif", "deinterlace"}, {"rotate", "rotate"},
+};
+
+static void suggest_op(const char *name)
+{
+    for (size_t i = 0; i < sizeof(ffmpeg_names) / sizeof(ffmpeg_names[0]); i++)
+        if (!strcmp(name, ffmpeg_names[i].ffmpeg)) {
+            char base[64];
+            snprintf(base, sizeof(base), "%s", ffmpeg_names[i].ovni);
+            base[strcspn(base, "=")] = 0;
+            if (!ops_find(base)) break;
+            fprintf(stderr, "ovni: did you mean \"%s\"? (FFmpeg's %s)\n", ffmpeg_names[i].ovni, name);
+            return;
+        }
+    int n_ops = 0;
+    while (cli_ops[n_ops]) n_ops++;
+    const char *names[64];
+    for (int i = 0; i < n_ops && i < 64; i++) names[i] = cli_ops[i]->name;
+    const char *near[3];
+    int n = nearest(name, names, sizeof(names[0]), n_ops < 64 ? n_ops : 64, near);
+    if (!n) return;
+    fprintf(stderr, "ovni: did you mean");
+    for (int i = 0; i < n; i++) fprintf(stderr, "%s \"%s\"", i ? (i == n - 1 ? " or" : ",") : "", near[i]);
+    fprintf(stderr, "?\n");
+}
+
 static int bind_op(op_inst *op, const chain_op *c)
 {
     const op_def *def = op->def;
@@ -129,14 +205,18 @@ static int bind_op(op_inst *op, const chain_op *c)
             if (k < 0) {
                 fprintf(stderr, "ovni: op %d (%s): unknown key \"%s\"; keys:", op->index, def->name, kv->key);
                 for (int j = 0; def->keys[j].name; j++) fprintf(stderr, " %s", def->keys[j].name);
+                const char *near[3];
+                int n = nearest(kv->key, &def->keys[0].name, sizeof(def->keys[0]), op->nkeys, near);
+                if (n) fprintf(stderr, " (did you mean \"%s\"?)", near[0]);
                 fprintf(stderr, "\n");
                 return -1;
             }
         } else {
             k = positional++;
             if (k >= op->nkeys) {
-                fprintf(stderr, "ovni: op %d (%s): too many values: '%s' has no key to go to\n",
-                        op->index, def->name, kv->value);
+                fprintf(stderr, "ovni: op %d (%s): too many values: '%s' has no key to go to%s\n",
+                        op->index, def->name, kv->value,
+                        !strcmp(def->name, "scale") ? " (FFmpeg's scale=W:H is resize=width=W:height=H)" : "");
                 return -1;
             }
         }
@@ -172,6 +252,7 @@ int ops_bind(op_chain *oc, const chain *c)
         if (!def) {
             fprintf(stderr, "ovni: op %d: unknown op \"%s\" (ovni run --help-ops lists them)\n", i + 1,
                     c->ops[i].name);
+            suggest_op(c->ops[i].name);
             return 2;
         }
         op_inst *op = &oc->ops[oc->nops++];
