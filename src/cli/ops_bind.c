@@ -278,7 +278,14 @@ int ops_open(op_chain *oc, const cli_env *env)
 static int run_op(op_inst *op, const cli_env *env, ovni_frame **frame, int64_t n)
 {
     double t = env->fps.num > 0 ? (double)n * env->fps.den / env->fps.num : 0;
-    if ((op->src.still || op->src.reader) && ops_source_step(op, env, n)) return 1;
+    if (op->src.still || op->src.reader) {
+        int r = op_source_step(&op->src);
+        if (r == OVNI_EOF) {
+            fprintf(stderr, "ovni: op %d (%s): file \"%s\" gave no frame\n", op->index, op->def->name, op->src.path);
+            return 1;
+        }
+        if (r < 0) return ops_error(op, "file");
+    }
     double vars[EXPR_NVARS] = {t, (double)n, (*frame)->width, (*frame)->height, op->src.width, op->src.height};
     for (int k = 0; k < op->nkeys; k++) {
         if (!op->expr[k]) continue;
@@ -310,7 +317,7 @@ void ops_free(op_chain *oc)
     for (int i = 0; i < oc->nops; i++) {
         op_inst *op = &oc->ops[i];
         if (op->def->close) op->def->close(op);
-        ops_source_close(&op->src);
+        op_source_close(&op->src);
         for (int k = 0; k < OP_MAX_KEYS; k++) {
             cli_expr_free(&op->expr[k]);
             free(op->str[k]);

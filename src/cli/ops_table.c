@@ -241,7 +241,7 @@ static int shadow_apply(op_inst *op, ovni_frame **f, int64_t n)
 /* ---- ops with a file= source: overlay, blend, warp, crossfade ---- */
 static int source_open(op_inst *op, const cli_env *env)
 {
-    return ops_source_open(op, env, op->str[0]);
+    return op_source_open(&op->src, env, op->str[0]) < 0 ? ops_error(op, "file") : 0;
 }
 
 /* Keys shared by overlay and blend, after file, x, y, alpha (index 4..). */

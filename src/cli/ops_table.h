@@ -42,8 +42,10 @@ typedef struct cli_env {
     int64_t max_memory;     /* file= sources: --max-memory */
 } cli_env;
 
-/* A source image or video named by file= (overlay, blend, warp). */
+/* A source image or video named by file= (overlay, blend, warp, crossfade):
+ * op_source.c. */
 typedef struct op_source {
+    const char *path;       /* the op's file= value (for messages) */
     ovni_frame *still;      /* an image: RGBA32, in the chain's memory */
     ovni_reader *reader;    /* a video: read one frame per output frame, looped */
     ovni_frame *current;    /* the frame of this step (RGBA32) */
@@ -113,12 +115,12 @@ void ops_print_reference(FILE *to, int markdown);
 
 /* Helpers for ops' apply functions. */
 int ops_error(const op_inst *op, const char *what);  /* prints "op #i name: what: last error", returns 1 */
-int ops_source_open(op_inst *op, const cli_env *env, const char *path);
-int ops_source_step(op_inst *op, const cli_env *env, int64_t n);
-void ops_source_close(op_source *s);
-/* Loads an image into a frame of `format` in env's memory. */
-int cli_load_image(const cli_env *env, const char *path, ovni_format format, ovni_frame **out);
-int cli_is_image_path(const char *path);
+/* op_source.c: opens `path` (kept, not copied) as an image or a looped
+ * video; steps to this frame's RGBA32 picture (OVNI_EOF: the file gave
+ * none); closes. Other errors are codes with ovni_last_error() set. */
+int op_source_open(op_source *s, const cli_env *env, const char *path);
+int op_source_step(op_source *s);
+void op_source_close(op_source *s);
 /* Parses a colour as KEY_COLOR does; -1 if it is not one. */
 int cli_parse_color(const char *text, uint8_t rgba[4]);
 

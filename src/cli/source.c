@@ -1,6 +1,6 @@
-/* Where frames come from: the job's input (a video file, an image shown as a
- * still video, or a plain colour) and the file= sources of overlay-like ops
- * (an image, or a video read alongside and looped). */
+/* Where the job's frames come from: a video file, an image shown as a still
+ * video, or a plain colour. (The file= sources of overlay-like ops are
+ * op_source.c's.) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +9,6 @@
 #include <libavutil/parseutils.h>
 
 #include "cli.h"
-#include "ops_table.h"
 
 int cli_is_image_path(const char *path)
 {
@@ -20,11 +19,6 @@ int cli_is_image_path(const char *path)
     for (int i = 0; exts[i]; i++)
         if (!strcasecmp(dot + 1, exts[i])) return 1;
     return 0;
-}
-
-int cli_load_image(const cli_env *env, const char *path, ovni_format format, ovni_frame **out)
-{
-    return ovni_image_load(env->dev, path, format, env->memory, out);
 }
 
 /* A frame of one colour in `memory`: filled on the host, uploaded once. */
@@ -163,57 +157,4 @@ void input_close(cli_input *in)
 {
     ovni_reader_close(&in->reader);
     ovni_frame_unref(&in->still);
-}
-
-/* ---- file= sources of ops ---------------------------------------------- */
-
-int ops_source_open(op_inst *op, const cli_env *env, const char *path)
-{
-    op_source *s = &op->src;
-    if (cli_is_image_path(path)) {
-        if (cli_load_image(env, path, OVNI_FORMAT_RGBA32, &s->still) < 0)
-            return ops_error(op, "file");
-        s->width = s->still->width;
-        s->height = s->still->height;
-        return 0;
-    }
-    ovni_reader_settings rs;
-    ovni_reader_default_settings(&rs);
-    rs.loop = 1; /* a source shorter than the job starts again */
-    rs.allow_playlists = env->allow_playlists;
-    rs.max_memory = env->max_memory;
-    if (ovni_reader_open(&s->reader, env->dev, path, &rs) < 0) return ops_error(op, "file");
-    const ovni_video_info *vi = ovni_reader_info(s->reader);
-    s->width = vi->width;
-    s->height = vi->height;
-    return 0;
-}
-
-int ops_source_step(op_inst *op, const cli_env *env, int64_t n)
-{
-    op_source *s = &op->src;
-    (void)env;
-    (void)n;
-    ovni_frame_unref(&s->current);
-    if (s->still) {
-        s->current = ovni_frame_ref(s->still);
-        return 0;
-    }
-    ovni_frame *f = NULL;
-    int ret = ovni_reader_read(s->reader, &f);
-    if (ret == 0) ret = ovni_convert(f, OVNI_FORMAT_RGBA32, &s->current);
-    ovni_frame_unref(&f);
-    if (ret == OVNI_EOF) {
-        fprintf(stderr, "ovni: op %d (%s): file \"%s\" gave no frame\n", op->index, op->def->name,
-                op->str[ops_key_index(op->def, "file")]);
-        return 1;
-    }
-    return ret < 0 ? ops_error(op, "file") : 0;
-}
-
-void ops_source_close(op_source *s)
-{
-    ovni_frame_unref(&s->current);
-    ovni_frame_unref(&s->still);
-    ovni_reader_close(&s->reader);
 }
