@@ -4,7 +4,8 @@
  * plays no part.
  * - bwdif, every mode ovni offers (first field / second field, tff / bff,
  *   first frame without prev, last without next), NV12, GRAY8 and RGB24
- *   (FFmpeg's gbrp planes), even and odd sizes: equal, bit for bit.
+ *   (FFmpeg's gbrp planes), even and odd sizes: equal, bit for bit; on a
+ *   GPU machine the kernel too ("GPU: 0 bytes differ" lines).
  * - the CLI's variant (no next frame: the job gives one frame at a time)
  *   against bwdif: PSNR at least CLI_MIN_PSNR (measured 45-49 dB, docs/ops.md).
  * - yadif, another motion-adaptive filter: PSNR at least YADIF_MIN_PSNR.
@@ -32,7 +33,7 @@
 enum { NFRAMES = 8 };
 
 static char dir[256];
-static ovni_device *cpu;
+static ovni_device *cpu, *gpu; /* gpu: NULL without one */
 
 static int run(const char *cmd)
 {
@@ -223,6 +224,30 @@ static void compare(const clip *c, ovni_format fmt, const char *pix_fmt, const c
         ovni_frame_unref(&o);
         ovni_frame_unref(&r);
     }
+    /* the GPU kernel on the same frames, where there is one */
+    long gpu_differ = -1;
+    if (gpu && exact) {
+        ovni_frame *din[NFRAMES] = {0};
+        gpu_differ = 0;
+        for (int i = 0; i < NFRAMES; i++) CHECK_OK(ovni_frame_upload(in[i], &din[i]));
+        for (int k = 0; k < outs && k < ref.frames && din[NFRAMES - 1]; k++) {
+            const int i = field_mode ? k / 2 : k, field = field_mode ? k & 1 : 0;
+            ovni_frame *o = NULL, *h = NULL, *r = to_frame(raw_frame(&ref, k), fmt, c->w, c->h);
+            CHECK_OK(ovni_deinterlace(i ? din[i - 1] : NULL, din[i], i + 1 < NFRAMES ? din[i + 1] : NULL, parity,
+                                      field, &o));
+            if (o) CHECK_OK(ovni_frame_download(o, &h));
+            if (h) CHECK_OK(ovni_frame_wait(h));
+            double s;
+            long n;
+            gpu_differ += h && r ? frames_diff(h, r, &s, &n) : 1;
+            ovni_frame_unref(&o), ovni_frame_unref(&h), ovni_frame_unref(&r);
+        }
+        for (int i = 0; i < NFRAMES; i++) ovni_frame_unref(&din[i]);
+        printf("%-8s %-7s %dx%d %-46s GPU: %ld bytes differ\n", c->name, ovni_format_name(fmt), c->w, c->h, filter,
+               gpu_differ);
+        CHECK_MSG(gpu_differ == 0, "%s %s %s on the GPU: %ld bytes differ from FFmpeg", c->name,
+                  ovni_format_name(fmt), filter, gpu_differ);
+    }
     const double db = psnr(sse, count);
     printf("%-8s %-7s %dx%d %-46s %s: %ld bytes differ, Y PSNR %.2f dB\n", c->name, ovni_format_name(fmt), c->w,
            c->h, filter, no_next ? "ovni without next" : "ovni", differ, db);
@@ -280,8 +305,13 @@ static void errors(const clip *c)
 int main(void)
 {
     CHECK_OK(ovni_device_open(&cpu, "cpu"));
+    if (ovni_device_open(&gpu, "gpu") < 0) {
+        gpu = NULL;
+        printf("SKIP deinterlace: no GPU: the GPU kernel against FFmpeg not run (checkops deinterlace_* compares it)\n");
+    }
     if (system("ffmpeg -hide_banner -loglevel quiet -version >/dev/null 2>&1") != 0) {
         printf("deinterlace: SKIP (no ffmpeg program to compare with)\n");
+        ovni_device_close(&gpu);
         ovni_device_close(&cpu);
         return 77;
     }
@@ -314,6 +344,7 @@ int main(void)
     errors(&clips[0]);
     for (int k = 0; k < 3; k++)
         for (int i = 0; i < NFRAMES; i++) ovni_frame_unref(&clips[k].f[i]);
+    ovni_device_close(&gpu);
     ovni_device_close(&cpu);
     char cmd[600];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
