@@ -1,6 +1,7 @@
 /* The op table's machinery: binds a parsed chain to the table (names, keys,
  * types, ranges), evaluates values per frame and runs the ops. The entries
  * themselves are in ops_table.c. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,37 @@ static void print_range(FILE *to, const op_key *k)
         return;
     }
     fprintf(to, "%g .. %g", k->min, k->max);
+}
+
+void ops_store(op_inst *op, int k)
+{
+    const op_key *key = &op->def->keys[k];
+    char *p = (char *)op->params + key->off;
+    switch (key->type) {
+    case KEY_NUM:
+        memcpy(p, &op->val[k], sizeof(double));
+        break;
+    case KEY_INT:
+    case KEY_BOOL:
+    case KEY_ENUM: {
+        double v = op->val[k];
+        int i = key->type == KEY_BOOL ? v != 0 : v > INT_MAX ? INT_MAX : v < INT_MIN ? INT_MIN : (int)v;
+        memcpy(p, &i, sizeof(int));
+        break;
+    }
+    case KEY_COLOR: {
+        cli_color c = {{0}, op->str[k] != NULL};
+        memcpy(c.rgba, op->color[k], 4);
+        memcpy(p, &c, sizeof(c));
+        break;
+    }
+    case KEY_STR:
+    case KEY_FILE: {
+        const char *s = op->str[k];
+        memcpy(p, &s, sizeof(s));
+        break;
+    }
+    }
 }
 
 /* Range check of one evaluated value; `n` < 0: at bind time. */
@@ -259,7 +291,9 @@ int ops_bind(op_chain *oc, const chain *c)
         op->def = def;
         op->index = i + 1;
         while (def->keys[op->nkeys].name) op->nkeys++;
+        if (!(op->params = calloc(1, def->params_size ? def->params_size : 1))) return 1;
         if (bind_op(op, &c->ops[i]) < 0) return 2;
+        for (int k = 0; k < op->nkeys; k++) ops_store(op, k);
         if (def->decoded && oc->ndecoded == i) oc->ndecoded++;
     }
     return 0;
@@ -293,6 +327,7 @@ static int run_op(op_inst *op, const cli_env *env, ovni_frame **frame, int64_t n
         if (op->def->keys[k].type == KEY_INT) v = nearbyint(v);
         if (check_value(op, k, v, n, t) < 0) return 1;
         op->val[k] = v;
+        ops_store(op, k);
     }
     op->t = t;
     return op->def->apply(op, frame, n);
@@ -322,6 +357,7 @@ void ops_free(op_chain *oc)
             cli_expr_free(&op->expr[k]);
             free(op->str[k]);
         }
+        free(op->params);
     }
     free(oc->ops);
     oc->ops = NULL;

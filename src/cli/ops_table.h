@@ -5,7 +5,9 @@
 #ifndef OVNI_CLI_OPS_TABLE_H
 #define OVNI_CLI_OPS_TABLE_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "chain.h"
 #include "expr.h"
@@ -21,12 +23,24 @@ typedef enum key_type {
     KEY_ENUM,   /* fixed, one of `choices`, separated by '|'; the value is its index */
 } key_type;
 
+/* A KEY_COLOR value in an op's parameter struct. */
+typedef struct cli_color {
+    uint8_t rgba[4];
+    int set;            /* 0: an optional colour left out (default "") */
+} cli_color;
+
+/* A key, bound to a field of the op's parameter struct by offset (as
+ * AVOption does), so the order of keys in a table means nothing to the op.
+ * The field's type follows the key's: NUM double, INT/BOOL/ENUM int (ENUM:
+ * the choice's index), COLOR cli_color, STR/FILE const char * (NULL when an
+ * optional one is left out). */
 typedef struct op_key {
     const char *name;
     key_type type;
     const char *def;    /* default as chain text; NULL: required */
     double min, max;    /* inclusive range of NUM/INT; ignored if min > max */
     const char *help;   /* KEY_ENUM: the choices, "a|b|c" */
+    size_t off;         /* offsetof(the op's parameter struct, field) */
 } op_key;
 
 #define OP_MAX_KEYS 20
@@ -63,6 +77,7 @@ typedef struct op_inst {
     double val[OP_MAX_KEYS];        /* this frame's values; ENUM: the choice's index */
     uint8_t color[OP_MAX_KEYS][4];  /* COLOR: R, G, B, A */
     int given[OP_MAX_KEYS];         /* 1: set in the chain, 0: default */
+    void *params;                   /* the op's parameter struct (def->params_size bytes), this frame's values */
     double t;                       /* this frame's time in seconds */
     op_source src;
     void *state;                    /* op-specific, freed by close */
@@ -80,6 +95,7 @@ struct op_def {
     /* 1: takes any frame format, and at the head of the chain runs on the
      * decoder's frame (NV12/P010) before the chain's RGB conversion */
     int decoded;
+    size_t params_size;             /* sizeof the struct the keys' offsets point into */
 };
 
 extern const op_def *const cli_ops[];
@@ -105,6 +121,9 @@ int ops_open(op_chain *oc, const cli_env *env);
  * ops_run_decoded runs the chain's leading `decoded` ops (deinterlace) on
  * the decoder's frame; ops_run runs the others, on the frame converted to
  * RGB24 from what ops_run_decoded left. A job calls both, in that order. */
+/* Writes key k's current value (val/color/str) into the op's parameter
+ * struct at the key's offset; ops_bind and ops_run call it. */
+void ops_store(op_inst *op, int k);
 int ops_run_decoded(op_chain *oc, const cli_env *env, ovni_frame **frame, int64_t n);
 int ops_run(op_chain *oc, const cli_env *env, ovni_frame **frame, int64_t n);
 void ops_free(op_chain *oc);
