@@ -19,7 +19,7 @@ int media_open(const char *path, AVIOContext *pb, const AVIOInterruptCB *interru
 /* Closes what media_open() opened, and the in-memory input it may hold. */
 void media_close(AVFormatContext **fmt);
 
-/* In-memory inputs (reader_memory.c): an AVIOContext reading a private copy
+/* In-memory inputs (media_memory.c): an AVIOContext reading a private copy
  * of `size` bytes, seekable; NULL when out of memory. Free with
  * media_memory_io_free() (fine on NULL). */
 AVIOContext *media_memory_io_new(const void *data, size_t size);
