@@ -300,7 +300,18 @@ static int open_writer(job *j, const ovni_frame *first)
     if (o->audio_codec)
         s.audio_mode = !strcmp(o->audio_codec, "copy") ? OVNI_AUDIO_COPY
                        : !strcmp(o->audio_codec, "aac") ? OVNI_AUDIO_AAC : OVNI_AUDIO_OPUS;
-    if (ovni_writer_open(&j->w, j->dev, o->out, &s) < 0) {
+    int r = ovni_writer_open(&j->w, j->dev, o->out, &s);
+    if (r < 0 && r != OVNI_ECANCELED && s.audio_path && !strcmp(o->audio, "copy") && !o->audio_codec &&
+        strstr(ovni_last_error(), "audio")) {
+        /* The input's own audio is optional: a track that cannot be used
+         * (an unknown codec, no channels, damaged) is left out, the job goes on. */
+        if (!o->quiet)
+            fprintf(stderr, "ovni %s: warning: input \"%s\": its audio cannot be used, the output has none: %s\n",
+                    o->cmd, o->in, ovni_last_error());
+        s.audio_path = NULL;
+        r = ovni_writer_open(&j->w, j->dev, o->out, &s);
+    }
+    if (r < 0) {
         fprintf(stderr, "ovni %s: %s\n", o->cmd, ovni_last_error());
         return 1;
     }
@@ -354,9 +365,14 @@ static int put_frame(job *j, job_stats *st, ovni_frame *src, int64_t n)
         st->height = f->height;
         snprintf(st->encoder, sizeof(st->encoder), "%s", ovni_writer_encoder_name(j->w));
     } else if (f->width != st->width || f->height != st->height) {
-        fprintf(stderr, "ovni %s: the chain made a %dx%d frame at frame %lld, after %dx%d ones: "
-                "every frame of a video has one size\n", o->cmd, f->width, f->height, (long long)n,
-                st->width, st->height);
+        if (j->oc.nops)
+            fprintf(stderr, "ovni %s: the chain made a %dx%d frame at frame %lld, after %dx%d ones: "
+                    "every frame of a video has one size\n", o->cmd, f->width, f->height, (long long)n,
+                    st->width, st->height);
+        else
+            fprintf(stderr, "ovni %s: input \"%s\" changes size at frame %lld, from %dx%d to %dx%d: every frame of "
+                    "the output has one size; --vf 'resize=width=%d:height=%d' keeps the first\n", o->cmd, o->in,
+                    (long long)n, st->width, st->height, f->width, f->height, st->width, st->height);
         ovni_frame_unref(&f);
         return 1;
     }
