@@ -4,8 +4,8 @@ in a media file, measured by one ffmpeg run: signalstats' mean luma per
 frame, silencedetect's first end of silence.
 
 Usage: av_sync.py FILE [--frames]
-Prints one line "flash=T beep=T fps=R v0=T frames=N": times in seconds from
-the first video frame. With --frames, each frame's time and mean luma."""
+Prints one line "flash=T beep=T fps=R v0=T frames=N flashes=T,.. beeps=T,..":
+times in seconds from the first video frame (flashes, beeps: every onset). With --frames, each frame's time and mean luma."""
 import os
 import re
 import subprocess
@@ -28,19 +28,19 @@ def measure(path):
             m = re.search(r"YAVG=(\S+)", line)
             if m and t is not None:
                 lum.append((t, float(m.group(1))))
-        beep = None
+        beeps = []
         if os.path.exists(a):
             for line in open(a):
                 m = re.search(r"silence_end=(\S+)", line)
                 if m:
-                    beep = float(m.group(1))
-                    break
-        return lum, beep
+                    beeps.append(float(m.group(1)))
+        return lum, beeps
 
 
 def main():
     path = sys.argv[1]
-    lum, b = measure(path)
+    lum, beeps = measure(path)
+    b = beeps[0] if beeps else None
     if "--frames" in sys.argv:
         for t, y in lum:
             print("%.4f %.1f" % (t, y))
@@ -52,7 +52,14 @@ def main():
     flash = next((t for t, y in lum if y > 128), None)
     fps = (len(lum) - 1) / (lum[-1][0] - v0) if len(lum) > 1 and lum[-1][0] > v0 else 0
     fmt = lambda x: "none" if x is None else "%.4f" % (x - v0)
-    print("flash=%s beep=%s fps=%.3f v0=%.4f frames=%d" % (fmt(flash), fmt(b), fps, v0, len(lum)))
+    flashes, prev = [], 0
+    for t, y in lum:
+        if y > 128 and prev <= 128:
+            flashes.append(t)
+        prev = y
+    print("flash=%s beep=%s fps=%.3f v0=%.4f frames=%d flashes=%s beeps=%s" % (
+        fmt(flash), fmt(b), fps, v0, len(lum), ",".join(fmt(t) for t in flashes) or "none",
+        ",".join(fmt(t) for t in beeps) or "none"))
     return 0
 
 

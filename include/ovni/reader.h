@@ -51,8 +51,9 @@ typedef struct ovni_reader_settings {
                              * frame delivered is the one on screen at that time, the last
                              * whose pts <= start. Reads in one piece (no segments) */
     double duration;        /* seconds: frames starting at or after the first delivered frame's
-                             * time + duration are not delivered; 0: to the end. With loop,
-                             * each pass is cut the same way */
+                             * time + duration (less one tick of the time base, for rounded
+                             * timestamps) are not delivered; 0: to the end. With loop, it
+                             * counts over all passes */
     int64_t max_memory;     /* bytes the reader may take for frames, estimated from the stream's
                              * header before any allocation (frame size x decoder references,
                              * threads and queue): more fails with OVNI_ENOMEM naming the size.

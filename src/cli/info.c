@@ -77,6 +77,8 @@ static void info_json(const char *path, const ovni_video_info *v)
     printf(", \"width\": %d, \"height\": %d, \"bit_depth\": %d,\n", v->width, v->height, v->bit_depth);
     printf("    \"fps\": %.6g, \"fps_num\": %d, \"fps_den\": %d, \"duration\": %.6f,\n", fps_value(v->fps),
            v->fps.num, v->fps.den, v->duration);
+    printf("    \"start_time\": %.6f, \"vfr\": %s, \"r_frame_rate\": %.6g,\n", v->start_time,
+           v->vfr ? "true" : "false", fps_value(v->r_frame_rate));
     printf("    \"frames\": %lld, \"frames_exact\": %s, \"bit_rate\": %lld,\n", (long long)v->frame_count,
            v->frame_count_exact ? "true" : "false", (long long)v->bit_rate);
     printf("    \"matrix\": \"%s\", \"range\": \"%s\", \"primaries\": %d, \"transfer\": %d, \"rotation\": %d},\n",
@@ -87,8 +89,8 @@ static void info_json(const char *path, const ovni_video_info *v)
         const ovni_audio_info *a = &v->audio[i];
         printf("%s\n    {\"stream\": %d, \"codec\": ", i ? "," : "", a->stream_index);
         json_str(a->codec);
-        printf(", \"sample_rate\": %d, \"channels\": %d, \"duration\": %.6f}", a->sample_rate, a->channels,
-               a->duration);
+        printf(", \"sample_rate\": %d, \"channels\": %d, \"duration\": %.6f, \"start_time\": %.6f}", a->sample_rate,
+               a->channels, a->duration, a->start_time);
     }
     printf("%s]\n}\n", v->naudio ? "\n  " : "");
 }
@@ -99,7 +101,9 @@ static void info_text(const char *path, const ovni_video_info *v)
     printf("container:  %s\n", v->container);
     printf("video:      stream %d, %s, %dx%d, %d-bit\n", v->stream_index, v->codec, v->width, v->height,
            v->bit_depth);
-    printf("fps:        %.3f (%d/%d)\n", fps_value(v->fps), v->fps.num, v->fps.den);
+    printf("fps:        %.3f (%d/%d)%s\n", fps_value(v->fps), v->fps.num, v->fps.den,
+           v->vfr ? ", variable (vfr)" : "");
+    printf("start:      %.3f s\n", v->start_time);
     printf("duration:   %.3f s\n", v->duration);
     printf("frames:     %lld (%s)\n", (long long)v->frame_count, v->frame_count_exact ? "exact" : "estimated");
     if (v->bit_rate) printf("bit rate:   %.0f kb/s\n", v->bit_rate / 1000.0);
@@ -109,8 +113,8 @@ static void info_text(const char *path, const ovni_video_info *v)
     if (!v->naudio) printf("audio:      none\n");
     for (int i = 0; i < v->naudio && i < OVNI_MAX_AUDIO_STREAMS; i++) {
         const ovni_audio_info *a = &v->audio[i];
-        printf("audio:      stream %d, %s, %d Hz, %d channels, %.3f s\n", a->stream_index, a->codec,
-               a->sample_rate, a->channels, a->duration);
+        printf("audio:      stream %d, %s, %d Hz, %d channels, %.3f s, starts at %.3f s\n", a->stream_index,
+               a->codec, a->sample_rate, a->channels, a->duration, a->start_time);
     }
 }
 

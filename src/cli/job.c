@@ -461,7 +461,7 @@ static int pump_passthrough(job *j, job_stats *st, int64_t limit, int64_t *made)
             rc = 128 + cli_interrupted;
             break;
         }
-        if ((limit && *made >= limit) || (dur_ts > 0 && cur->pts - j->anchor >= dur_ts)) break;
+        if ((limit && *made >= limit) || (dur_ts > 0 && cur->pts - j->anchor >= dur_ts - (dur_ts > 1))) break;
         if ((rc = put_frame(j, st, cur, *made))) break;
         ++*made;
         progress_update(&j->prog, *made);

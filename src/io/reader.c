@@ -118,7 +118,7 @@ static int deliver(ovni_reader *r, ovni_frame *f, int64_t pts)
     int64_t out = pts + r->pts_offset;
     if (r->last_out != AV_NOPTS_VALUE && out <= r->last_out) out = r->last_out + 1; /* broken files */
     if (r->delivered == 0) r->first_out = out, r->first_pass_pts = pts;
-    if (r->dur_ts > 0 && out - r->first_out >= r->dur_ts) {
+    if (r->dur_ts > 0 && out - r->first_out >= r->dur_ts - (r->dur_ts > 1)) {
         ovni_frame_unref(&f);
         return DECODE_STOP;
     }
@@ -539,7 +539,7 @@ static int read_segments(ovni_reader *r, ovni_frame **out)
     r->last_raw = pts;
     if (r->last_out != AV_NOPTS_VALUE && pts <= r->last_out) pts = r->last_out + 1; /* broken files */
     if (r->delivered == 0) r->first_out = pts;
-    if (r->dur_ts > 0 && pts - r->first_out >= r->dur_ts) {
+    if (r->dur_ts > 0 && pts - r->first_out >= r->dur_ts - (r->dur_ts > 1)) {
         ovni_frame_unref(&f);
         segments_stop(r->seg);
         r->s.frame_count = r->delivered > 0 ? r->delivered : 1; /* later calls end at once */
