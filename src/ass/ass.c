@@ -515,7 +515,7 @@ static int blend_gpu(ovni_ass *a, ovni_frame *frame, ass_blend_frame *f)
         /* One thread per pixel (RGB) or per 2x2 block (NV12), 32x8 tiles. */
         int w = f->x1 - f->x0, h = f->y1 - f->y0;
         if (f->bpp == 1) w /= 2, h /= 2;
-        ret = gpu_launch(dev, f->bpp == 1 ? "ovni_ass_blend_nv12" : "ovni_ass_blend_rgb", (unsigned)(w + 31) / 32,
+        ret = gpu_launch(dev, f->bpp == 1 ? KERNEL_ASS_BLEND_NV12 : KERNEL_ASS_BLEND_RGB, (unsigned)(w + 31) / 32,
                          (unsigned)(h + 7) / 8, 32, 8, 0, args);
     }
     gpu_leave(dev);

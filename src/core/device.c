@@ -109,6 +109,26 @@ static void load_graph_extras(ovni_device *dev)
     dev->x.cuGraphDestroy = NULL;
 }
 
+/* The kernels' names in the module, by gpu_kernel. */
+static const char *const gpu_kernel_names[GPU_KERNEL_COUNT] = {
+#define GPU_KERNEL_NAME(id, name) [id] = name,
+    OVNI_KERNEL_LIST(GPU_KERNEL_NAME)
+#undef GPU_KERNEL_NAME
+};
+
+#if OVNI_HAVE_CUDA
+/* Every kernel's CUfunction, once (context current): launches index
+ * dev->kernels without a lookup or a lock. */
+static CUresult resolve_kernels(ovni_device *dev, const char **missing)
+{
+    CUresult r = CUDA_SUCCESS;
+    for (int k = 0; k < GPU_KERNEL_COUNT && r == CUDA_SUCCESS; k++)
+        if ((r = dev->cu->cuModuleGetFunction(&dev->kernels[k], dev->module, gpu_kernel_names[k])) != CUDA_SUCCESS)
+            *missing = gpu_kernel_names[k];
+    return r;
+}
+#endif
+
 /* Brings up CUDA device `index`: driver, primary context, stream, kernels. */
 static int open_gpu(ovni_device *dev, int index)
 {
@@ -133,10 +153,13 @@ static int open_gpu(ovni_device *dev, int index)
     dev->cu->cuDeviceGetAttribute(&dev->multiprocessors, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, dev->cudev);
     if ((ret = gpu_enter(dev)) < 0) return ret;
     CUresult r = dev->cu->cuStreamCreate(&dev->stream, CU_STREAM_NON_BLOCKING);
+    const char *missing = NULL;
 #if OVNI_HAVE_CUDA
     if (r == CUDA_SUCCESS) r = dev->cu->cuModuleLoadData(&dev->module, ovni_kernels_fatbin);
+    if (r == CUDA_SUCCESS) r = resolve_kernels(dev, &missing);
 #endif
     gpu_leave(dev);
+    if (missing) return gpu_fail(dev, r, "cuModuleGetFunction", missing);
     if (r != CUDA_SUCCESS) return gpu_fail(dev, r, "cuModuleLoadData", "ovni_device_open (loading ovni's kernels)");
     if (cuvid_load_functions(&dev->cuvid, NULL) < 0)
         device_log(dev, OVNI_LOG_INFO, "libnvcuvid.so.1 not found: no NVDEC, video decodes on the CPU");
@@ -392,36 +415,16 @@ void ovni_device_get_stats(ovni_device *dev, ovni_device_stats *stats)
     pthread_mutex_unlock(&dev->lock);
 }
 
-static CUfunction find_kernel(ovni_device *dev, const char *name)
-{
-    CUfunction fn = NULL;
-    pthread_mutex_lock(&dev->lock);
-    for (int i = 0; i < dev->nkernels; i++)
-        if (!strcmp(dev->kernels[i].name, name)) {
-            fn = dev->kernels[i].fn;
-            break;
-        }
-    if (!fn && dev->cu->cuModuleGetFunction(&fn, dev->module, name) == CUDA_SUCCESS &&
-        dev->nkernels < OVNI_MAX_KERNELS) {
-        dev->kernels[dev->nkernels].name = name;
-        dev->kernels[dev->nkernels++].fn = fn;
-    }
-    pthread_mutex_unlock(&dev->lock);
-    return fn;
-}
-
-int gpu_launch(ovni_device *dev, const char *name, unsigned gx, unsigned gy,
+int gpu_launch(ovni_device *dev, gpu_kernel k, unsigned gx, unsigned gy,
                unsigned bx, unsigned by, unsigned shmem, void **args)
 {
-    CUfunction fn = find_kernel(dev, name);
-    if (!fn) return ovni_error(OVNI_EGPU, "kernel %s is not in ovni's embedded module", name);
-    CUresult r = dev->cu->cuLaunchKernel(fn, gx, gy, 1, bx, by, 1, shmem, dev->stream, args, NULL);
-    if (r != CUDA_SUCCESS) return gpu_fail(dev, r, "cuLaunchKernel", name);
+    CUresult r = dev->cu->cuLaunchKernel(dev->kernels[k], gx, gy, 1, bx, by, 1, shmem, dev->stream, args, NULL);
+    if (r != CUDA_SUCCESS) return gpu_fail(dev, r, "cuLaunchKernel", gpu_kernel_names[k]);
     return 0;
 }
 
-int gpu_launch_2d(ovni_device *dev, const char *name, int w, int h, void **args)
+int gpu_launch_2d(ovni_device *dev, gpu_kernel k, int w, int h, void **args)
 {
     if (w <= 0 || h <= 0) return 0;
-    return gpu_launch(dev, name, (unsigned)(w + 31) / 32, (unsigned)(h + 7) / 8, 32, 8, 0, args);
+    return gpu_launch(dev, k, (unsigned)(w + 31) / 32, (unsigned)(h + 7) / 8, 32, 8, 0, args);
 }

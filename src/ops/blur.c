@@ -207,7 +207,7 @@ static int blur_gpu(ovni_frame *dst, const ovni_frame *src, const blur_taps *t)
                        (dst->device->multiprocessors > 0 ? dst->device->multiprocessors : 100);
     const size_t shmem = blur_tile_pick(src->width, src->height, blur_halo(t->radius), ch, slots, &g);
     g.words = ((uintptr_t)p.src | p.src_pitch) % 4 == 0;
-    const char *kernel = ch == 1 ? "ovni_blur_gray8" : ch == 3 ? "ovni_blur_rgb24" : "ovni_blur_rgba32";
+    const gpu_kernel kernel = ch == 1 ? KERNEL_BLUR_GRAY8 : ch == 3 ? KERNEL_BLUR_RGB24 : KERNEL_BLUR_RGBA32;
     if (shmem > BLUR_FUSED_SHMEM_MAX) /* not at BLUR_GPU_MAX_RADIUS */
         ret = ovni_error(OVNI_EINVAL, "gaussian_blur: radius %d is too large for the GPU's exact pass", t->radius);
     else if ((ret = gpu_enter(dst->device)) == 0) {

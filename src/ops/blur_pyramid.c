@@ -61,7 +61,7 @@ static int blur_pyr_down_gpu(ovni_device *dev, const blur_pyr *p, void **args)
     int ret = gpu_enter(dev);
     if (ret < 0) return ret;
     const unsigned threads = (unsigned)blur_pyr_down_groups(p) * BLUR_PYR_DOWN_LANES(p->shift);
-    ret = gpu_launch(dev, "ovni_blur_pyr_down", (threads + BLUR_PYR_DOWN_THREADS - 1) / BLUR_PYR_DOWN_THREADS,
+    ret = gpu_launch(dev, KERNEL_BLUR_PYR_DOWN, (threads + BLUR_PYR_DOWN_THREADS - 1) / BLUR_PYR_DOWN_THREADS,
                      (unsigned)p->sh, BLUR_PYR_DOWN_THREADS, 1, 0, args);
     gpu_leave(dev);
     return ret;
@@ -90,7 +90,7 @@ int blur_pyramid_into(ovni_frame *dst, const ovni_frame *src, float sigma)
     p.small = blurred->data[0];
     p.small_pitch = blurred->pitch[0];
     if (op_on_gpu(dst))
-        ret = op_launch_2d(dst->device, "ovni_blur_pyr_up",
+        ret = op_launch_2d(dst->device, KERNEL_BLUR_PYR_UP,
                            (src->width + BLUR_PYR_UP_X(p.ch) - 1) / BLUR_PYR_UP_X(p.ch), src->height, args);
     else if (op_reference(dst))
         blur_pyr_up_naive(&p);

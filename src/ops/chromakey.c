@@ -58,7 +58,7 @@ int ovni_chroma_key_into(ovni_frame *dst, const ovni_frame *src, const uint8_t k
     ovni_frame_copy_props(dst, src);
     if (op_on_gpu(dst)) {
         void *args[] = {&p};
-        return op_launch_2d(dst->device, "ovni_chromakey_kernel", p.width, p.height, args);
+        return op_launch_2d(dst->device, KERNEL_CHROMAKEY_KERNEL, p.width, p.height, args);
     }
     ovni_parallel_for(dst->device, p.height, chromakey_rows, &p);
     return 0;

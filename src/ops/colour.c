@@ -37,7 +37,7 @@ static int yuv_to_rgb(ovni_frame *dst, const ovni_frame *src)
     if (op_on_gpu(dst)) {
         void *args[] = {&j.s, &j.dst, &j.pitch, &j.bpp};
         /* the kernel does a 4x2 block of pixels per thread */
-        return op_launch_2d(dst->device, "ovni_colour_yuv_to_rgb", (src->width + 3) / 4, (src->height + 1) / 2, args);
+        return op_launch_2d(dst->device, KERNEL_COLOUR_YUV_TO_RGB, (src->width + 3) / 4, (src->height + 1) / 2, args);
     }
     ovni_parallel_for(dst->device, src->height, yuv_rows, &j);
     return 0;
@@ -60,7 +60,7 @@ static int rgb_to_nv12(ovni_frame *dst, const ovni_frame *src)
     };
     if (op_on_gpu(dst)) {
         void *args[] = {&p};
-        return op_launch_2d(dst->device, "ovni_colour_rgb_to_nv12", (src->width + 1) / 2, (src->height + 1) / 2, args);
+        return op_launch_2d(dst->device, KERNEL_COLOUR_RGB_TO_NV12, (src->width + 1) / 2, (src->height + 1) / 2, args);
     }
     ovni_parallel_for(dst->device, (src->height + 1) / 2, nv12_rows, &p);
     return 0;
@@ -92,7 +92,7 @@ static int rgb_repack(ovni_frame *dst, const ovni_frame *src)
     dst->range = src->range;
     if (op_on_gpu(dst)) {
         void *args[] = {&j.src, &j.sp, &j.sbpp, &j.dst, &j.dp, &j.dbpp, &j.w, &j.h};
-        return op_launch_2d(dst->device, "ovni_colour_rgb_repack", j.w, j.h, args);
+        return op_launch_2d(dst->device, KERNEL_COLOUR_RGB_REPACK, j.w, j.h, args);
     }
     ovni_parallel_for(dst->device, j.h, repack_rows, &j);
     return 0;

@@ -61,7 +61,7 @@ int ovni_fill_rect(ovni_frame *frame, float x, float y, float width, float heigh
     int h = y1 - j.p.y0;
     if (op_on_gpu(frame)) {
         void *args[] = {&j.p, &j.w, &h};
-        return op_launch_2d(frame->device, "ovni_fill_rect_kernel", j.w, h, args);
+        return op_launch_2d(frame->device, KERNEL_FILL_RECT_KERNEL, j.w, h, args);
     }
     ovni_parallel_for(frame->device, h, fill_rows, &j);
     return 0;
@@ -85,7 +85,7 @@ int ovni_fade(ovni_frame *frame, const uint8_t rgb[3], float t)
                      frame->height, {rgb[0], rgb[1], rgb[2]}, t};
     if (op_on_gpu(frame)) {
         void *args[] = {&p};
-        return op_launch_2d(frame->device, "ovni_fill_fade_kernel", p.width, p.height, args);
+        return op_launch_2d(frame->device, KERNEL_FILL_FADE_KERNEL, p.width, p.height, args);
     }
     ovni_parallel_for(frame->device, p.height, fade_rows, &p);
     return 0;

@@ -21,7 +21,7 @@ int ovni_flip_into(ovni_frame *dst, const ovni_frame *src, int horizontal, int v
     ovni_frame_copy_props(dst, src);
     if (op_on_gpu(dst)) {
         void *args[] = {&f};
-        return op_launch_2d(dst->device, "ovni_flip", f.w, f.h, args);
+        return op_launch_2d(dst->device, KERNEL_FLIP, f.w, f.h, args);
     }
     ovni_parallel_for(dst->device, f.h, flip_rows, &f);
     return 0;

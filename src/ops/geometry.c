@@ -19,7 +19,7 @@ int geometry_shift_run(ovni_frame *dst, crop_shift *p)
 {
     if (op_on_gpu(dst)) {
         void *args[] = {p};
-        return op_launch_2d(dst->device, "ovni_crop_shift", p->dst_w, p->dst_h, args);
+        return op_launch_2d(dst->device, KERNEL_CROP_SHIFT, p->dst_w, p->dst_h, args);
     }
     ovni_parallel_for(dst->device, p->dst_h, crop_rows, p);
     return 0;
@@ -139,17 +139,17 @@ int geometry_resample(const char *op, ovni_frame *dst, const ovni_frame *src, re
         if (op_on_gpu(dst)) {
             void *args[] = {m, &j.s};
             const int per = RESIZE_SUBPX_PX(m->src.bpp);
-            return op_launch_2d(dst->device, "ovni_resize_subpx", (dst->width + per - 1) / per, dst->height, args);
+            return op_launch_2d(dst->device, KERNEL_RESIZE_SUBPX, (dst->width + per - 1) / per, dst->height, args);
         }
         ovni_parallel_for(dst->device, dst->height, resize_subpx_rows, &j);
         return 0;
     }
     if (op_on_gpu(dst)) {
         void *args[] = {m};
-        if (m->wide) return op_launch_2d(dst->device, "ovni_resize_wide", dst->width, dst->height, args);
+        if (m->wide) return op_launch_2d(dst->device, KERNEL_RESIZE_WIDE, dst->width, dst->height, args);
         if (m->src.bpp == 1) /* GRAY8: 4 pixels of a row a thread (resize.cu) */
-            return op_launch_2d(dst->device, "ovni_resize_gray4", (dst->width + 3) / 4, dst->height, args);
-        return op_launch_2d(dst->device, "ovni_resize_map", dst->width, dst->height, args);
+            return op_launch_2d(dst->device, KERNEL_RESIZE_GRAY4, (dst->width + 3) / 4, dst->height, args);
+        return op_launch_2d(dst->device, KERNEL_RESIZE_MAP, dst->width, dst->height, args);
     }
     ovni_parallel_for(dst->device, dst->height, resize_rows, m);
     return 0;

@@ -32,7 +32,7 @@ int ovni_crossfade_into(ovni_frame *dst, const ovni_frame *a, const ovni_frame *
     ovni_frame_copy_props(dst, a);
     if (op_on_gpu(dst)) {
         void *args[] = {&p};
-        return op_launch_2d(dst->device, "ovni_mix_crossfade_kernel", p.width, p.height, args);
+        return op_launch_2d(dst->device, KERNEL_MIX_CROSSFADE_KERNEL, p.width, p.height, args);
     }
     ovni_parallel_for(dst->device, p.height, crossfade_rows, &p);
     return 0;
@@ -79,7 +79,7 @@ int ovni_adjust(ovni_frame *frame, float brightness, float contrast, float satur
                            127.5f * (1.0f - contrast) + 255.0f * brightness};
     if (op_on_gpu(frame)) {
         void *args[] = {&p};
-        return op_launch_2d(frame->device, "ovni_mix_adjust_kernel", p.width, p.height, args);
+        return op_launch_2d(frame->device, KERNEL_MIX_ADJUST_KERNEL, p.width, p.height, args);
     }
     ovni_parallel_for(frame->device, p.height, adjust_rows, &p);
     return 0;

@@ -30,11 +30,11 @@ int op_check_apart(const char *op, const ovni_frame *dst, const ovni_frame *src)
     return 0;
 }
 
-int op_launch_2d(ovni_device *dev, const char *kernel, int w, int h, void **args)
+int op_launch_2d(ovni_device *dev, gpu_kernel k, int w, int h, void **args)
 {
     int ret = gpu_enter(dev);
     if (ret < 0) return ret;
-    ret = gpu_launch_2d(dev, kernel, w, h, args);
+    ret = gpu_launch_2d(dev, k, w, h, args);
     gpu_leave(dev);
     return ret;
 }

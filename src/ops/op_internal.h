@@ -10,8 +10,8 @@
  * device; waits for pending copies on host frames. */
 int op_begin(const char *op, ovni_frame *dst, const ovni_frame *src);
 
-/* Launches `kernel` over a w x h grid (32x8 blocks) on the frame's device. */
-int op_launch_2d(ovni_device *dev, const char *kernel, int w, int h, void **args);
+/* Launches kernel k over a w x h grid (32x8 blocks) on the frame's device. */
+int op_launch_2d(ovni_device *dev, gpu_kernel k, int w, int h, void **args);
 
 /* Do the byte ranges of two frames' first planes meet (same memory)? */
 int op_frames_overlap(const ovni_frame *a, const ovni_frame *b);

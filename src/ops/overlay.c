@@ -33,15 +33,14 @@ static int overlay_span(double pos, int n, int dst_n, int *lo, int *hi, int *o, 
 }
 
 /* The kernel for p's formats: a specialised one (overlay.cu) when both
- * planes are 4-byte aligned, the generic one otherwise. Names are literals:
- * the device's kernel cache keeps the pointer. */
-static const char *overlay_kernel(const overlay_params *p)
+ * planes are 4-byte aligned, the generic one otherwise. */
+static gpu_kernel overlay_kernel(const overlay_params *p)
 {
     uintptr_t align = (uintptr_t)p->src | (uintptr_t)p->src_pitch | (uintptr_t)p->dst | (uintptr_t)p->dst_pitch;
-    if (align & 3) return "ovni_overlay_region";
-    if (p->use_alpha) return p->dst_bpp == 4 ? "ovni_overlay_region_4_4_1" : "ovni_overlay_region_4_3_1";
-    if (p->src_bpp == 4) return p->dst_bpp == 4 ? "ovni_overlay_region_4_4_0" : "ovni_overlay_region_4_3_0";
-    return p->dst_bpp == 4 ? "ovni_overlay_region_3_4_0" : "ovni_overlay_region_3_3_0";
+    if (align & 3) return KERNEL_OVERLAY_REGION;
+    if (p->use_alpha) return p->dst_bpp == 4 ? KERNEL_OVERLAY_REGION_4_4_1 : KERNEL_OVERLAY_REGION_4_3_1;
+    if (p->src_bpp == 4) return p->dst_bpp == 4 ? KERNEL_OVERLAY_REGION_4_4_0 : KERNEL_OVERLAY_REGION_4_3_0;
+    return p->dst_bpp == 4 ? KERNEL_OVERLAY_REGION_3_4_0 : KERNEL_OVERLAY_REGION_3_3_0;
 }
 
 static int composite(const char *op, ovni_frame *dst, const ovni_frame *src, float x, float y, float alpha,

@@ -55,7 +55,7 @@ int ovni_rotate_into(ovni_frame *dst, const ovni_frame *src, float degrees, floa
     ovni_frame_copy_props(dst, src);
     if (op_on_gpu(dst)) {
         void *args[] = {&r};
-        return op_launch_2d(dst->device, "ovni_rotate", dst->width, dst->height, args);
+        return op_launch_2d(dst->device, KERNEL_ROTATE, dst->width, dst->height, args);
     }
     ovni_parallel_for(dst->device, dst->height, rotate_rows, &r);
     return 0;

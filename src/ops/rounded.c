@@ -40,7 +40,7 @@ static int rounded_run(ovni_frame *dst, rounded_params *p)
 {
     if (op_on_gpu(dst)) {
         void *args[] = {p};
-        return op_launch_2d(dst->device, "ovni_rounded_kernel", p->width, p->height, args);
+        return op_launch_2d(dst->device, KERNEL_ROUNDED_KERNEL, p->width, p->height, args);
     }
     ovni_parallel_for(dst->device, p->height, rounded_rows, p);
     return 0;

@@ -44,7 +44,7 @@ static int shadow_render(ovni_frame *mask, ovni_frame *out, const shadow_mask *s
     int ret;
     if (op_on_gpu(mask)) {
         void *args[] = {(void *)s};
-        ret = op_launch_2d(mask->device, "ovni_shadow_mask", s->width, s->height, args);
+        ret = op_launch_2d(mask->device, KERNEL_SHADOW_MASK, s->width, s->height, args);
     } else {
         ovni_parallel_for(mask->device, s->height, shadow_mask_rows, (void *)s);
         ret = 0;
@@ -54,7 +54,7 @@ static int shadow_render(ovni_frame *mask, ovni_frame *out, const shadow_mask *s
     if (op_on_gpu(out)) {
         void *args[] = {&mask->data[0], &mask->pitch[0], &out->data[0], &out->pitch[0],
                         &out->width, &out->height, &j.r, &j.g, &j.b};
-        return op_launch_2d(out->device, "ovni_shadow_colour", out->width, out->height, args);
+        return op_launch_2d(out->device, KERNEL_SHADOW_COLOUR, out->width, out->height, args);
     }
     ovni_parallel_for(out->device, out->height, shadow_colour_rows, &j);
     return 0;

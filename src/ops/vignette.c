@@ -32,7 +32,7 @@ int ovni_vignette(ovni_frame *frame, float strength, float radius, float softnes
     if (op_on_gpu(frame)) {
         void *args[] = {&v};
         /* the kernel does 4 pixels per thread */
-        return op_launch_2d(frame->device, "ovni_vignette_apply", (v.width + 3) / 4, v.height, args);
+        return op_launch_2d(frame->device, KERNEL_VIGNETTE_APPLY, (v.width + 3) / 4, v.height, args);
     }
     ovni_parallel_for(frame->device, v.height, vignette_rows, &v);
     return 0;

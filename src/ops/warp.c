@@ -125,7 +125,7 @@ static int warp_run(ovni_frame *dst, const ovni_frame *src, const double q[8], c
     m.x0 = box[0], m.y0 = box[1], m.w = box[2] - box[0], m.h = box[3] - box[1];
     if (op_on_gpu(dst)) {
         void *args[] = {&m};
-        return op_launch_2d(dst->device, "ovni_warp", m.w, m.h, args);
+        return op_launch_2d(dst->device, KERNEL_WARP, m.w, m.h, args);
     }
     ovni_parallel_for(dst->device, m.h, warp_rows, &m);
     return 0;
