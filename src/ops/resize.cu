@@ -105,7 +105,7 @@ __device__ __forceinline__ void resize_subpx_gray(const resize_map &m, const res
         uint32_t out[N / 4] = {0};
 #pragma unroll
         for (int o = 0; o < N; o++) {
-            const uint8_t b = ovni_u8(s.w[0] * v[0][o] + s.w[1] * v[0][o + 1] + s.w[2] * v[1][o] + s.w[3] * v[1][o + 1]);
+            const uint8_t b = resize_subpx_value(&s, v[0][o], v[0][o + 1], v[1][o], v[1][o + 1]);
             out[o / 4] |= (uint32_t)b << (8 * (o % 4));
         }
 #pragma unroll

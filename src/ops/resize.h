@@ -131,14 +131,39 @@ OVNI_HD float resize_cover(const resize_axis *ax, int x)
     return ovni_clampf(hi - lo, 0.0f, 1.0f);
 }
 
-/* Output pixel (x, y); wide: m->wide, a constant in the kernels so that
- * the branch compiles away. */
-OVNI_HD void resize_px_sum(const resize_map *m, int x, int y, int wide)
+/* Taps of the spans sx x sy with at most kx x ky of them (resize_gray_taps:
+ * 2 or 3, constants in the GPU's GRAY8 copies, so the loops are fixed
+ * length), zero weights summed too: weights are >= 0 and finite and pixels
+ * finite, so a zero-weight tap adds exactly +0 to every sum, in the same
+ * order as resize_acc_row's, which skips them. A tap k >= n adds nothing:
+ * for k = 1 (a one-tap span) it gets weight 0 and reads a clamped pixel
+ * inside the plane; k = 2, a third tap that spans at scale <= 2 rarely
+ * have, is skipped by a branch. */
+OVNI_HD void resize_acc_bounded(const resize_map *m, const resize_span *sx, const resize_span *sy, int kx, int ky,
+                                sample_acc *acc)
 {
-    uint8_t *d = ovni_px(m->dst, m->dst_pitch, x, y, m->src.bpp);
+    for (int j = 0; j < ky; j++) {
+        if (j >= 2 && j >= sy->n) break; /* a third tap only where there is one */
+        float wy = j < sy->n ? resize_span_w(sy, j) : 0.0f;
+        int jj = ovni_clampi(sy->i0 + j, 0, m->src.height - 1);
+        for (int i = 0; i < kx; i++) {
+            if (i >= 2 && i >= sx->n) break;
+            float wx = i < sx->n ? resize_span_w(sx, i) : 0.0f;
+            sample_acc_tap(acc, &m->src, ovni_clampi(sx->i0 + i, 0, m->src.width - 1), jj, SAMPLE_MUL(wx, wy));
+        }
+    }
+}
+
+/* Output pixel x of a row whose vertical span sy and coverage covy
+ * (SAMPLE_EDGE_ZERO; else 1) are known, into d. wide: m->wide; kx, ky: 0,
+ * or tap bounds for resize_acc_bounded (not with wide). Constants in the
+ * kernels, so the branches compile away. */
+OVNI_HD void resize_px_at(const resize_map *m, int x, const resize_span *sy, float covy, int wide, int kx, int ky,
+                          uint8_t *d)
+{
     float cov = 1.0f;
     if (m->edge == SAMPLE_EDGE_ZERO) {
-        cov = resize_cover(&m->ax[0], x) * resize_cover(&m->ax[1], y);
+        cov = resize_cover(&m->ax[0], x) * covy;
         if (!(cov > 0.0f)) { /* wholly outside the source: the fill colour */
             sample_px none = {{0.0f, 0.0f, 0.0f}, 0.0f};
             sample_store_over(d, m->src.bpp, none, m->fill);
@@ -146,15 +171,27 @@ OVNI_HD void resize_px_sum(const resize_map *m, int x, int y, int wide)
         }
     }
     resize_span sx = resize_span_at(&m->ax[0], x, m->src.width);
-    resize_span sy = resize_span_at(&m->ax[1], y, m->src.height);
     sample_acc acc;
     sample_acc_init(&acc);
-    if (wide) resize_acc_wide(m, &sx, &sy, &acc);
-    else for (int j = 0; j < sy.n; j++) {
-        float wy = resize_span_w(&sy, j);
-        if (wy > 0.0f) resize_acc_row(m, &sx, ovni_clampi(sy.i0 + j, 0, m->src.height - 1), wy, &acc);
+    if (wide) {
+        resize_acc_wide(m, &sx, sy, &acc);
+    } else if (kx && ky) {
+        resize_acc_bounded(m, &sx, sy, kx, ky, &acc);
+    } else {
+        for (int j = 0; j < sy->n; j++) {
+            float wy = resize_span_w(sy, j);
+            if (wy > 0.0f) resize_acc_row(m, &sx, ovni_clampi(sy->i0 + j, 0, m->src.height - 1), wy, &acc);
+        }
     }
     sample_store_over(d, m->src.bpp, sample_acc_finish(&acc, m->src.bpp, cov), m->fill);
+}
+
+/* Output pixel (x, y): the reference for every resampled pixel. */
+OVNI_HD void resize_px_sum(const resize_map *m, int x, int y, int wide)
+{
+    resize_span sy = resize_span_at(&m->ax[1], y, m->src.height);
+    float covy = m->edge == SAMPLE_EDGE_ZERO ? resize_cover(&m->ax[1], y) : 1.0f;
+    resize_px_at(m, x, &sy, covy, wide, 0, 0, ovni_px(m->dst, m->dst_pitch, x, y, m->src.bpp));
 }
 
 /* A pixel of a map that is not wide (the GPU kernels but ovni_resize_wide). */
@@ -162,51 +199,9 @@ OVNI_HD void resize_px(const resize_map *m, int x, int y) { resize_px_sum(m, x, 
 
 /* The GPU's GRAY8 walk (not for wide maps): one thread makes 4 pixels of a
  * row, since a thread per byte spends its issue slots on the per-pixel map
- * for one byte. Each pixel is resize_px's, bit for bit, with these
- * differences of form only:
- * - the row's span and coverage are computed once for the 4 pixels;
- * - taps are summed without skipping zero weights: weights are >= 0 and
- *   finite and pixels finite, so a zero-weight tap adds exactly +0 to every
- *   sum (0 * p = 0; s + 0 = s, fused or not), in the same order, and the
- *   tap loops have no data-dependent branch but the one below;
- * - kx, ky (0 or a bound on the taps of a span along x / y: 2 for bilinear,
- *   3 for area at scale <= 2; resize_gray_taps) make the tap loops
- *   fixed-length where they are constants, as in the GPU's specialised
- *   copies. A tap k >= n adds nothing: for k = 1 (a one-tap span) it gets
- *   weight 0 and reads a clamped pixel inside the plane; k = 2, a third tap
- *   that spans at scale <= 2 rarely have, is skipped by a branch. */
-OVNI_HD uint8_t resize_gray_value(const resize_map *m, int x, const resize_span *sy, float covy, int kx, int ky)
-{
-    uint8_t v;
-    float cov = 1.0f;
-    if (m->edge == SAMPLE_EDGE_ZERO) {
-        cov = resize_cover(&m->ax[0], x) * covy;
-        if (!(cov > 0.0f)) { /* wholly outside the source: the fill colour */
-            sample_px none = {{0.0f, 0.0f, 0.0f}, 0.0f};
-            sample_store_over(&v, 1, none, m->fill);
-            return v;
-        }
-    }
-    resize_span sx = resize_span_at(&m->ax[0], x, m->src.width);
-    sample_acc acc;
-    sample_acc_init(&acc);
-    int ny = ky ? ky : sy->n, nx = kx ? kx : sx.n;
-    for (int j = 0; j < ny; j++) {
-        if (j >= 2 && j >= sy->n) break; /* a third tap only where there is one */
-        float wy = j < sy->n ? resize_span_w(sy, j) : 0.0f;
-        int jj = ovni_clampi(sy->i0 + j, 0, m->src.height - 1);
-        for (int i = 0; i < nx; i++) {
-            if (i >= 2 && i >= sx.n) break;
-            float wx = i < sx.n ? resize_span_w(&sx, i) : 0.0f;
-            sample_acc_tap(&acc, &m->src, ovni_clampi(sx.i0 + i, 0, m->src.width - 1), jj, SAMPLE_MUL(wx, wy));
-        }
-    }
-    sample_store_over(&v, 1, sample_acc_finish(&acc, 1, cov), m->fill);
-    return v;
-}
-
-/* GRAY8 output pixels 4 gx .. 4 gx + 3 of row y (those inside the row);
- * an aligned group wholly inside is stored as one 32-bit word. m->src.bpp
+ * for one byte; the row's span and coverage are computed once for the 4.
+ * Output pixels 4 gx .. 4 gx + 3 of row y (those inside the row); an
+ * aligned group wholly inside is stored as one 32-bit word. m->src.bpp
  * must be 1. */
 OVNI_HD void resize_gray_px4(const resize_map *m, int gx, int y, int kx, int ky)
 {
@@ -218,7 +213,8 @@ OVNI_HD void resize_gray_px4(const resize_map *m, int gx, int y, int kx, int ky)
     int word = x0 + 4 <= m->dst_w && ((uintptr_t)d & 3) == 0;
     uint32_t w = 0;
     for (int k = 0; k < 4 && x0 + k < m->dst_w; k++) {
-        uint8_t v = resize_gray_value(m, x0 + k, &sy, covy, kx, ky);
+        uint8_t v;
+        resize_px_at(m, x0 + k, &sy, covy, 0, kx, ky, &v);
         if (word) w |= (uint32_t)v << (8 * k); /* byte k at d + k: little-endian */
         else d[k] = v;
     }
@@ -279,12 +275,18 @@ OVNI_HD int resize_subpx_inside(const resize_map *m, const resize_subpx *s, int 
     return sx >= 0 && sy >= 0 && sx + 1 < m->src.width && sy + 1 < m->src.height;
 }
 
-/* An inside pixel's bytes d[0..bpp-1] from its taps t[], for GRAY8 and RGB24
- * (coverage 1: the background does not show). */
+/* One channel of an inside pixel from its four taps' values, GRAY8 and
+ * RGB24 (coverage 1: the background does not show). */
+OVNI_HD uint8_t resize_subpx_value(const resize_subpx *s, float t00, float t10, float t01, float t11)
+{
+    return ovni_u8(s->w[0] * t00 + s->w[1] * t10 + s->w[2] * t01 + s->w[3] * t11);
+}
+
+/* An inside pixel's bytes d[0..bpp-1] from its taps t[]. */
 OVNI_HD void resize_subpx_mix(const resize_subpx *s, const uint8_t *const t[4], int bpp, uint8_t *d)
 {
     for (int k = 0; k < 3; k++) /* a constant bound: unrolled on the GPU */
-        if (k < bpp) d[k] = ovni_u8(s->w[0] * t[0][k] + s->w[1] * t[1][k] + s->w[2] * t[2][k] + s->w[3] * t[3][k]);
+        if (k < bpp) d[k] = resize_subpx_value(s, t[0][k], t[1][k], t[2][k], t[3][k]);
 }
 
 /* An inside RGBA32 pixel's bytes o[] from its taps p[] (floats): colour
