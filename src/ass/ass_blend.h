@@ -1,4 +1,4 @@
-/* Caption blending math, shared by ass.c (CPU walk) and ass_blend.cu (one
+/* Caption blending math, shared by ass_cpu.c (CPU walk) and ass_blend.cu (one
  * kernel launch per frame). libass gives a list of 8-bit coverage bitmaps,
  * each with one colour; ovni packs them into one buffer with a table of
  * ass_blend_img entries (see docs/captions.md).

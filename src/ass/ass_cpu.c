@@ -1,8 +1,9 @@
 /* Captions on host frames: the walk over ass_blend.h's math. Rows (block
  * rows for NV12) of the images' bounding rectangle are split over the worker
  * pool; each row is loaded into a float buffer, every image crossing it is
- * applied in list order over its span, and the row is stored once. A pixel
- * thus sees the same images in the same order as on the GPU. */
+ * applied in list order over its span (ass_blend_apply_*), and the row is
+ * stored once. A pixel thus sees the same images in the same order as on
+ * the GPU. */
 #include <stdatomic.h>
 #include <stdlib.h>
 
@@ -32,16 +33,7 @@ static void rgb_rows(void *ctx, int r0, int r1)
         for (int i = 0; i < j->n; i++) {
             const ass_blend_src *s = &j->src[i];
             if (y < s->y || y >= s->y1) continue;
-            /* ass_blend_apply_rgb() unrolled over the span: the same
-             * alpha, (float)v * amul, without the per-pixel rect test. */
-            const uint8_t *row = j->bits + s->offset + (size_t)(y - s->y) * (size_t)s->stride;
-            float *v = buf + 4 * (s->x - f->x0);
-            for (int i = 0; i < s->x1 - s->x; i++) {
-                if (!row[i]) continue;
-                float a = (float)row[i] * s->amul;
-                if (f->bpp == 4) ass_blend_over4(v + 4 * i, s->c, a);
-                else ass_blend_over3(v + 4 * i, s->c, a);
-            }
+            for (int x = s->x; x < s->x1; x++) ass_blend_apply_rgb(f, s, j->bits, x, y, buf + 4 * (x - f->x0));
         }
         for (int x = f->x0; x < f->x1; x++) ass_blend_store_rgb(f, x, y, buf + 4 * (x - f->x0));
     }
@@ -63,19 +55,8 @@ static void nv12_rows(void *ctx, int r0, int r1)
         for (int i = 0; i < j->n; i++) {
             const ass_blend_src *s = &j->src[i];
             if (!ass_blend_touches(s, 2 * bx0, 2 * by, 2 * bx1, 2 * by + 2)) continue;
-            /* ass_blend_apply_nv12() unrolled: each covered pixel of the
-             * block row gets the image, in the same order as on the GPU. */
-            for (int dy = 0; dy < 2; dy++) {
-                int y = 2 * by + dy;
-                if (y < s->y || y >= s->y1) continue;
-                const uint8_t *row = j->bits + s->offset + (size_t)(y - s->y) * (size_t)s->stride;
-                for (int x = s->x; x < s->x1; x++) {
-                    uint8_t c = row[x - s->x];
-                    if (!c) continue;
-                    ass_blend_nv12_block *b = &buf[x / 2 - bx0];
-                    ass_blend_over3(b->v[2 * dy + (x & 1)], s->c, (float)c * s->amul);
-                }
-            }
+            /* the blocks the image's columns cross */
+            for (int bx = s->x / 2; bx <= (s->x1 - 1) / 2; bx++) ass_blend_apply_nv12(s, j->bits, bx, by, &buf[bx - bx0]);
         }
         for (int bx = bx0; bx < bx1; bx++) ass_blend_store_nv12(f, bx, by, &buf[bx - bx0]);
     }
