@@ -307,8 +307,6 @@ OVNI_API int ovni_deinterlace(const ovni_frame *prev, const ovni_frame *cur, con
 OVNI_API int ovni_deinterlace_into(ovni_frame *dst, const ovni_frame *prev, const ovni_frame *cur,
                                    const ovni_frame *next, int parity, int field);
 
-/* ---- more op families are declared below, one block per src/ops file ---- */
-
 #ifdef __cplusplus
 }
 #endif

@@ -153,13 +153,12 @@ static void blur_horizontal_rows(void *ctx, int y0, int y1)
  * per pixel, given `slots` blocks resident on the whole GPU at once. Its
  * blocks take about equal time, so the launch takes about
  *   ceil(blocks / slots) x (phase-1 passes x c1 + phase-2 passes x c2)
- * where a pass is one item for each of the block's threads: with one tile
- * size for every frame, a 1080p GRAY8 frame needed 1.4 waves (the second
- * one mostly idle) and a small frame a handful of blocks. c1 and c2 are the
- * items' instruction counts per tap, about 4 x 4 x 3 FP operations plus 2
- * loads and their unpacking for phase 1, 4 x ch x 3 plus 2 for phase 2.
- * The tile with the least estimate wins (ties: more blocks). Returns the
- * shared memory it needs in bytes. */
+ * where a pass is one item for each of the block's threads: so the tile is
+ * sized to fill whole waves of blocks rather than leave a mostly idle last
+ * one. c1 and c2 are the items' instruction counts per tap, about
+ * 4 x 4 x 3 operations plus 2 loads and their unpacking for phase 1,
+ * 4 x ch x 3 plus 2 for phase 2. The tile with the least estimate wins
+ * (ties: more blocks). Returns the shared memory it needs in bytes. */
 static size_t blur_tile_pick(int width, int height, int r, int ch, long slots, blur_tile *g)
 {
     const long c1 = 60, c2 = 12L * ch + 2, T = BLUR_FUSED_THREADS;

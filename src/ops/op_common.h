@@ -17,7 +17,7 @@
  * on the GPU the clamps compile to two min/max instructions (FMNMX), whose
  * NaN rule (the other operand) gives what the comparison does (NaN > 0 is
  * false: 0), so the GPU needs no branch and gives the CPU's byte for every
- * float, the same as the former two-return form (checked on all 2^32). */
+ * float. */
 OVNI_HD uint8_t ovni_u8(float v)
 {
     v = v > 0.0f ? v : 0.0f;
