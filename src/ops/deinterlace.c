@@ -100,7 +100,7 @@ int ovni_deinterlace_into(ovni_frame *dst, const ovni_frame *prev, const ovni_fr
         deint_plane p = plane_make(dst, prev, cur, next, pl, keep, field, intra);
         if (op_on_gpu(dst)) {
             void *args[] = {&p};
-            if ((ret = op_launch_2d(dst->device, "ovni_deinterlace_kernel", p.width, p.height, args)) < 0)
+            if ((ret = op_launch_2d(dst->device, KERNEL_DEINTERLACE_KERNEL, p.width, p.height, args)) < 0)
                 return ret;
         } else {
             ovni_parallel_for(dst->device, p.height, op_reference(dst) ? deint_rows_naive : deint_rows, &p);
