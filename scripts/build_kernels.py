@@ -2,8 +2,11 @@
 """Compile every .cu file of ovni into one fatbin and emit it as a C array;
 or list the kernels the .cu files declare, for the host's kernel enum.
 
-usage: build_kernels.py NVCC ARCHS OUT.c WORKDIR file.cu...
+usage: build_kernels.py [--no-fmad] NVCC ARCHS OUT.c WORKDIR file.cu...
        build_kernels.py --ids OUT.h file.cu...
+
+--no-fmad: nvcc -fmad=false, every float multiply and add rounded on its
+own as on the host (meson -Dkernel_fmad=false).
 
 All .cu files are #included into one translation unit, so the kernels form
 one module (one cuModuleLoadData at run time). SASS is built for each
@@ -47,8 +50,12 @@ def main():
     if sys.argv[1] == "--ids":
         write_ids(sys.argv[2], [os.path.abspath(p) for p in sys.argv[3:]])
         return
-    nvcc, archs, out_c, work = sys.argv[1:5]
-    sources = [os.path.abspath(s) for s in sys.argv[5:]]
+    args = sys.argv[1:]
+    fmad = args[0] != "--no-fmad"
+    if not fmad:
+        args = args[1:]
+    nvcc, archs, out_c, work = args[:4]
+    sources = [os.path.abspath(s) for s in args[4:]]
     os.makedirs(work, exist_ok=True)
     unit = os.path.join(work, "ovni_kernels.cu")
     with open(unit, "w") as f:
@@ -59,6 +66,8 @@ def main():
     archs = [a.strip() for a in archs.split(",") if a.strip()]
     cmd = [nvcc, "-fatbin", "-O3", "--threads", "0", "-std=c++17",
            "-Xcudafe", "--diag_suppress=declared_but_not_referenced"]
+    if not fmad:
+        cmd += ["-fmad=false"]
     for a in archs:
         cmd += ["-gencode", "arch=compute_%s,code=sm_%s" % (a, a)]
     newest = max(archs, key=int)
