@@ -46,7 +46,7 @@ if [ -n "${GPU_SOAK_FRAMES:-}" ]; then
 fi
 if [ -n "${GPU_EXTRA:-}" ]; then eval "$GPU_EXTRA" || { echo "FAIL: GPU_EXTRA exit $?"; status=1; }; fi
 echo "== checkops (GPU vs CPU, 1080p timings)"
-CHECKOPS_TIMING=1 $b/tests/checkops > $out/checkops.txt 2>&1
+CHECKOPS_REQUIRE_GPU=1 CHECKOPS_TIMING=1 $b/tests/checkops > $out/checkops.txt 2>&1
 rc=$?
 tail -60 $out/checkops.txt
 [ $rc = 0 ] || { echo "FAIL: checkops exit $rc (77: the GPU was not used)"; status=1; }
