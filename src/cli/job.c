@@ -587,6 +587,12 @@ int job_run(const job_opts *o, ovni_device *dev, job_stats *st)
                          o->start_time, o->duration, o->loop, o->fps, o->allow_playlists, o->max_memory};
         rc = input_open(&j.in, o->in, &io);
     }
+    if (!rc && !j.oc.nops && (j.in.width > 8192 || j.in.height > 8192)) {
+        /* with no chain the output has the input's size: refuse it before any work */
+        fprintf(stderr, "ovni %s: input \"%s\" is %dx%d: the output is at most 8192x8192; add --vf "
+                "'fit=width=...:height=...' or 'resize=...'\n", o->cmd, o->in, j.in.width, j.in.height);
+        rc = 1;
+    }
     if (!rc) {
         j.fps = o->fps.num > 0 ? o->fps : j.in.fps;
         if (j.fps.num <= 0 || j.fps.den <= 0) {
