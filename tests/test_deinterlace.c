@@ -297,6 +297,15 @@ static void errors(const clip *c)
     CHECK_ERR(ovni_deinterlace_into(c->f[0], NULL, c->f[0], NULL, 0, 0), OVNI_EINVAL, "share");
     CHECK_ERR(ovni_deinterlace_into(c->f[1], c->f[1], c->f[0], NULL, 0, 0), OVNI_EINVAL, "share");
     CHECK_ERR(ovni_deinterlace_into(small, NULL, c->f[0], NULL, 0, 0), OVNI_EINVAL, "destination");
+    /* a neighbour of another device: named */
+    ovni_device *other = NULL;
+    ovni_frame *elsewhere = NULL;
+    CHECK_OK(ovni_device_open(&other, "cpu"));
+    if (other) CHECK_OK(ovni_frame_new(other, OVNI_FORMAT_NV12, c->w, c->h, OVNI_MEMORY_HOST, &elsewhere));
+    if (elsewhere) CHECK_ERR(ovni_deinterlace(elsewhere, c->f[0], NULL, 0, 0, &o), OVNI_EINVAL, "prev");
+    if (elsewhere) CHECK_ERR(ovni_deinterlace(NULL, c->f[0], elsewhere, 0, 0, &o), OVNI_EINVAL, "next");
+    ovni_frame_unref(&elsewhere);
+    ovni_device_close(&other);
     CHECK(o == NULL);
     ovni_frame_unref(&small);
     ovni_frame_unref(&rgb);

@@ -43,11 +43,14 @@ static int check_neighbour(const char *name, const ovni_frame *f, const ovni_fra
 {
     int ret;
     if (!f) return 0;
-    if ((ret = op_begin("deinterlace", dst, f)) < 0) return ret;
+    if ((ret = frame_check("deinterlace", name, f)) < 0) return ret;
     if (f->format != cur->format || f->width != cur->width || f->height != cur->height)
         return ovni_error(OVNI_EINVAL, "deinterlace: %s is %s %dx%d, cur is %s %dx%d (they must match)", name,
                           ovni_format_name(f->format), f->width, f->height, ovni_format_name(cur->format),
                           cur->width, cur->height);
+    if (f->memory != cur->memory || f->device != cur->device)
+        return ovni_error(OVNI_EINVAL, "deinterlace: %s is in another memory or on another device than cur", name);
+    if ((ret = op_begin("deinterlace", dst, f)) < 0) return ret;
     return op_check_apart("deinterlace", dst, f);
 }
 
