@@ -81,11 +81,11 @@ static int raw_load(raw *r, const char *name, size_t bytes)
 static const uint8_t *raw_frame(const raw *r, int i) { return r->data + (size_t)i * r->bytes; }
 
 /* Frame i of a yuv420p (gray8: Y only; gbrp: G, B, R planes) raw buffer as
- * an ovni frame of `fmt`. */
-static ovni_frame *to_frame(const uint8_t *src, ovni_format fmt, int w, int h)
+ * a host frame of `fmt` on `dev` (frames to upload must be the GPU device's). */
+static ovni_frame *to_frame_on(ovni_device *dev, const uint8_t *src, ovni_format fmt, int w, int h)
 {
     ovni_frame *f = NULL;
-    if (ovni_frame_new(cpu, fmt, w, h, OVNI_MEMORY_HOST, &f) < 0) return NULL;
+    if (ovni_frame_new(dev, fmt, w, h, OVNI_MEMORY_HOST, &f) < 0) return NULL;
     const int cw = (w + 1) / 2, ch = (h + 1) / 2;
     for (int y = 0; y < h; y++) {
         uint8_t *row = f->data[0] + (size_t)y * f->pitch[0];
@@ -108,6 +108,11 @@ static ovni_frame *to_frame(const uint8_t *src, ovni_format fmt, int w, int h)
             }
     }
     return f;
+}
+
+static ovni_frame *to_frame(const uint8_t *src, ovni_format fmt, int w, int h)
+{
+    return to_frame_on(cpu, src, fmt, w, h);
 }
 
 static size_t raw_bytes(ovni_format fmt, int w, int h)
@@ -229,11 +234,16 @@ static void compare(const clip *c, ovni_format fmt, const char *pix_fmt, const c
     if (gpu && exact) {
         ovni_frame *din[NFRAMES] = {0};
         gpu_differ = 0;
-        for (int i = 0; i < NFRAMES; i++) CHECK_OK(ovni_frame_upload(in[i], &din[i]));
+        for (int i = 0; i < NFRAMES; i++) {
+            ovni_frame *h = to_frame_on(gpu, raw_frame(&src, i), fmt, c->w, c->h);
+            CHECK(h != NULL);
+            if (h) CHECK_OK(ovni_frame_upload(h, &din[i]));
+            ovni_frame_unref(&h);
+        }
         for (int k = 0; k < outs && k < ref.frames && din[NFRAMES - 1]; k++) {
             const int i = field_mode ? k / 2 : k, field = field_mode ? k & 1 : 0;
             ovni_frame *o = NULL, *h = NULL, *r = to_frame(raw_frame(&ref, k), fmt, c->w, c->h);
-            CHECK_OK(ovni_deinterlace(i ? din[i - 1] : NULL, din[i], i + 1 < NFRAMES ? din[i + 1] : NULL, parity,
+            CHECK_OK(ovni_deinterlace(i ? din[i - 1] : NULL, din[i], i + 1 < NFRAMES && !no_next ? din[i + 1] : NULL, parity,
                                       field, &o));
             if (o) CHECK_OK(ovni_frame_download(o, &h));
             if (h) CHECK_OK(ovni_frame_wait(h));
