@@ -100,8 +100,9 @@ static int query_caps(nvenc_enc *e, GUID codec, nvenc_caps *caps)
     caps->height_min = query_cap(e, codec, NV_ENC_CAPS_HEIGHT_MIN, 0);
     caps->width_max = query_cap(e, codec, NV_ENC_CAPS_WIDTH_MAX, INT_MAX);
     caps->height_max = query_cap(e, codec, NV_ENC_CAPS_HEIGHT_MAX, INT_MAX);
-    caps->max_bframes = query_cap(e, codec, NV_ENC_CAPS_NUM_MAX_BFRAMES, 0);
-    caps->lookahead = query_cap(e, codec, NV_ENC_CAPS_SUPPORT_LOOKAHEAD, 0);
+    /* A cap the driver does not answer is left to nvEncInitializeEncoder. */
+    caps->max_bframes = query_cap(e, codec, NV_ENC_CAPS_NUM_MAX_BFRAMES, 16);
+    caps->lookahead = query_cap(e, codec, NV_ENC_CAPS_SUPPORT_LOOKAHEAD, 1);
     caps->ten_bit = query_cap(e, codec, NV_ENC_CAPS_SUPPORT_10BIT_ENCODE, 0);
     return 0;
 }
@@ -164,9 +165,14 @@ static int create_slots(nvenc_enc *e)
 {
     ovni_device *dev = e->p.dev;
     CU_CHECK(dev, cuStreamCreate(&e->stream, CU_STREAM_NON_BLOCKING), "ovni_writer (NVENC)");
-    if (e->fl.nvEncSetIOCudaStreams)
-        NV_CHECK(e->fl.nvEncSetIOCudaStreams(e->enc, (NV_ENC_CUSTREAM_PTR)&e->stream, (NV_ENC_CUSTREAM_PTR)&e->stream),
-                 "nvEncSetIOCudaStreams");
+    /* Where the driver cannot, NVENC's CUDA work stays on the default stream:
+     * slower next to the device's stream, still correct (the event wait
+     * below orders the input). */
+    if (e->fl.nvEncSetIOCudaStreams &&
+        e->fl.nvEncSetIOCudaStreams(e->enc, (NV_ENC_CUSTREAM_PTR)&e->stream, (NV_ENC_CUSTREAM_PTR)&e->stream) !=
+            NV_ENC_SUCCESS)
+        device_log(dev, OVNI_LOG_DEBUG, "%s: NVENC: nvEncSetIOCudaStreams failed; its CUDA work runs on the "
+                   "default stream", e->p.path);
     for (int i = 0; i < e->nslots; i++) {
         struct nvenc_slot *sl = &e->slots[i];
         int ret = ovni_frame_new(dev, OVNI_FORMAT_NV12, e->p.s->width, e->p.s->height, OVNI_MEMORY_DEVICE,
