@@ -27,46 +27,48 @@ static const double bars[][3] = {
 };
 #define NBARS (int)(sizeof(bars) / sizeof(bars[0]))
 
-static void test_bars(ovni_device *dev, int matrix, int full)
+/* Bars BW pixels wide: the downsampling filters (5 taps at most) see one
+ * colour around an interior chroma sample, and so does upsampling. */
+#define BW 8
+static void test_bars(ovni_device *dev, int matrix, int full, int loc)
 {
-    /* RGB -> NV12: each bar a 2x2 block, so chroma averaging sees one colour. */
     ovni_frame *rgb = NULL, *nv12 = NULL, *back = NULL;
-    CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_RGB24, 2 * NBARS, 2, OVNI_MEMORY_HOST, &rgb));
-    CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_NV12, 2 * NBARS, 2, OVNI_MEMORY_HOST, &nv12));
+    CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_RGB24, BW * NBARS, 2, OVNI_MEMORY_HOST, &rgb));
+    CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_NV12, BW * NBARS, 2, OVNI_MEMORY_HOST, &nv12));
     if (!rgb || !nv12) return;
     for (int y = 0; y < 2; y++)
-        for (int x = 0; x < 2 * NBARS; x++)
-            for (int c = 0; c < 3; c++) rgb->data[0][y * rgb->pitch[0] + 3 * x + c] = (uint8_t)bars[x / 2][c];
+        for (int x = 0; x < BW * NBARS; x++)
+            for (int c = 0; c < 3; c++) rgb->data[0][y * rgb->pitch[0] + 3 * x + c] = (uint8_t)bars[x / BW][c];
     nv12->matrix = (ovni_matrix)matrix;
     nv12->range = full ? OVNI_RANGE_FULL : OVNI_RANGE_LIMITED;
+    nv12->chroma_loc = (ovni_chroma_loc)loc;
     CHECK_OK(ovni_convert_into(nv12, rgb));
     for (int i = 0; i < NBARS; i++) {
         double ref[3];
         ref_yuv(matrix, full, bars[i], ref);
-        int Y = nv12->data[0][2 * i], U = nv12->data[1][2 * i], V = nv12->data[1][2 * i + 1];
+        int c = BW / 2 * i + 1; /* an interior chroma sample */
+        int Y = nv12->data[0][BW * i], U = nv12->data[1][2 * c], V = nv12->data[1][2 * c + 1];
         CHECK_MSG(fabs(Y - ref[0]) <= 1 && fabs(U - ref[1]) <= 1 && fabs(V - ref[2]) <= 1,
-                  "matrix %d full %d bar %d: got %d %d %d, want %.2f %.2f %.2f", matrix, full, i, Y, U, V, ref[0],
-                  ref[1], ref[2]);
+                  "matrix %d full %d loc %d bar %d: got %d %d %d, want %.2f %.2f %.2f", matrix, full, loc, i, Y, U, V,
+                  ref[0], ref[1], ref[2]);
     }
     /* NV12 -> RGB: codes from the formula must give the bar back. */
     for (int i = 0; i < NBARS; i++) {
         double ref[3];
         ref_yuv(matrix, full, bars[i], ref);
-        for (int y = 0; y < 2; y++) {
-            nv12->data[0][y * nv12->pitch[0] + 2 * i] = (uint8_t)clamp255(ref[0]);
-            nv12->data[0][y * nv12->pitch[0] + 2 * i + 1] = (uint8_t)clamp255(ref[0]);
+        for (int y = 0; y < 2; y++)
+            for (int x = 0; x < BW; x++) nv12->data[0][y * nv12->pitch[0] + BW * i + x] = (uint8_t)clamp255(ref[0]);
+        for (int x = 0; x < BW / 2; x++) {
+            nv12->data[1][BW * i + 2 * x] = (uint8_t)clamp255(ref[1]);
+            nv12->data[1][BW * i + 2 * x + 1] = (uint8_t)clamp255(ref[2]);
         }
-        nv12->data[1][2 * i] = (uint8_t)clamp255(ref[1]);
-        nv12->data[1][2 * i + 1] = (uint8_t)clamp255(ref[2]);
     }
     CHECK_OK(ovni_convert(nv12, OVNI_FORMAT_RGB24, &back));
     if (back) {
-        CHECK(back->matrix == (ovni_matrix)matrix);
-        /* Column 2i is co-sited with chroma sample i: no blending with the
-         * neighbouring bar there. */
+        CHECK(back->matrix == (ovni_matrix)matrix && back->chroma_loc == (ovni_chroma_loc)loc);
         for (int i = 0; i < NBARS; i++)
             for (int c = 0; c < 3; c++) {
-                int got = back->data[0][6 * i + c];
+                int got = back->data[0][3 * (BW * i + BW / 2) + c];
                 /* Quantising Y/C to 8 bits moves RGB by up to ~1.5 codes
                  * for saturated colours; the formula itself within 1 of
                  * the rounded codes' exact inverse. */
@@ -76,6 +78,38 @@ static void test_bars(ovni_device *dev, int matrix, int full)
     }
     ovni_frame_unref(&rgb);
     ovni_frame_unref(&nv12);
+    ovni_frame_unref(&back);
+}
+
+/* NV12 -> RGB -> NV12 at every siting gives the codes back (within 1) for
+ * random chroma, sample by sample: the downsampling filter inverts the
+ * bilinear upsampling exactly (docs/design.md). Colours stay in gamut, so
+ * no RGB clipping; odd sizes check the clamped edges. A mismatched pair
+ * (2x2 averages after bilinear upsampling) errs by tens of codes here. */
+static void test_siting_round_trip(ovni_device *dev, int loc, int w, int h)
+{
+    ovni_frame *nv = NULL, *rgb = NULL, *back = NULL;
+    CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_NV12, w, h, OVNI_MEMORY_HOST, &nv));
+    CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_NV12, w, h, OVNI_MEMORY_HOST, &back));
+    if (!nv || !back) return;
+    nv->chroma_loc = back->chroma_loc = (ovni_chroma_loc)loc;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) nv->data[0][y * nv->pitch[0] + x] = (uint8_t)(90 + test_rand() % 70);
+    for (int y = 0; y < (h + 1) / 2; y++)
+        for (int x = 0; x < w + (w & 1); x++) nv->data[1][y * nv->pitch[1] + x] = (uint8_t)(100 + test_rand() % 56);
+    CHECK_OK(ovni_convert(nv, OVNI_FORMAT_RGB24, &rgb));
+    if (rgb) CHECK_OK(ovni_convert_into(back, rgb));
+    int worst[2] = {0, 0};
+    for (int p = 0; p < 2; p++)
+        for (int y = 0; y < (p ? (h + 1) / 2 : h); y++)
+            for (int x = 0; x < (p ? 2 * ((w + 1) / 2) : w); x++) {
+                int d = abs(nv->data[p][y * nv->pitch[p] + x] - back->data[p][y * back->pitch[p] + x]);
+                if (d > worst[p]) worst[p] = d;
+            }
+    CHECK_MSG(worst[0] <= 1 && worst[1] <= 1, "siting %d %dx%d: round trip differs by Y %d, UV %d", loc, w, h,
+              worst[0], worst[1]);
+    ovni_frame_unref(&nv);
+    ovni_frame_unref(&rgb);
     ovni_frame_unref(&back);
 }
 
@@ -179,26 +213,34 @@ static void test_p010(ovni_device *dev)
     ovni_frame_unref(&rgb);
 }
 
-/* Chroma siting: even columns are co-sited with their chroma sample, odd
- * ones halfway to the next (bilinear). */
-static void test_siting(ovni_device *dev)
+/* Chroma siting: one bright U sample (2, 2) on grey; blue (which depends
+ * on U only) at each pixel must be the bilinear weight of that sample at
+ * the siting: co-sited axes put it on luma 4 (weights .5 at 3 and 5),
+ * centred ones between 4 and 5 (.75 at 4 and 5, .25 at 3 and 6). */
+static void test_siting(ovni_device *dev, int loc)
 {
     ovni_frame *nv = NULL, *rgb = NULL;
-    CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_NV12, 8, 2, OVNI_MEMORY_HOST, &nv));
+    CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_NV12, 10, 10, OVNI_MEMORY_HOST, &nv));
     if (!nv) return;
     nv->range = OVNI_RANGE_FULL;
-    for (int y = 0; y < 2; y++) memset(nv->data[0] + y * nv->pitch[0], 128, 8);
-    static const uint8_t us[4] = {28, 128, 228, 128};
-    for (int i = 0; i < 4; i++) nv->data[1][2 * i] = us[i], nv->data[1][2 * i + 1] = 128;
+    nv->chroma_loc = (ovni_chroma_loc)loc;
+    for (int y = 0; y < 10; y++) memset(nv->data[0] + y * nv->pitch[0], 128, 10);
+    for (int y = 0; y < 5; y++) memset(nv->data[1] + y * nv->pitch[1], 128, 10);
+    nv->data[1][2 * nv->pitch[1] + 4] = 228;
     CHECK_OK(ovni_convert(nv, OVNI_FORMAT_RGB24, &rgb));
     if (rgb) {
-        /* Blue depends on U only: B = Y + 2(1-Kb)(U-128). */
         double k = 2 * (1 - 0.0722);
-        for (int x = 0; x < 8; x++) {
-            double u = x % 2 == 0 ? us[x / 2] : (us[x / 2] + us[x / 2 + 1 < 4 ? x / 2 + 1 : 3]) / 2.0;
-            int want = clamp255(128 + k * (u - 128));
-            CHECK_MSG(abs(rgb->data[0][3 * x + 2] - want) <= 1, "x=%d: blue %d want %d", x, rgb->data[0][3 * x + 2], want);
-        }
+        int hc = loc & 1, vc = !(loc >> 1);
+        for (int y = 0; y < 10; y++)
+            for (int x = 0; x < 10; x++) {
+                double wx = hc ? (x == 4 || x == 5 ? 0.75 : x == 3 || x == 6 ? 0.25 : 0)
+                               : (x == 4 ? 1 : x == 3 || x == 5 ? 0.5 : 0);
+                double wy = vc ? (y == 4 || y == 5 ? 0.75 : y == 3 || y == 6 ? 0.25 : 0)
+                               : (y == 4 ? 1 : y == 3 || y == 5 ? 0.5 : 0);
+                int want = clamp255(128 + k * 100 * wx * wy);
+                int got = rgb->data[0][y * rgb->pitch[0] + 3 * x + 2];
+                CHECK_MSG(abs(got - want) <= 1, "siting %d (%d,%d): blue %d want %d", loc, x, y, got, want);
+            }
     }
     ovni_frame_unref(&nv);
     ovni_frame_unref(&rgb);
@@ -225,7 +267,8 @@ int main(void)
     ovni_device *dev = NULL;
     CHECK_OK(ovni_device_open(&dev, "cpu"));
     for (int m = 0; m < 3; m++)
-        for (int full = 0; full < 2; full++) test_bars(dev, m, full);
+        for (int full = 0; full < 2; full++)
+            for (int loc = 0; loc < 4; loc++) test_bars(dev, m, full, loc);
     test_decode_exact(dev);
     test_seed(42);
     static const int sizes[][2] = {{1, 1}, {3, 3}, {64, 64}, {333, 127}, {1280, 720}};
@@ -235,7 +278,12 @@ int main(void)
             test_round_trip(dev, OVNI_FORMAT_RGBA32, sizes[s][0], sizes[s][1], m, 1);
         }
     test_p010(dev);
-    test_siting(dev);
+    for (int loc = 0; loc < 4; loc++) {
+        test_siting(dev, loc);
+        test_siting_round_trip(dev, loc, 64, 48);
+        test_siting_round_trip(dev, loc, 37, 23);
+        test_siting_round_trip(dev, loc, 3, 1);
+    }
     test_errors(dev);
     ovni_device_close(&dev);
     return test_result("colour");

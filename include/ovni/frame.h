@@ -64,6 +64,21 @@ typedef enum ovni_range {
     OVNI_RANGE_FULL = 1,    /* "PC": 0..255 */
 } ovni_range;
 
+/* Where 4:2:0 chroma samples sit relative to luma (FFmpeg's AVChromaLocation
+ * names; H.273 chroma_sample_loc_type 0, 1, 2, 3). Conversions upsample and
+ * downsample at this siting (docs/design.md, "Colour"); RGB frames carry the
+ * siting of the YUV they came from, like the matrix.
+ *   LEFT:    on even luma columns, between two rows (MPEG-2, H.264, HEVC default)
+ *   CENTER:  between columns and rows (MPEG-1, JPEG/JFIF)
+ *   TOPLEFT: on even luma columns and rows (BT.2020 HDR masters, DV)
+ *   TOP:     between columns, on even rows */
+typedef enum ovni_chroma_loc {
+    OVNI_CHROMA_LEFT = 0,
+    OVNI_CHROMA_CENTER = 1,
+    OVNI_CHROMA_TOPLEFT = 2,
+    OVNI_CHROMA_TOP = 3,
+} ovni_chroma_loc;
+
 typedef struct ovni_rational {
     int num, den;
 } ovni_rational;
@@ -82,7 +97,8 @@ typedef struct ovni_frame {
     ovni_range range;       /* of YUV data; default limited */
     ovni_device *device;    /* the device the frame belongs to */
     struct ovni_frame_priv *priv;
-    uint8_t reserved[32];
+    ovni_chroma_loc chroma_loc; /* default LEFT */
+    uint8_t reserved[28];
 } ovni_frame;
 
 /* Number of planes (1 or 2) and bytes per pixel of plane 0. */
@@ -112,7 +128,7 @@ OVNI_API void ovni_frame_unref(ovni_frame **f);
 
 /* Copies pixels (same format and size; any memories) and metadata. */
 OVNI_API int ovni_frame_copy(ovni_frame *dst, const ovni_frame *src);
-/* Copies pts, time base, matrix and range. */
+/* Copies pts, time base, matrix, range and chroma location. */
 OVNI_API void ovni_frame_copy_props(ovni_frame *dst, const ovni_frame *src);
 
 /* Host -> device copy into a new pooled device frame, asynchronous. */

@@ -5,8 +5,8 @@
  * libavcodec. It runs ahead on its own thread through a bounded queue;
  * ovni_reader_read() hands frames out in presentation order.
  *
- * Frames are NV12 (8-bit) or P010 (10-bit), tagged with the stream's matrix
- * and range, pts in the stream's time base.
+ * Frames are NV12 (8-bit) or P010 (10-bit), tagged with the stream's matrix,
+ * range and chroma location, pts in the stream's time base.
  *
  * Thread safety: one reader is used by one thread at a time. */
 #ifndef OVNI_READER_H
@@ -96,7 +96,8 @@ typedef struct ovni_video_info {
                              * timestamp); {0,0} if unknown */
     int vfr;                /* 1: the first packets' durations differ (variable frame rate) */
     double start_time;      /* the video stream's first timestamp, seconds (edit lists applied) */
-    uint8_t reserved[64];
+    ovni_chroma_loc chroma_loc; /* the stream's, or its codec's default when untagged */
+    uint8_t reserved[60];
 } ovni_video_info;
 
 OVNI_API void ovni_reader_default_settings(ovni_reader_settings *s);

@@ -87,7 +87,9 @@ typedef struct ovni_writer_settings {
     int64_t max_memory;         /* bytes the writer may take for frames (width x height x (queue +
                                  * the encoder's lookahead and threads, 64 frames)): more fails at
                                  * open with OVNI_ENOMEM. 0: half of the machine's memory */
-    uint8_t reserved[32];
+    ovni_chroma_loc chroma_loc; /* chroma siting written and tagged (RGB input is
+                                 * downsampled to it); default LEFT */
+    uint8_t reserved[28];
 } ovni_writer_settings;
 
 OVNI_API void ovni_writer_default_settings(ovni_writer_settings *s);

@@ -270,7 +270,8 @@ static int open_writer(job *j, const ovni_frame *first)
     else if (o->bitrate) s.rate_control = OVNI_RC_VBR, s.bitrate = o->bitrate;
     s.gop = o->gop;
     s.faststart = 1;
-    if (j->in.kind == INPUT_VIDEO) s.matrix = j->in.info.matrix, s.range = j->in.info.range;
+    if (j->in.kind == INPUT_VIDEO)
+        s.matrix = j->in.info.matrix, s.range = j->in.info.range, s.chroma_loc = j->in.info.chroma_loc;
     s.no_overwrite = o->no_overwrite;
     s.max_memory = o->max_memory;
     s.allow_playlists = o->allow_playlists;

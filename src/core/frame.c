@@ -176,6 +176,7 @@ void ovni_frame_copy_props(ovni_frame *dst, const ovni_frame *src)
     dst->time_base = src->time_base;
     dst->matrix = src->matrix;
     dst->range = src->range;
+    dst->chroma_loc = src->chroma_loc;
 }
 
 int frame_host_sync(const ovni_frame *f)

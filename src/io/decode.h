@@ -31,6 +31,7 @@ typedef struct decode_params {
     ovni_memory memory;        /* where emitted frames live */
     ovni_matrix matrix;        /* tags given to every frame */
     ovni_range range;
+    ovni_chroma_loc chroma_loc;
     int threads;               /* CPU decoder threads, 0: one per core */
     decode_emit_fn emit;
     void *emit_ctx;

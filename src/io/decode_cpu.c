@@ -128,6 +128,7 @@ static int to_frame(cpu_decoder *c, const AVFrame *av, ovni_frame **out)
     f->time_base = (ovni_rational){c->p.st->time_base.num, c->p.st->time_base.den};
     f->matrix = c->p.matrix;
     f->range = c->p.range;
+    f->chroma_loc = c->p.chroma_loc;
     if (c->p.memory == OVNI_MEMORY_DEVICE) {
         ovni_frame *g = NULL;
         ret = ovni_frame_upload(f, &g);

@@ -265,6 +265,7 @@ static int CUDAAPI on_display(void *opaque, CUVIDPARSERDISPINFO *di)
     f->time_base = (ovni_rational){nv->p.st->time_base.num, nv->p.st->time_base.den};
     f->matrix = nv->p.matrix;
     f->range = nv->p.range;
+    f->chroma_loc = nv->p.chroma_loc;
     /* emit may block on the reader's queue: nothing is mapped now. */
     ret = nv->p.emit(nv->p.emit_ctx, f);
     if (ret == DECODE_STOP) nv->stopped = 1;

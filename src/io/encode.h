@@ -30,6 +30,7 @@ typedef struct encode_params {
     enum AVColorRange color_range;
     enum AVColorPrimaries color_primaries;
     enum AVColorTransferCharacteristic color_trc;
+    enum AVChromaLocation chroma_location;
     int global_header;                  /* parameter sets out of band (extradata), not in the stream */
     int hvc1;                           /* HEVC tagged 'hvc1' (mp4/mov: Apple players want it) */
     AVCodecParameters *par;             /* filled by a successful open; untouched by a failed one */

@@ -72,6 +72,8 @@ static void set_vui(const encode_params *p, NV_ENC_CONFIG_H264_VUI_PARAMETERS *v
     v->colourMatrix = (uint32_t)p->color_space;
     v->colourPrimaries = (uint32_t)p->color_primaries;
     v->transferCharacteristics = (uint32_t)p->color_trc;
+    v->chromaSampleLocationFlag = 1; /* H.273 chroma_sample_loc_type */
+    v->chromaSampleLocationTop = v->chromaSampleLocationBot = (uint32_t)(p->chroma_location - AVCHROMA_LOC_LEFT);
 }
 
 static int query_cap(nvenc_enc *e, GUID codec, NV_ENC_CAPS cap, int fallback)
@@ -244,6 +246,7 @@ static int set_stream(nvenc_enc *e)
     par->color_range = e->p.color_range;
     par->color_primaries = e->p.color_primaries;
     par->color_trc = e->p.color_trc;
+    par->chroma_location = e->p.chroma_location;
     if (s->codec == OVNI_CODEC_HEVC && e->p.hvc1) par->codec_tag = MKTAG('h', 'v', 'c', '1');
     return 0;
 }

@@ -53,6 +53,7 @@ static int configure(x264_enc *e, AVCodecContext *ctx, int x265)
     ctx->color_range = e->p.color_range;
     ctx->color_primaries = e->p.color_primaries;
     ctx->color_trc = e->p.color_trc;
+    ctx->chroma_sample_location = e->p.chroma_location;
     if (e->p.global_header) ctx->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     if ((ret = set_opt(e, ctx, "preset", encode_preset_x264(s->preset))) < 0) return ret;
     switch (s->rate_control) {

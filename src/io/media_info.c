@@ -55,6 +55,31 @@ static int stream_rotation(const AVStream *st)
     return deg < 0 ? deg + 360 : deg;
 }
 
+/* The stream's chroma siting; untagged, the codec's own default as FFmpeg's
+ * decoders report it: JPEG-family codecs centre (JFIF), every other codec
+ * (MPEG-2, H.264, HEVC, VP9, AV1, ...) left. Bottom sitings, which no
+ * common encoder writes, are taken as their top counterparts. */
+ovni_chroma_loc media_chroma_loc(const AVCodecParameters *par)
+{
+    switch (par->chroma_location) {
+    case AVCHROMA_LOC_LEFT:
+    case AVCHROMA_LOC_BOTTOMLEFT: return OVNI_CHROMA_LEFT;
+    case AVCHROMA_LOC_CENTER:
+    case AVCHROMA_LOC_BOTTOM: return OVNI_CHROMA_CENTER;
+    case AVCHROMA_LOC_TOPLEFT: return OVNI_CHROMA_TOPLEFT;
+    case AVCHROMA_LOC_TOP: return OVNI_CHROMA_TOP;
+    default: break;
+    }
+    switch (par->codec_id) {
+    case AV_CODEC_ID_MJPEG:
+    case AV_CODEC_ID_JPEGLS:
+    case AV_CODEC_ID_MPEG1VIDEO:
+    case AV_CODEC_ID_H261:
+    case AV_CODEC_ID_H263: return OVNI_CHROMA_CENTER;
+    default: return OVNI_CHROMA_LEFT;
+    }
+}
+
 static double ts_seconds(int64_t ts, AVRational tb)
 {
     return ts == AV_NOPTS_VALUE || tb.den == 0 ? 0.0 : (double)ts * av_q2d(tb);
@@ -109,6 +134,7 @@ static void fill_info(AVFormatContext *fmt, int si, ovni_video_info *info)
                           par->format == AV_PIX_FMT_YUVJ422P || par->format == AV_PIX_FMT_YUVJ444P
                       ? OVNI_RANGE_FULL
                       : OVNI_RANGE_LIMITED;
+    info->chroma_loc = media_chroma_loc(par);
     info->primaries = (int)par->color_primaries;
     info->transfer = (int)par->color_trc;
     info->rotation = stream_rotation(st);

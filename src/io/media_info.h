@@ -16,6 +16,9 @@
 int media_open(const char *path, AVIOContext *pb, const AVIOInterruptCB *interrupt, int allow_playlists, AVFormatContext **out,
                ovni_video_info *info);
 
+/* The chroma siting of a stream (its tag, else its codec's default). */
+ovni_chroma_loc media_chroma_loc(const AVCodecParameters *par);
+
 /* Closes what media_open() opened, and the in-memory input it may hold. */
 void media_close(AVFormatContext **fmt);
 

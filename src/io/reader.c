@@ -336,6 +336,7 @@ static int open_decoder(ovni_reader *r, ovni_memory memory)
         .memory = memory,
         .matrix = r->info.matrix,
         .range = r->info.range,
+        .chroma_loc = r->info.chroma_loc,
         .threads = r->s.threads,
         .emit = emit_frame,
         .emit_ctx = r,
@@ -393,6 +394,7 @@ static int start_segments(ovni_reader *r, ovni_memory memory)
         .memory = memory,
         .matrix = r->info.matrix,
         .range = r->info.range,
+        .chroma_loc = r->info.chroma_loc,
         .threads = threads / n > 0 ? threads / n : 1, /* the cores shared among the CPU decoders */
         .workers = n,
         .target_pts = r->target_pts,

@@ -278,6 +278,7 @@ static int open_worker_decoder(worker *w)
         .memory = s->p.memory,
         .matrix = s->p.matrix,
         .range = s->p.range,
+        .chroma_loc = s->p.chroma_loc,
         .threads = s->p.threads,
         .emit = worker_emit,
         .emit_ctx = w,

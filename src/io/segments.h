@@ -39,6 +39,7 @@ typedef struct segments_params {
     int nvdec;             /* 1: NVDEC sessions, 0: libavcodec */
     ovni_memory memory;
     ovni_matrix matrix;
+    ovni_chroma_loc chroma_loc;
     ovni_range range;
     int threads;           /* CPU decoder threads for each worker */
     int workers;

@@ -103,6 +103,9 @@ static int check_settings(const char *path, const ovni_writer_settings *s)
         return ovni_error(OVNI_EINVAL, "%s: bframes=%d is outside -1..16", p, s->bframes);
     if ((unsigned)s->matrix > OVNI_MATRIX_BT2020 || (unsigned)s->range > OVNI_RANGE_FULL)
         return ovni_error(OVNI_EINVAL, "%s: unknown colour matrix %d or range %d", p, (int)s->matrix, (int)s->range);
+    if ((unsigned)s->chroma_loc > OVNI_CHROMA_TOP)
+        return ovni_error(OVNI_EINVAL, "%s: unknown chroma location %d (expected OVNI_CHROMA_LEFT..TOP)", p,
+                          (int)s->chroma_loc);
     if (s->queue_depth < 0 || s->queue_depth > WRITER_MAX_QUEUE)
         return ovni_error(OVNI_EINVAL, "%s: queue_depth=%d is outside 0..%d (0: 4)", p, s->queue_depth,
                           WRITER_MAX_QUEUE);
@@ -329,6 +332,7 @@ static int open_encoder(ovni_writer *w)
         .emit_ctx = w,
     };
     colour_tags(w, &p.color_space, &p.color_range, &p.color_primaries, &p.color_trc);
+    p.chroma_location = (enum AVChromaLocation)(AVCHROMA_LOC_LEFT + (int)w->s.chroma_loc); /* H.273 type + 1 */
     int ret;
     int try_nvenc = w->s.encoder != OVNI_ENCODER_X264;
     if (try_nvenc && !w->dev->is_gpu) {
@@ -495,6 +499,7 @@ int ovni_writer_write(ovni_writer *w, ovni_frame *frame)
             return ret;
         f->matrix = w->s.matrix;
         f->range = w->s.range;
+        f->chroma_loc = w->s.chroma_loc;
         if ((ret = ovni_convert_into(f, frame)) < 0) {
             ovni_frame_unref(&f);
             return ret;

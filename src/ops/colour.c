@@ -25,7 +25,7 @@ static int yuv_to_rgb(ovni_frame *dst, const ovni_frame *src)
 {
     yuv_job j = {
         .s = {src->data[0], src->data[1], src->pitch[0], src->pitch[1], src->width, src->height,
-              src->format == OVNI_FORMAT_P010,
+              src->format == OVNI_FORMAT_P010, (int)src->chroma_loc,
               colour_coefs_make((int)src->matrix, src->range == OVNI_RANGE_FULL,
                                 src->format == OVNI_FORMAT_P010 ? 10 : 8)},
         .dst = dst->data[0],
@@ -34,22 +34,31 @@ static int yuv_to_rgb(ovni_frame *dst, const ovni_frame *src)
     };
     dst->matrix = src->matrix; /* RGB keeps its YUV origin's tags */
     dst->range = src->range;
+    dst->chroma_loc = src->chroma_loc;
     if (op_on_gpu(dst)) {
+        static const gpu_kernel kernels[4] = {KERNEL_COLOUR_YUV_TO_RGB_LEFT, KERNEL_COLOUR_YUV_TO_RGB_CENTER,
+                                              KERNEL_COLOUR_YUV_TO_RGB_TOPLEFT, KERNEL_COLOUR_YUV_TO_RGB_TOP};
         void *args[] = {&j.s, &j.dst, &j.pitch, &j.bpp};
         /* the kernel does a 4x2 block of pixels per thread */
-        return op_launch_2d(dst->device, KERNEL_COLOUR_YUV_TO_RGB, (src->width + 3) / 4, (src->height + 1) / 2, args);
+        return op_launch_2d(dst->device, kernels[j.s.loc], (src->width + 3) / 4, (src->height + 1) / 2, args);
     }
     ovni_parallel_for(dst->device, src->height, yuv_rows, &j);
     return 0;
 }
 
 /* ---- RGB -> NV12 ---- */
-static void nv12_rows(void *ctx, int by0, int by1)
-{
-    const colour_rgb_to_nv12 *p = ctx;
-    for (int by = by0; by < by1; by++)
-        for (int bx = 0; bx < (p->width + 1) / 2; bx++) colour_rgb_to_nv12_block(p, bx, by);
-}
+/* One walk per siting, so the block's filter loops have constant lengths. */
+#define NV12_ROWS(name, hc, vt)                                                              \
+    static void name(void *ctx, int by0, int by1)                                            \
+    {                                                                                        \
+        const colour_rgb_to_nv12 *p = ctx;                                                   \
+        for (int by = by0; by < by1; by++)                                                   \
+            for (int bx = 0; bx < (p->width + 1) / 2; bx++) colour_rgb_to_nv12_block(p, bx, by, hc, vt); \
+    }
+NV12_ROWS(nv12_rows_left, 0, 0)
+NV12_ROWS(nv12_rows_center, 1, 0)
+NV12_ROWS(nv12_rows_topleft, 0, 1)
+NV12_ROWS(nv12_rows_top, 1, 1)
 
 static int rgb_to_nv12(ovni_frame *dst, const ovni_frame *src)
 {
@@ -57,12 +66,17 @@ static int rgb_to_nv12(ovni_frame *dst, const ovni_frame *src)
         src->data[0], src->pitch[0], ovni_format_pixel_bytes(src->format), src->width, src->height,
         dst->data[0], dst->data[1], dst->pitch[0], dst->pitch[1],
         colour_coefs_make((int)dst->matrix, dst->range == OVNI_RANGE_FULL, 8),
+        (int)dst->chroma_loc,
     };
     if (op_on_gpu(dst)) {
+        static const gpu_kernel kernels[4] = {KERNEL_COLOUR_RGB_TO_NV12_LEFT, KERNEL_COLOUR_RGB_TO_NV12_CENTER,
+                                              KERNEL_COLOUR_RGB_TO_NV12_TOPLEFT, KERNEL_COLOUR_RGB_TO_NV12_TOP};
         void *args[] = {&p};
-        return op_launch_2d(dst->device, KERNEL_COLOUR_RGB_TO_NV12, (src->width + 1) / 2, (src->height + 1) / 2, args);
+        return op_launch_2d(dst->device, kernels[p.loc], (src->width + 1) / 2, (src->height + 1) / 2, args);
     }
-    ovni_parallel_for(dst->device, (src->height + 1) / 2, nv12_rows, &p);
+    static void (*const walks[4])(void *, int, int) = {nv12_rows_left, nv12_rows_center, nv12_rows_topleft,
+                                                        nv12_rows_top};
+    ovni_parallel_for(dst->device, (src->height + 1) / 2, walks[p.loc], &p);
     return 0;
 }
 
@@ -90,6 +104,7 @@ static int rgb_repack(ovni_frame *dst, const ovni_frame *src)
                     dst->pitch[0], ovni_format_pixel_bytes(dst->format), src->width, src->height};
     dst->matrix = src->matrix;
     dst->range = src->range;
+    dst->chroma_loc = src->chroma_loc;
     if (op_on_gpu(dst)) {
         void *args[] = {&j.src, &j.sp, &j.sbpp, &j.dst, &j.dp, &j.dbpp, &j.w, &j.h};
         return op_launch_2d(dst->device, KERNEL_COLOUR_RGB_REPACK, j.w, j.h, args);
@@ -107,6 +122,9 @@ int ovni_convert_into(ovni_frame *dst, const ovni_frame *src)
                           src->width, src->height, dst->width, dst->height);
     if ((unsigned)dst->matrix > OVNI_MATRIX_BT2020 || (unsigned)src->matrix > OVNI_MATRIX_BT2020)
         return ovni_error(OVNI_EINVAL, "convert: unknown colour matrix");
+    if ((unsigned)dst->chroma_loc > OVNI_CHROMA_TOP || (unsigned)src->chroma_loc > OVNI_CHROMA_TOP)
+        return ovni_error(OVNI_EINVAL, "convert: unknown chroma location %d (expected OVNI_CHROMA_LEFT..TOP)",
+                          (unsigned)dst->chroma_loc > OVNI_CHROMA_TOP ? (int)dst->chroma_loc : (int)src->chroma_loc);
     if (dst->format == src->format) return ovni_frame_copy(dst, src);
     int64_t pts = src->pts;
     ovni_rational tb = src->time_base;
@@ -133,6 +151,7 @@ int ovni_convert(const ovni_frame *src, ovni_format format, ovni_frame **out)
     /* YUV output takes the tags the RGB source carries (its YUV origin). */
     f->matrix = src->matrix;
     f->range = src->range;
+    f->chroma_loc = src->chroma_loc;
     if ((ret = ovni_convert_into(f, src)) < 0) {
         ovni_frame_unref(&f);
         return ret;

@@ -9,36 +9,46 @@
 // and stores are words where aligned and bytes otherwise (wrapped frames
 // may have any pitch and address), and at the right edge.
 
-// Chroma row cy at columns cx0, cx0+1, cx0+2, each clamped to cw-1 as
-// colour_chroma_at clamps i1.
-__device__ static inline void ovni_colour_load_c3(const colour_yuv *s, int cx0, int cy, int cw, float u[3],
-                                                  float v[3])
+// Chroma row cy at columns cx0-HC .. cx0+2 (3 columns co-sited, 4 centred),
+// each clamped to 0..cw-1 as colour_chroma_at clamps its indices.
+template <int HC>
+__device__ static inline void ovni_colour_load_c(const colour_yuv *s, int cx0, int cy, int cw, float u[4],
+                                                 float v[4])
 {
     const uint8_t *row = s->uv + (size_t)cy * s->uv_pitch;
-    if (cx0 + 2 < cw) {
+    if (cx0 - HC >= 0 && cx0 + 2 < cw) {
         if (!s->wide) {
-            const uint8_t *q = row + 2 * (size_t)cx0; // U0 V0 U1 V1 | U2 V2
+            const uint8_t *q = row + 2 * (size_t)cx0; // (U-1 V-1) | U0 V0 U1 V1 | U2 V2
             if (((uintptr_t)q & 3) == 0) {
                 uint32_t a = __ldg((const unsigned int *)q), b = __ldg((const unsigned short *)(q + 4));
-                u[0] = (float)(a & 255u), v[0] = (float)((a >> 8) & 255u);
-                u[1] = (float)((a >> 16) & 255u), v[1] = (float)(a >> 24);
-                u[2] = (float)(b & 255u), v[2] = (float)(b >> 8);
+                if (HC) {
+                    uint32_t l = __ldg((const unsigned short *)(q - 2));
+                    u[0] = (float)(l & 255u), v[0] = (float)(l >> 8);
+                }
+                u[HC] = (float)(a & 255u), v[HC] = (float)((a >> 8) & 255u);
+                u[HC + 1] = (float)((a >> 16) & 255u), v[HC + 1] = (float)(a >> 24);
+                u[HC + 2] = (float)(b & 255u), v[HC + 2] = (float)(b >> 8);
                 return;
             }
         } else {
-            const uint8_t *q = row + 4 * (size_t)cx0; // 16-bit U0 V0 U1 V1 | U2 V2
+            const uint8_t *q = row + 4 * (size_t)cx0; // 16-bit (U-1 V-1) | U0 V0 U1 V1 | U2 V2
             if (((uintptr_t)q & 7) == 0) {
                 uint2 a = __ldg((const uint2 *)q);
                 uint32_t b = __ldg((const unsigned int *)(q + 8));
-                u[0] = (float)((a.x & 0xffffu) >> 6), v[0] = (float)(a.x >> 22);
-                u[1] = (float)((a.y & 0xffffu) >> 6), v[1] = (float)(a.y >> 22);
-                u[2] = (float)((b & 0xffffu) >> 6), v[2] = (float)(b >> 22);
+                if (HC) {
+                    uint32_t l = __ldg((const unsigned int *)(q - 4));
+                    u[0] = (float)((l & 0xffffu) >> 6), v[0] = (float)(l >> 22);
+                }
+                u[HC] = (float)((a.x & 0xffffu) >> 6), v[HC] = (float)(a.x >> 22);
+                u[HC + 1] = (float)((a.y & 0xffffu) >> 6), v[HC + 1] = (float)(a.y >> 22);
+                u[HC + 2] = (float)((b & 0xffffu) >> 6), v[HC + 2] = (float)(b >> 22);
                 return;
             }
         }
     }
-    for (int k = 0; k < 3; k++) {
-        int cx = cx0 + k < cw ? cx0 + k : cw - 1;
+#pragma unroll
+    for (int k = 0; k < 3 + HC; k++) {
+        int cx = ovni_clampi(cx0 - HC + k, 0, cw - 1);
         u[k] = colour_load_c(s, cx, cy, 0);
         v[k] = colour_load_c(s, cx, cy, 1);
     }
@@ -66,33 +76,41 @@ __device__ static inline void ovni_colour_load_y4(const colour_yuv *s, int x0, i
 }
 
 // BPP is a template argument so that every byte position below is a
-// compile-time constant and the output words stay in registers.
-template <int BPP>
+// compile-time constant and the output words stay in registers; HC and VT
+// (COLOUR_LOC_HCENTRE, COLOUR_LOC_VTOP) fix the siting per kernel, so the
+// block's chroma indices and weights are constants too (no per-pixel test).
+template <int BPP, int HC, int VT>
 __device__ static inline void ovni_colour_yuv_block(const colour_yuv &s, uint8_t *dst, size_t dst_pitch, int x0, int m)
 {
     int n = s.width - x0 < 4 ? s.width - x0 : 4;
     int rows = 2 * m + 1 < s.height ? 2 : 1;
     int cw = (s.width + 1) / 2, ch = (s.height + 1) / 2, cx0 = x0 >> 1;
-    // chroma rows m-1, m, m+1 (clamped): luma row 2m blends rows 0 and 1
-    // with fy 0.75, row 2m+1 rows 1 and 2 with fy 0.25 (colour_chroma_at).
-    float u[3][3], v[3][3];
-    ovni_colour_load_c3(&s, cx0, m > 0 ? m - 1 : 0, cw, u[0], v[0]);
-    ovni_colour_load_c3(&s, cx0, m, cw, u[1], v[1]);
-    if (rows == 2) ovni_colour_load_c3(&s, cx0, m + 1 < ch ? m + 1 : ch - 1, cw, u[2], v[2]);
+    // Chroma rows: between-rows siting blends rows m-1, m (luma row 2m, fy
+    // 0.75) and m, m+1 (row 2m+1, fy 0.25); top siting takes row m (2m)
+    // and blends m, m+1 half and half (2m+1): colour_up_index.
+    float u[3][4], v[3][4];
+    if (!VT) ovni_colour_load_c<HC>(&s, cx0, m > 0 ? m - 1 : 0, cw, u[0], v[0]);
+    ovni_colour_load_c<HC>(&s, cx0, m, cw, u[1 - VT], v[1 - VT]);
+    // (top siting reads row m+1 even for a last lone row: weight 0, but finite)
+    if (rows == 2 || VT) ovni_colour_load_c<HC>(&s, cx0, m + 1 < ch ? m + 1 : ch - 1, cw, u[2 - VT], v[2 - VT]);
 #pragma unroll
     for (int r = 0; r < 2; r++) {
         if (r >= rows) break;
         int y = 2 * m + r;
-        float fy = r ? 0.25f : 0.75f, Y[4];
+        float fy, Y[4];
+        int ra = VT ? 0 : colour_up_index(r, 1, &fy) + 1; // row r blends loaded rows ra, ra+1
+        if (VT) colour_up_index(r, 0, &fy);
         ovni_colour_load_y4(&s, x0, y, n, Y);
         uint32_t words[BPP] = {0};
 #pragma unroll
         for (int i = 0; i < 4; i++) {
             if (i >= n) break;
-            // x0 is even, so pixel x0+i has i0 = cx0 + i/2 and is odd when i is.
-            int k = i >> 1;
-            float cu = colour_chroma_blend(u[r][k], u[r][k + 1], u[r + 1][k], u[r + 1][k + 1], i & 1, fy);
-            float cv = colour_chroma_blend(v[r][k], v[r][k + 1], v[r + 1][k], v[r + 1][k + 1], i & 1, fy);
+            // x0 is even: pixel x0+i blends chroma columns cx0 + k, k+1 of
+            // colour_up_index (loaded from column cx0 - HC).
+            float fx;
+            int k = colour_up_index(i, HC, &fx) + HC;
+            float cu = colour_chroma_blend(u[ra][k], u[ra][k + 1], u[ra + 1][k], u[ra + 1][k + 1], fx, fy);
+            float cv = colour_chroma_blend(v[ra][k], v[ra][k + 1], v[ra + 1][k], v[ra + 1][k + 1], fx, fy);
             float rgb[3];
             colour_yuv_to_rgbf(&s.k, Y[i], cu, cv, rgb);
             uint32_t b[4] = {ovni_u8(rgb[0]), ovni_u8(rgb[1]), ovni_u8(rgb[2]), 255u};
@@ -113,20 +131,65 @@ __device__ static inline void ovni_colour_yuv_block(const colour_yuv &s, uint8_t
     }
 }
 
-extern "C" __global__ void ovni_colour_yuv_to_rgb(colour_yuv s, uint8_t *dst, size_t dst_pitch, int bpp)
+template <int HC, int VT>
+__device__ static inline void ovni_colour_yuv_to_rgb(const colour_yuv &s, uint8_t *dst, size_t dst_pitch, int bpp)
 {
     int x0 = (blockIdx.x * blockDim.x + threadIdx.x) * 4, m = blockIdx.y * blockDim.y + threadIdx.y;
     if (x0 >= s.width || 2 * m >= s.height) return;
-    if (bpp == 4) ovni_colour_yuv_block<4>(s, dst, dst_pitch, x0, m);
-    else ovni_colour_yuv_block<3>(s, dst, dst_pitch, x0, m);
+    if (bpp == 4) ovni_colour_yuv_block<4, HC, VT>(s, dst, dst_pitch, x0, m);
+    else ovni_colour_yuv_block<3, HC, VT>(s, dst, dst_pitch, x0, m);
 }
 
-extern "C" __global__ void ovni_colour_rgb_to_nv12(colour_rgb_to_nv12 p)
+template <int HC, int VT>
+__device__ static inline void ovni_colour_rgb_to_nv12(const colour_rgb_to_nv12 &p)
 {
     int bx = blockIdx.x * blockDim.x + threadIdx.x, by = blockIdx.y * blockDim.y + threadIdx.y;
     if (bx >= (p.width + 1) / 2 || by >= (p.height + 1) / 2) return;
-    colour_rgb_to_nv12_block(&p, bx, by);
+    colour_rgb_to_nv12_block(&p, bx, by, HC, VT);
 }
+
+// One kernel per siting (colour.c picks it by the frame's chroma_loc),
+// spelled out: scripts/build_kernels.py lists kernels by their literal names.
+extern "C" __global__ void ovni_colour_yuv_to_rgb_left(colour_yuv s, uint8_t *dst, size_t dst_pitch, int bpp)
+{
+    ovni_colour_yuv_to_rgb<0, 0>(s, dst, dst_pitch, bpp);
+}
+
+extern "C" __global__ void ovni_colour_rgb_to_nv12_left(colour_rgb_to_nv12 p)
+{
+    ovni_colour_rgb_to_nv12<0, 0>(p);
+}
+
+extern "C" __global__ void ovni_colour_yuv_to_rgb_center(colour_yuv s, uint8_t *dst, size_t dst_pitch, int bpp)
+{
+    ovni_colour_yuv_to_rgb<1, 0>(s, dst, dst_pitch, bpp);
+}
+
+extern "C" __global__ void ovni_colour_rgb_to_nv12_center(colour_rgb_to_nv12 p)
+{
+    ovni_colour_rgb_to_nv12<1, 0>(p);
+}
+
+extern "C" __global__ void ovni_colour_yuv_to_rgb_topleft(colour_yuv s, uint8_t *dst, size_t dst_pitch, int bpp)
+{
+    ovni_colour_yuv_to_rgb<0, 1>(s, dst, dst_pitch, bpp);
+}
+
+extern "C" __global__ void ovni_colour_rgb_to_nv12_topleft(colour_rgb_to_nv12 p)
+{
+    ovni_colour_rgb_to_nv12<0, 1>(p);
+}
+
+extern "C" __global__ void ovni_colour_yuv_to_rgb_top(colour_yuv s, uint8_t *dst, size_t dst_pitch, int bpp)
+{
+    ovni_colour_yuv_to_rgb<1, 1>(s, dst, dst_pitch, bpp);
+}
+
+extern "C" __global__ void ovni_colour_rgb_to_nv12_top(colour_rgb_to_nv12 p)
+{
+    ovni_colour_rgb_to_nv12<1, 1>(p);
+}
+
 
 extern "C" __global__ void ovni_colour_rgb_repack(const uint8_t *src, size_t src_pitch, int sbpp,
                                                   uint8_t *dst, size_t dst_pitch, int dbpp, int w, int h)

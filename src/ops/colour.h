@@ -50,12 +50,39 @@ OVNI_HD colour_coefs colour_coefs_make(int matrix, int full_range, int bits)
     return k;
 }
 
+/* Chroma siting, as ovni_chroma_loc values (int, like the matrix): bit 0
+ * set, chroma sample i sits between luma columns 2i and 2i+1 (centred),
+ * clear, on column 2i (co-sited: MPEG-2/H.264 "left"); bit 1 set, chroma row
+ * j sits on luma row 2j (top), clear, between rows 2j and 2j+1.
+ *   0 left, 1 center, 2 topleft, 3 top.
+ * Upsampling is bilinear at those positions. Downsampling uses, per axis,
+ * the filter whose round trip through that bilinear upsampling is the
+ * identity (perfect reconstruction, so an RGB op that changes nothing gives
+ * the source back up to rounding and gamut clipping):
+ *   co-sited: [-1 2 6 2 -1]/8 on luma 2i-2..2i+2 (LeGall 5/3 analysis),
+ *   centred:  [-1 3 3 -1]/4 on luma 2i-1..2i+2.
+ * Both reject the alternating (Nyquist) pattern, so no aliasing moire. */
+#define COLOUR_LOC_HCENTRE(loc) ((loc) & 1)
+#define COLOUR_LOC_VTOP(loc) (((loc) >> 1) & 1)
+
+/* Chroma sample index i0 (and i0 + 1, clamped by the caller) and the
+ * weight fx of i0 + 1 for luma index x on one axis. */
+OVNI_HD int colour_up_index(int x, int centred, float *f)
+{
+    if (centred) { /* x/2 - 0.25 */
+        *f = (x & 1) ? 0.25f : 0.75f;
+        return (x & 1) ? x >> 1 : (x >> 1) - 1;
+    }
+    *f = (x & 1) ? 0.5f : 0.0f;
+    return x >> 1;
+}
+
 /* Source planes of a 4:2:0 frame; `wide` selects P010 (16-bit words whose
- * high 10 bits hold the sample) over NV12. */
+ * high 10 bits hold the sample) over NV12; `loc` the chroma siting. */
 typedef struct colour_yuv {
     const uint8_t *y, *uv;
     size_t y_pitch, uv_pitch;
-    int width, height, wide;
+    int width, height, wide, loc;
     colour_coefs k;
 } colour_yuv;
 
@@ -73,42 +100,36 @@ OVNI_HD float colour_load_c(const colour_yuv *s, int cx, int cy, int c)
 }
 
 /* One chroma value from its samples: t0, t1 on row j0 at columns i0, i1;
- * b0, b1 on row j1. Odd luma columns blend i0 and i1 half and half; even ones
- * sit on i0 (the blend with weight 0 would give the same value, at twice the
- * loads). Shared by colour_chroma_at and the GPU's 4x2 walk, which loads each
- * sample once for several pixels. */
-OVNI_HD float colour_chroma_blend(float t0, float t1, float b0, float b1, int odd, float fy)
+ * b0, b1 on row j1; fx the weight of column i1, fy of row j1. A weight of 0
+ * gives t0 exactly, so co-sited pixels take their sample unchanged. Shared
+ * by colour_chroma_at and the GPU's 4x2 walk, which loads each sample once
+ * for several pixels. */
+OVNI_HD float colour_chroma_blend(float t0, float t1, float b0, float b1, float fx, float fy)
 {
-    float top = t0, bot = b0;
-    if (odd) {
-        top += (t1 - top) * 0.5f;
-        bot += (b1 - bot) * 0.5f;
-    }
+    float top = t0 + (t1 - t0) * fx;
+    float bot = b0 + (b1 - b0) * fx;
     return top + (bot - top) * fy;
 }
 
-/* Bilinear chroma at luma pixel (x, y) with MPEG-2 siting: chroma sample
- * (i, j) sits at luma position (2i, 2j + 0.5). */
+/* Bilinear chroma at luma pixel (x, y) at the frame's siting; samples
+ * outside the plane are its edge samples. */
 OVNI_HD void colour_chroma_at(const colour_yuv *s, int x, int y, float *u, float *v)
 {
     int cw = (s->width + 1) / 2, ch = (s->height + 1) / 2;
-    int i0 = x >> 1;
-    int i1 = i0 + 1 < cw ? i0 + 1 : cw - 1;
-    /* y/2 - 0.25: rows 0,1 of a pair sit at -0.25 and +0.25 of chroma row j. */
-    int j0, j1;
-    float fy;
-    if (y & 1) {
-        j0 = y >> 1, fy = 0.25f;
-        j1 = j0 + 1 < ch ? j0 + 1 : ch - 1;
-    } else {
-        j1 = y >> 1, fy = 0.75f;
-        j0 = j1 > 0 ? j1 - 1 : 0;
-    }
+    float fx, fy;
+    int i = colour_up_index(x, COLOUR_LOC_HCENTRE(s->loc), &fx);
+    int j = colour_up_index(y, !COLOUR_LOC_VTOP(s->loc), &fy);
+    int i0 = ovni_clampi(i, 0, cw - 1), i1 = ovni_clampi(i + 1, 0, cw - 1);
+    int j0 = ovni_clampi(j, 0, ch - 1), j1 = ovni_clampi(j + 1, 0, ch - 1);
     float r[2];
     for (int c = 0; c < 2; c++) {
-        float t0 = colour_load_c(s, i0, j0, c), b0 = colour_load_c(s, i0, j1, c), t1 = t0, b1 = b0;
-        if (x & 1) t1 = colour_load_c(s, i1, j0, c), b1 = colour_load_c(s, i1, j1, c);
-        r[c] = colour_chroma_blend(t0, t1, b0, b1, x & 1, fy);
+        float t0 = colour_load_c(s, i0, j0, c);
+        float t1 = fx != 0.0f ? colour_load_c(s, i1, j0, c) : t0, b0 = t0, b1 = t1;
+        if (fy != 0.0f) {
+            b0 = colour_load_c(s, i0, j1, c);
+            b1 = fx != 0.0f ? colour_load_c(s, i1, j1, c) : b0;
+        }
+        r[c] = colour_chroma_blend(t0, t1, b0, b1, fx, fy);
     }
     *u = r[0];
     *v = r[1];
@@ -161,14 +182,36 @@ typedef struct colour_rgb_to_nv12 {
     uint8_t *y, *uv;
     size_t y_pitch, uv_pitch;
     colour_coefs k;
+    int loc; /* chroma siting written */
 } colour_rgb_to_nv12;
 
-/* The 2x2 block at chroma position (bx, by): four lumas, one averaged
- * chroma pair (fewer pixels at odd right/bottom edges). */
-OVNI_HD void colour_rgb_to_nv12_block(const colour_rgb_to_nv12 *p, int bx, int by)
+/* Downsampling taps of chroma sample c on one axis of n luma samples:
+ * positions (clamped to the edge) and weights; returns the count. The last
+ * centred sample of an odd n has one luma sample of its own: there the
+ * weights that invert the upsampling's edge are (-1/2, 3/2) on 2c-1, 2c. */
+OVNI_HD int colour_down_taps(int c, int centred, int n, int pos[5], float w[5])
 {
-    float sr = 0, sg = 0, sb = 0;
-    int n = 0;
+    if (centred && 2 * c + 1 >= n) {
+        pos[0] = ovni_clampi(2 * c - 1, 0, n - 1), pos[1] = 2 * c;
+        w[0] = -0.5f, w[1] = 1.5f;
+        return 2;
+    }
+    if (centred) {
+        const float k[4] = {-0.25f, 0.75f, 0.75f, -0.25f};
+        for (int t = 0; t < 4; t++) pos[t] = ovni_clampi(2 * c - 1 + t, 0, n - 1), w[t] = k[t];
+        return 4;
+    }
+    const float k[5] = {-0.125f, 0.25f, 0.75f, 0.25f, -0.125f};
+    for (int t = 0; t < 5; t++) pos[t] = ovni_clampi(2 * c - 2 + t, 0, n - 1), w[t] = k[t];
+    return 5;
+}
+
+/* The 2x2 block at chroma position (bx, by): four lumas (fewer at odd
+ * right/bottom edges) and one chroma pair filtered at the siting given by
+ * hc (COLOUR_LOC_HCENTRE) and vt (COLOUR_LOC_VTOP): constants at every call
+ * site, so each siting compiles to its own fixed loops. */
+OVNI_HD void colour_rgb_to_nv12_block(const colour_rgb_to_nv12 *p, int bx, int by, int hc, int vt)
+{
     for (int dy = 0; dy < 2; dy++) {
         int y = 2 * by + dy;
         if (y >= p->height) break;
@@ -176,15 +219,24 @@ OVNI_HD void colour_rgb_to_nv12_block(const colour_rgb_to_nv12 *p, int bx, int b
             int x = 2 * bx + dx;
             if (x >= p->width) break;
             const uint8_t *s = ovni_cpx(p->src, p->src_pitch, x, y, p->src_bpp);
-            float r = s[0], g = s[1], b = s[2];
-            p->y[(size_t)y * p->y_pitch + (size_t)x] = colour_y_code(&p->k, r, g, b);
-            sr += r, sg += g, sb += b;
-            n++;
+            p->y[(size_t)y * p->y_pitch + (size_t)x] = colour_y_code(&p->k, s[0], s[1], s[2]);
         }
     }
-    float inv = 1.0f / (float)n;
+    int xs[5], ys[5];
+    float wx[5], wy[5];
+    int nx = colour_down_taps(bx, hc, p->width, xs, wx);
+    int ny = colour_down_taps(by, !vt, p->height, ys, wy);
+    float sr = 0, sg = 0, sb = 0;
+    for (int j = 0; j < ny; j++) {
+        float rr = 0, rg = 0, rb = 0;
+        for (int i = 0; i < nx; i++) {
+            const uint8_t *s = ovni_cpx(p->src, p->src_pitch, xs[i], ys[j], p->src_bpp);
+            rr += wx[i] * (float)s[0], rg += wx[i] * (float)s[1], rb += wx[i] * (float)s[2];
+        }
+        sr += wy[j] * rr, sg += wy[j] * rg, sb += wy[j] * rb;
+    }
     uint8_t *uv = p->uv + (size_t)by * p->uv_pitch + 2 * (size_t)bx;
-    colour_c_codes(&p->k, sr * inv, sg * inv, sb * inv, &uv[0], &uv[1]);
+    colour_c_codes(&p->k, sr, sg, sb, &uv[0], &uv[1]);
 }
 
 /* RGB24 <-> RGBA32 (alpha 255 when added, dropped when removed). */
