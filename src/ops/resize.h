@@ -156,17 +156,18 @@ OVNI_HD void resize_acc_bounded(const resize_map *m, const resize_span *sx, cons
 
 /* Output pixel x of a row whose vertical span sy and coverage covy
  * (SAMPLE_EDGE_ZERO; else 1) are known, into d. wide: m->wide; kx, ky: 0,
- * or tap bounds for resize_acc_bounded (not with wide). Constants in the
+ * or tap bounds for resize_acc_bounded (not with wide); bpp: m->src.bpp (1
+ * in the GRAY8 walk). Constants in the
  * kernels, so the branches compile away. */
 OVNI_HD void resize_px_at(const resize_map *m, int x, const resize_span *sy, float covy, int wide, int kx, int ky,
-                          uint8_t *d)
+                          int bpp, uint8_t *d)
 {
     float cov = 1.0f;
     if (m->edge == SAMPLE_EDGE_ZERO) {
         cov = resize_cover(&m->ax[0], x) * covy;
         if (!(cov > 0.0f)) { /* wholly outside the source: the fill colour */
             sample_px none = {{0.0f, 0.0f, 0.0f}, 0.0f};
-            sample_store_over(d, m->src.bpp, none, m->fill);
+            sample_store_over(d, bpp, none, m->fill);
             return;
         }
     }
@@ -183,7 +184,7 @@ OVNI_HD void resize_px_at(const resize_map *m, int x, const resize_span *sy, flo
             if (wy > 0.0f) resize_acc_row(m, &sx, ovni_clampi(sy->i0 + j, 0, m->src.height - 1), wy, &acc);
         }
     }
-    sample_store_over(d, m->src.bpp, sample_acc_finish(&acc, m->src.bpp, cov), m->fill);
+    sample_store_over(d, bpp, sample_acc_finish(&acc, bpp, cov), m->fill);
 }
 
 /* Output pixel (x, y): the reference for every resampled pixel. */
@@ -191,7 +192,7 @@ OVNI_HD void resize_px_sum(const resize_map *m, int x, int y, int wide)
 {
     resize_span sy = resize_span_at(&m->ax[1], y, m->src.height);
     float covy = m->edge == SAMPLE_EDGE_ZERO ? resize_cover(&m->ax[1], y) : 1.0f;
-    resize_px_at(m, x, &sy, covy, wide, 0, 0, ovni_px(m->dst, m->dst_pitch, x, y, m->src.bpp));
+    resize_px_at(m, x, &sy, covy, wide, 0, 0, m->src.bpp, ovni_px(m->dst, m->dst_pitch, x, y, m->src.bpp));
 }
 
 /* A pixel of a map that is not wide (the GPU kernels but ovni_resize_wide). */
@@ -214,7 +215,7 @@ OVNI_HD void resize_gray_px4(const resize_map *m, int gx, int y, int kx, int ky)
     uint32_t w = 0;
     for (int k = 0; k < 4 && x0 + k < m->dst_w; k++) {
         uint8_t v;
-        resize_px_at(m, x0 + k, &sy, covy, 0, kx, ky, &v);
+        resize_px_at(m, x0 + k, &sy, covy, 0, kx, ky, 1, &v);
         if (word) w |= (uint32_t)v << (8 * k); /* byte k at d + k: little-endian */
         else d[k] = v;
     }
