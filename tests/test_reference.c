@@ -9,6 +9,8 @@
  *  - fill_rect with partial alpha, on an integer box and on a fractional one
  *    (coverage = overlapping area);
  *  - fade and crossfade at fractional t (RGB24, RGBA32, GRAY8);
+ *  - adjust (saturation, contrast, brightness), vignette, chroma key's
+ *    alpha ramp (spill off);
  *  - NV12 and P010 -> RGB, and RGB -> NV12, with non-neutral chroma, every
  *    matrix and range. Chroma is flat over each frame, so the result does
  *    not depend on the chroma siting or the up/downsampling filter, yet a
@@ -272,6 +274,92 @@ static void mixes(void)
     ovni_frame_unref(&b);
 }
 
+
+/* ---- adjust, vignette, chroma key (spill off) ---- */
+
+typedef struct px_ctx {
+    const ovni_frame *src;
+    double a, b, c;      /* adjust: saturation, contrast, brightness; vignette: strength, radius, softness */
+    const uint8_t *key;  /* chroma key: key colour; a, b = transparency_t, opacity_t */
+    int kind;            /* 0 adjust, 1 vignette, 2 chroma key */
+} px_ctx;
+
+static void px_ref(void *vctx, int x, int y, double rgb[3], double *a)
+{
+    px_ctx *k = vctx;
+    const uint8_t *p = px((ovni_frame *)k->src, x, y);
+    int rgba = k->src->format == OVNI_FORMAT_RGBA32;
+    *a = rgba ? p[3] / 255.0 : 1;
+    if (k->kind == 0) { /* saturation, then contrast, then brightness; rounded and clamped */
+        double L = 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
+        for (int c = 0; c < 3; c++) {
+            double v = L + (p[c] - L) * k->a;
+            v = 127.5 + (v - 127.5) * k->b;
+            v += 255 * k->c;
+            rgb[c] = v < 0 ? 0 : v > 255 ? 255 : v;
+        }
+    } else if (k->kind == 1) {
+        double cx = k->src->width / 2.0, cy = k->src->height / 2.0, half = sqrt(cx * cx + cy * cy);
+        double d = sqrt((x + 0.5 - cx) * (x + 0.5 - cx) + (y + 0.5 - cy) * (y + 0.5 - cy)) / half;
+        double t = (d - k->b) / k->c;
+        t = t < 0 ? 0 : t > 1 ? 1 : t;
+        double f = 1 - k->a * t * t * (3 - 2 * t);
+        for (int c = 0; c < 3; c++) rgb[c] = p[c] * f;
+    } else {
+        double dr = (p[0] - k->key[0]) / 255.0, dg = (p[1] - k->key[1]) / 255.0, db = (p[2] - k->key[2]) / 255.0;
+        double d = sqrt(dr * dr + dg * dg + db * db) / sqrt(3.0);
+        double al = d <= k->a ? 0 : d >= k->b ? 1 : (d - k->a) / (k->b - k->a);
+        for (int c = 0; c < 3; c++) rgb[c] = p[c];
+        *a = al * (rgba ? p[3] / 255.0 : 1);
+    }
+}
+
+static void pointwise(void)
+{
+    static const double adj[][3] = {{0.4, 1.0, 0.0}, {1.0, 1.3, 0.0}, {1.0, 1.0, 0.1}, {1.7, 0.8, -0.05}};
+    for (int fi = 0; fi < 2; fi++) {
+        ovni_format fmt = fi ? OVNI_FORMAT_RGBA32 : OVNI_FORMAT_RGB24;
+        char what[96];
+        for (int i = 0; i < 4; i++) {
+            ovni_frame *f = test_new_random(dev, fmt, 23, 15);
+            if (!f) return;
+            px_ctx k = {frame_copy(f), adj[i][0], adj[i][1], adj[i][2], NULL, 0};
+            CHECK_OK(ovni_adjust(f, (float)k.c, (float)k.b, (float)k.a));
+            snprintf(what, sizeof(what), "adjust %s saturation %.2f contrast %.2f brightness %.2f",
+                     fi ? "RGBA32" : "RGB24", k.a, k.b, k.c);
+            compare(what, f, px_ref, &k, 1);
+            ovni_frame_unref((ovni_frame **)&k.src);
+            ovni_frame_unref(&f);
+        }
+        ovni_frame *f = test_new_random(dev, fmt, 41, 27);
+        if (!f) return;
+        px_ctx v = {frame_copy(f), 0.8, 0.3, 0.6, NULL, 1};
+        CHECK_OK(ovni_vignette(f, (float)v.a, (float)v.b, (float)v.c));
+        snprintf(what, sizeof(what), "vignette %s strength 0.8 radius 0.3 softness 0.6", fi ? "RGBA32" : "RGB24");
+        compare(what, f, px_ref, &v, 1);
+        ovni_frame_unref((ovni_frame **)&v.src);
+        ovni_frame_unref(&f);
+        /* chroma key, no spill: pixels near the key so the ramp is crossed */
+        static const uint8_t key[3] = {40, 200, 60};
+        ovni_frame *src = test_new_random(dev, fmt, 24, 16), *out = NULL;
+        if (!src) return;
+        for (int y = 0; y < src->height; y++)
+            for (int x = 0; x < src->width; x++) {
+                uint8_t *p = px(src, x, y);
+                for (int c = 0; c < 3; c++) {
+                    int v = key[c] + (int)(test_rand() % 161) - 80;
+                    p[c] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+                }
+            }
+        px_ctx ck = {src, 0.1, 0.3, 0, key, 2};
+        CHECK_OK(ovni_chroma_key(src, key, 0.1f, 0.3f, 0.0f, &out));
+        snprintf(what, sizeof(what), "chroma_key %s 0.1..0.3", fi ? "RGBA32" : "RGB24");
+        if (out) compare(what, out, px_ref, &ck, 1);
+        ovni_frame_unref(&out);
+        ovni_frame_unref(&src);
+    }
+}
+
 /* ---- colour: the formulas of colour.h's header comment ---- */
 
 typedef struct matrix_k {
@@ -447,6 +535,7 @@ int main(void)
     compositing();
     fills();
     mixes();
+    pointwise();
     colour();
     ovni_device_close(&dev);
     printf("reference: largest |op - double reference|: %.3f where 1 is allowed, %.3f where 2 is\n", worst[0],
