@@ -53,7 +53,34 @@ typedef struct nv_decoder {
     int err;                   /* first error met in a callback */
     int stopped;               /* emit wants no more frames */
     int discard;               /* flushing: displayed pictures are dropped */
+    /* Timestamps (NV_CLOCK) of packets the demuxer marked AV_PKT_FLAG_DISCARD
+     * (before an MP4 edit list's start): decoded as references, never shown,
+     * as libavcodec does. Pending until their picture is displayed: the
+     * decoder's reorder depth at most, so a small ring suffices. */
+    int64_t dropped[64];
+    int ndropped;
 } nv_decoder;
+
+/* 1 if `ts` was a discarded packet's timestamp (and forgets it). */
+static int take_dropped(nv_decoder *nv, int64_t ts)
+{
+    for (int i = 0; i < nv->ndropped; i++)
+        if (nv->dropped[i] == ts) {
+            nv->dropped[i] = nv->dropped[--nv->ndropped];
+            return 1;
+        }
+    return 0;
+}
+
+static void remember_dropped(nv_decoder *nv, int64_t ts)
+{
+    const int cap = (int)(sizeof(nv->dropped) / sizeof(nv->dropped[0]));
+    if (nv->ndropped == cap) { /* the oldest cannot be pending any more */
+        memmove(nv->dropped, nv->dropped + 1, (size_t)(cap - 1) * sizeof(nv->dropped[0]));
+        nv->ndropped--;
+    }
+    nv->dropped[nv->ndropped++] = ts;
+}
 
 static cudaVideoCodec nv_codec(enum AVCodecID id)
 {
@@ -212,6 +239,7 @@ static int CUDAAPI on_display(void *opaque, CUVIDPARSERDISPINFO *di)
 {
     nv_decoder *nv = opaque;
     if (!di || nv->err || nv->stopped || nv->discard || !nv->dec) return 1;
+    if (nv->ndropped && nv->have_pts && take_dropped(nv, di->timestamp)) return 1;
     if (nv->cv->cuvidGetDecodeStatus) {
         CUVIDGETDECODESTATUS st;
         memset(&st, 0, sizeof(st));
@@ -301,6 +329,8 @@ static int nv_decode(decoder *d, const AVPacket *pkt)
     nv_decoder *nv = (nv_decoder *)d;
     if (nv->err) return nv->err;
     if (!pkt) return parse(nv, NULL, 0, AV_NOPTS_VALUE, CUVID_PKT_ENDOFSTREAM);
+    if ((pkt->flags & AV_PKT_FLAG_DISCARD) && pkt->pts != AV_NOPTS_VALUE)
+        remember_dropped(nv, av_rescale_q(pkt->pts, nv->p.st->time_base, NV_CLOCK));
     if (!nv->bsf) return parse(nv, pkt->data, pkt->size, pkt->pts, 0);
     int r = av_packet_ref(nv->tmp, pkt);
     if (r < 0) return ovni_error(OVNI_ENOMEM, "%s: out of memory", nv->p.path);
@@ -361,6 +391,7 @@ static int nv_flush(decoder *d)
     if (nv->bsf) av_bsf_flush(nv->bsf);
     nv->err = 0;
     nv->stopped = 0;
+    nv->ndropped = 0;
     return create_parser(nv);
 }
 
