@@ -185,59 +185,91 @@ typedef struct colour_rgb_to_nv12 {
     int loc; /* chroma siting written */
 } colour_rgb_to_nv12;
 
+/* The downsampling filter of one axis in eighths: co-sited [-1 2 6 2 -1]
+ * on luma 2c-2..2c+2, centred [-2 6 6 -2] on 2c-1..2c+2; returns the tap
+ * count (5 or 4). Integer weights, so every sum below is exact and the same
+ * whatever order or grouping a walk adds it in. */
+OVNI_HD int colour_down_kernel(int centred, int w[5])
+{
+    if (centred) {
+        w[0] = -2, w[1] = 6, w[2] = 6, w[3] = -2;
+        return 4;
+    }
+    w[0] = -1, w[1] = 2, w[2] = 6, w[3] = 2, w[4] = -1;
+    return 5;
+}
+
 /* Downsampling taps of chroma sample c on one axis of n luma samples:
- * positions (clamped to the edge) and weights; returns the count. The last
- * centred sample of an odd n has one luma sample of its own: there the
- * weights that invert the upsampling's edge are (-1/2, 3/2) on 2c-1, 2c. */
-OVNI_HD int colour_down_taps(int c, int centred, int n, int pos[5], float w[5])
+ * positions (clamped to the edge) and weights in eighths; returns the
+ * count. The last centred sample of an odd n has one luma sample of its
+ * own: there the weights that invert the upsampling's edge are (-1/2, 3/2)
+ * on 2c-1, 2c. */
+OVNI_HD int colour_down_taps(int c, int centred, int n, int pos[5], int w[5])
 {
     if (centred && 2 * c + 1 >= n) {
         pos[0] = ovni_clampi(2 * c - 1, 0, n - 1), pos[1] = 2 * c;
-        w[0] = -0.5f, w[1] = 1.5f;
+        w[0] = -4, w[1] = 12;
         return 2;
     }
-    if (centred) {
-        const float k[4] = {-0.25f, 0.75f, 0.75f, -0.25f};
-        for (int t = 0; t < 4; t++) pos[t] = ovni_clampi(2 * c - 1 + t, 0, n - 1), w[t] = k[t];
-        return 4;
-    }
-    const float k[5] = {-0.125f, 0.25f, 0.75f, 0.25f, -0.125f};
-    for (int t = 0; t < 5; t++) pos[t] = ovni_clampi(2 * c - 2 + t, 0, n - 1), w[t] = k[t];
-    return 5;
+    const int k = colour_down_kernel(centred, w);
+    for (int t = 0; t < k; t++) pos[t] = ovni_clampi(2 * c - (centred ? 1 : 2) + t, 0, n - 1);
+    return k;
+}
+
+/* One tap of a filter sum: walks that meet the taps one at a time (the
+ * GPU's rows) add them with this, in colour_down_sum's order. */
+OVNI_HD int colour_down_add(int s, int w, int v) { return s + w * v; }
+
+/* One axis's filter over k taps: sum of w[t] v[t], eighths of the value. */
+OVNI_HD int colour_down_sum(const int *v, const int *w, int k)
+{
+    int s = 0;
+    for (int t = 0; t < k; t++) s = colour_down_add(s, w[t], v[t]);
+    return s;
+}
+
+/* Chroma codes from both axes' filtered R, G, B (64 x the value: below
+ * 2^16 in magnitude, so the float is exact). */
+OVNI_HD void colour_c_codes_sum(const colour_coefs *k, const int s[3], uint8_t *u, uint8_t *v)
+{
+    colour_c_codes(k, (float)s[0] * (1.0f / 64.0f), (float)s[1] * (1.0f / 64.0f), (float)s[2] * (1.0f / 64.0f), u, v);
+}
+
+/* Luma code of pixel (x, y) of the source, written to the Y plane. */
+OVNI_HD void colour_rgb_to_nv12_y(const colour_rgb_to_nv12 *p, int x, int y)
+{
+    const uint8_t *s = ovni_cpx(p->src, p->src_pitch, x, y, p->src_bpp);
+    p->y[(size_t)y * p->y_pitch + (size_t)x] = colour_y_code(&p->k, s[0], s[1], s[2]);
 }
 
 /* The 2x2 block at chroma position (bx, by): four lumas (fewer at odd
  * right/bottom edges) and one chroma pair filtered at the siting given by
  * hc (COLOUR_LOC_HCENTRE) and vt (COLOUR_LOC_VTOP): constants at every call
- * site, so each siting compiles to its own fixed loops. */
+ * site, so each siting compiles to its own fixed loops. Each tap row is
+ * filtered along x (colour_down_sum), then the rows along y. */
 OVNI_HD void colour_rgb_to_nv12_block(const colour_rgb_to_nv12 *p, int bx, int by, int hc, int vt)
 {
-    for (int dy = 0; dy < 2; dy++) {
-        int y = 2 * by + dy;
-        if (y >= p->height) break;
-        for (int dx = 0; dx < 2; dx++) {
-            int x = 2 * bx + dx;
-            if (x >= p->width) break;
-            const uint8_t *s = ovni_cpx(p->src, p->src_pitch, x, y, p->src_bpp);
-            p->y[(size_t)y * p->y_pitch + (size_t)x] = colour_y_code(&p->k, s[0], s[1], s[2]);
-        }
-    }
-    int xs[5], ys[5];
-    float wx[5], wy[5];
-    int nx = colour_down_taps(bx, hc, p->width, xs, wx);
-    int ny = colour_down_taps(by, !vt, p->height, ys, wy);
-    float sr = 0, sg = 0, sb = 0;
+    for (int dy = 0; dy < 2 && 2 * by + dy < p->height; dy++)
+        for (int dx = 0; dx < 2 && 2 * bx + dx < p->width; dx++) colour_rgb_to_nv12_y(p, 2 * bx + dx, 2 * by + dy);
+    int xs[5], ys[5], wx[5], wy[5], rows[3][5], s[3];
+    const int nx = colour_down_taps(bx, hc, p->width, xs, wx);
+    const int ny = colour_down_taps(by, !vt, p->height, ys, wy);
     for (int j = 0; j < ny; j++) {
-        float rr = 0, rg = 0, rb = 0;
+        int v[3][5];
         for (int i = 0; i < nx; i++) {
-            const uint8_t *s = ovni_cpx(p->src, p->src_pitch, xs[i], ys[j], p->src_bpp);
-            rr += wx[i] * (float)s[0], rg += wx[i] * (float)s[1], rb += wx[i] * (float)s[2];
+            const uint8_t *q = ovni_cpx(p->src, p->src_pitch, xs[i], ys[j], p->src_bpp);
+            v[0][i] = q[0], v[1][i] = q[1], v[2][i] = q[2];
         }
-        sr += wy[j] * rr, sg += wy[j] * rg, sb += wy[j] * rb;
+        for (int c = 0; c < 3; c++) rows[c][j] = colour_down_sum(v[c], wx, nx);
     }
+    for (int c = 0; c < 3; c++) s[c] = colour_down_sum(rows[c], wy, ny);
     uint8_t *uv = p->uv + (size_t)by * p->uv_pitch + 2 * (size_t)bx;
-    colour_c_codes(&p->k, sr, sg, sb, &uv[0], &uv[1]);
+    colour_c_codes_sum(&p->k, s, &uv[0], &uv[1]);
 }
+
+/* GPU: chroma samples of a row per thread of the RGB -> NV12 kernels
+ * (colour.c sizes the grid by it, colour.cu steps by it; even). */
+#define COLOUR_NV12_N 4
 
 /* RGB24 <-> RGBA32 (alpha 255 when added, dropped when removed). */
 OVNI_HD void colour_rgb_repack_px(const uint8_t *s, int sbpp, uint8_t *d, int dbpp)
