@@ -158,8 +158,8 @@ __device__ __forceinline__ void resize_gray(const resize_map &m, int gx, int y)
 {
     resize_map g = m;
     g.src.bpp = 1, g.edge = EDGE;
-    if (KX) g.ax[0].area = KX == 3; // what resize_gray_taps read
-    if (KY) g.ax[1].area = KY == 3;
+    if (KX > 0) g.ax[0].area = KX == 3; // what resize_gray_taps read
+    if (KY > 0) g.ax[1].area = KY == 3;
     resize_gray_px4(&g, gx, y, KX, KY);
 }
 
@@ -174,7 +174,7 @@ __device__ __forceinline__ void resize_gray_edge(const resize_map &m, int gx, in
     else if (kx == 2 && ky == 3) resize_gray<EDGE, 2, 3>(m, gx, y);
     else if (kx == 3 && ky == 2) resize_gray<EDGE, 3, 2>(m, gx, y);
     else if (kx == 3 && ky == 3) resize_gray<EDGE, 3, 3>(m, gx, y);
-    else resize_gray<EDGE, 0, 0>(m, gx, y);
+    else resize_gray<EDGE, RESIZE_TAPS_SPAN, RESIZE_TAPS_SPAN>(m, gx, y);
 }
 
 // GRAY8, 4 pixels of a row a thread: a grid of (width + 3) / 4 x height

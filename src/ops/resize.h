@@ -131,9 +131,13 @@ OVNI_HD float resize_cover(const resize_axis *ax, int x)
     return ovni_clampf(hi - lo, 0.0f, 1.0f);
 }
 
+/* kx or ky for resize_acc_bounded: the span's own tap count (a run-time
+ * loop, zero weights summed all the same). */
+#define RESIZE_TAPS_SPAN (-1)
+
 /* Taps of the spans sx x sy with at most kx x ky of them (resize_gray_taps:
  * 2 or 3, constants in the GPU's GRAY8 copies, so the loops are fixed
- * length), zero weights summed too: weights are >= 0 and finite and pixels
+ * length; or RESIZE_TAPS_SPAN), zero weights summed too: weights are >= 0 and finite and pixels
  * finite, so a zero-weight tap adds exactly +0 to every sum, in the same
  * order as resize_acc_row's, which skips them. A tap k >= n adds nothing:
  * for k = 1 (a one-tap span) it gets weight 0 and reads a clamped pixel
@@ -142,6 +146,8 @@ OVNI_HD float resize_cover(const resize_axis *ax, int x)
 OVNI_HD void resize_acc_bounded(const resize_map *m, const resize_span *sx, const resize_span *sy, int kx, int ky,
                                 sample_acc *acc)
 {
+    if (kx == RESIZE_TAPS_SPAN) kx = sx->n;
+    if (ky == RESIZE_TAPS_SPAN) ky = sy->n;
     for (int j = 0; j < ky; j++) {
         if (j >= 2 && j >= sy->n) break; /* a third tap only where there is one */
         float wy = j < sy->n ? resize_span_w(sy, j) : 0.0f;
@@ -154,13 +160,14 @@ OVNI_HD void resize_acc_bounded(const resize_map *m, const resize_span *sx, cons
     }
 }
 
-/* Output pixel x of a row whose vertical span sy and coverage covy
- * (SAMPLE_EDGE_ZERO; else 1) are known, into d. wide: m->wide; kx, ky: 0,
- * or tap bounds for resize_acc_bounded (not with wide); bpp: m->src.bpp (1
- * in the GRAY8 walk). Constants in the
- * kernels, so the branches compile away. */
-OVNI_HD void resize_px_at(const resize_map *m, int x, const resize_span *sy, float covy, int wide, int kx, int ky,
-                          int bpp, uint8_t *d)
+/* Output pixel (x, y) of a row whose coverage covy (SAMPLE_EDGE_ZERO;
+ * else 1) is known, into d; row: the row's vertical span where the walk
+ * has it, or NULL: computed here once the pixel is known to be inside.
+ * wide: m->wide; kx, ky: 0 (every tap, zero weights skipped), or tap
+ * bounds for resize_acc_bounded (not with wide); bpp: m->src.bpp (1 in the
+ * GRAY8 walk). Constants in the kernels, so the branches compile away. */
+OVNI_HD void resize_px_at(const resize_map *m, int x, int y, const resize_span *row, float covy, int wide, int kx,
+                          int ky, int bpp, uint8_t *d)
 {
     float cov = 1.0f;
     if (m->edge == SAMPLE_EDGE_ZERO) {
@@ -172,16 +179,17 @@ OVNI_HD void resize_px_at(const resize_map *m, int x, const resize_span *sy, flo
         }
     }
     resize_span sx = resize_span_at(&m->ax[0], x, m->src.width);
+    const resize_span sy = row ? *row : resize_span_at(&m->ax[1], y, m->src.height);
     sample_acc acc;
     sample_acc_init(&acc);
     if (wide) {
-        resize_acc_wide(m, &sx, sy, &acc);
+        resize_acc_wide(m, &sx, &sy, &acc);
     } else if (kx && ky) {
-        resize_acc_bounded(m, &sx, sy, kx, ky, &acc);
+        resize_acc_bounded(m, &sx, &sy, kx, ky, &acc);
     } else {
-        for (int j = 0; j < sy->n; j++) {
-            float wy = resize_span_w(sy, j);
-            if (wy > 0.0f) resize_acc_row(m, &sx, ovni_clampi(sy->i0 + j, 0, m->src.height - 1), wy, &acc);
+        for (int j = 0; j < sy.n; j++) {
+            float wy = resize_span_w(&sy, j);
+            if (wy > 0.0f) resize_acc_row(m, &sx, ovni_clampi(sy.i0 + j, 0, m->src.height - 1), wy, &acc);
         }
     }
     sample_store_over(d, bpp, sample_acc_finish(&acc, bpp, cov), m->fill);
@@ -190,9 +198,8 @@ OVNI_HD void resize_px_at(const resize_map *m, int x, const resize_span *sy, flo
 /* Output pixel (x, y): the reference for every resampled pixel. */
 OVNI_HD void resize_px_sum(const resize_map *m, int x, int y, int wide)
 {
-    resize_span sy = resize_span_at(&m->ax[1], y, m->src.height);
     float covy = m->edge == SAMPLE_EDGE_ZERO ? resize_cover(&m->ax[1], y) : 1.0f;
-    resize_px_at(m, x, &sy, covy, wide, 0, 0, m->src.bpp, ovni_px(m->dst, m->dst_pitch, x, y, m->src.bpp));
+    resize_px_at(m, x, y, NULL, covy, wide, 0, 0, m->src.bpp, ovni_px(m->dst, m->dst_pitch, x, y, m->src.bpp));
 }
 
 /* A pixel of a map that is not wide (the GPU kernels but ovni_resize_wide). */
@@ -215,7 +222,7 @@ OVNI_HD void resize_gray_px4(const resize_map *m, int gx, int y, int kx, int ky)
     uint32_t w = 0;
     for (int k = 0; k < 4 && x0 + k < m->dst_w; k++) {
         uint8_t v;
-        resize_px_at(m, x0 + k, &sy, covy, 0, kx, ky, 1, &v);
+        resize_px_at(m, x0 + k, y, &sy, covy, 0, kx, ky, 1, &v);
         if (word) w |= (uint32_t)v << (8 * k); /* byte k at d + k: little-endian */
         else d[k] = v;
     }
@@ -230,10 +237,10 @@ OVNI_HD void resize_gray_px4(const resize_map *m, int gx, int y, int kx, int ky)
 
 /* The tap bound resize_gray_px4 may assume along an axis: 2 for bilinear,
  * 3 for area at scale <= 2 (a footprint of at most 2 pixels meets at most
- * 3), 0 (none) otherwise. */
+ * 3), RESIZE_TAPS_SPAN (the span's own count) otherwise. */
 OVNI_HD int resize_gray_taps(const resize_axis *ax)
 {
-    return !ax->area ? 2 : ax->scale <= 2.0f ? 3 : 0;
+    return !ax->area ? 2 : ax->scale <= 2.0f ? 3 : RESIZE_TAPS_SPAN;
 }
 
 /* Scale 1 on both axes with the bilinear filter: a crop box of whole size
