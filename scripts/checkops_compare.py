@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Compares checkops tables (CHECKOPS_TIMING output) row by row.
+
+usage: checkops_compare.py [--fmad] A.txt[,A2.txt...] B.txt[,B2.txt...]
+
+Each side is one or more checkops outputs of the same build (comma
+separated); a row's graph ms is the smallest over that side's runs, its
+gpu|d| the largest. Prints per op: gpu|d| A and B, graph ms A and B, and
+B / A - 1.
+
+--fmad: A is the default build, B the one configured with
+-Dkernel_fmad=false (nvcc -fmad=false for every kernel; it changes each
+kernel's own code only, so a row's change is what it costs that op's
+kernels). The verdict column says, per op:
+  exact      gpu|d| 0 already with fused multiply-adds: nothing to pin
+  pin        gpu|d| > 0 with them, 0 without, at < 5% graph time: a
+             candidate for pinning (explicit __fmul_rn/__fadd_rn)
+  costly     exact without them, but 5% or more slower
+  not-exact  still differs without them (division, sqrt, expf: not fmad)
+  n/a        no GPU column or no graph time
+"""
+import sys
+
+
+def parse(paths):
+    rows = {}
+    order = []
+    for path in paths.split(","):
+        for line in open(path):
+            f = line.split()
+            # op gpu|d| cpu|d| guards cpu_ms launch_ms roofline graph_ms graph_roof
+            if len(f) != 9 or f[3] not in ("ok", "BROKEN") or f[0] == "op":
+                continue
+            op, d, graph = f[0], f[1], f[7]
+            d = int(d) if d.lstrip("-").isdigit() else None
+            try:
+                g = float(graph)
+            except ValueError:
+                g = None
+            if op not in rows:
+                rows[op] = [d, g]
+                order.append(op)
+                continue
+            r = rows[op]
+            if d is not None:
+                r[0] = d if r[0] is None else max(r[0], d)
+            if g is not None:
+                r[1] = g if r[1] is None else min(r[1], g)
+    return rows, order
+
+
+def main():
+    args = sys.argv[1:]
+    fmad = "--fmad" in args
+    args = [a for a in args if a != "--fmad"]
+    if len(args) != 2:
+        sys.exit(__doc__)
+    a, order = parse(args[0])
+    b, _ = parse(args[1])
+    head = "%-30s %6s %6s %9s %9s %7s" % ("op", "A|d|", "B|d|", "A ms", "B ms", "B/A-1")
+    print(head + ("  verdict" if fmad else ""))
+    counts = {}
+    for op in order:
+        if op not in b:
+            continue
+        (da, ga), (db, gb) = a[op], b[op]
+        cost = gb / ga - 1 if ga and gb else None
+        verdict = ""
+        if fmad:
+            if da is None or db is None or cost is None:
+                verdict = "n/a"
+            elif da == 0:
+                verdict = "exact"
+            elif db > 0:
+                verdict = "not-exact"
+            else:
+                verdict = "pin" if cost < 0.05 else "costly"
+            counts[verdict] = counts.get(verdict, 0) + 1
+        print("%-30s %6s %6s %9s %9s %7s  %s" % (
+            op, "-" if da is None else da, "-" if db is None else db,
+            "-" if ga is None else "%.4f" % ga, "-" if gb is None else "%.4f" % gb,
+            "-" if cost is None else "%+.1f%%" % (100 * cost), verdict))
+    if fmad:
+        print("verdicts: " + ", ".join("%s %d" % kv for kv in sorted(counts.items())))
+
+
+if __name__ == "__main__":
+    main()
