@@ -6,7 +6,9 @@ usage: checkops_compare.py [--fmad] A.txt[,A2.txt...] B.txt[,B2.txt...]
 Each side is one or more checkops outputs of the same build (comma
 separated); a row's graph ms is the smallest over that side's runs, its
 gpu|d| the largest. Prints per op: gpu|d| A and B, graph ms A and B, and
-B / A - 1.
+B / A - 1, in B's order. A row of B named like a row of A plus a chroma
+siting (rgb24_to_nv12_left) is compared with that row (an older build's
+rgb24_to_nv12, before the cases were split per siting).
 
 --fmad: A is the default build, B the one configured with
 -Dkernel_fmad=false (nvcc -fmad=false for every kernel; it changes each
@@ -20,6 +22,8 @@ kernels). The verdict column says, per op:
   n/a        no GPU column or no graph time
 """
 import sys
+
+SITINGS = ("left", "center", "topleft", "top")
 
 
 def parse(paths):
@@ -55,13 +59,19 @@ def main():
     args = [a for a in args if a != "--fmad"]
     if len(args) != 2:
         sys.exit(__doc__)
-    a, order = parse(args[0])
-    b, _ = parse(args[1])
+    a, order_a = parse(args[0])
+    b, order = parse(args[1])
+    # a case split per chroma siting later (rgb24_to_nv12 -> rgb24_to_nv12_left
+    # ...) is compared with its one row of an older build
+    for op in order:
+        base = op.rsplit("_", 1)[0]
+        if op not in a and op.rsplit("_", 1)[-1] in SITINGS and base in a:
+            a[op] = a[base]
     head = "%-30s %6s %6s %9s %9s %7s" % ("op", "A|d|", "B|d|", "A ms", "B ms", "B/A-1")
     print(head + ("  verdict" if fmad else ""))
     counts = {}
     for op in order:
-        if op not in b:
+        if op not in a:
             continue
         (da, ga), (db, gb) = a[op], b[op]
         cost = gb / ga - 1 if ga and gb else None
