@@ -238,46 +238,16 @@ __device__ static inline void ovni_colour_rgb_to_nv12(const colour_rgb_to_nv12 &
 
 // One kernel per siting (colour.c picks it by the frame's chroma_loc),
 // spelled out: scripts/build_kernels.py lists kernels by their literal names.
-extern "C" __global__ void ovni_colour_yuv_to_rgb_left(colour_yuv s, uint8_t *dst, size_t dst_pitch, int bpp)
-{
-    ovni_colour_yuv_to_rgb<0, 0>(s, dst, dst_pitch, bpp);
-}
-
-extern "C" __global__ void ovni_colour_rgb_to_nv12_left(colour_rgb_to_nv12 p)
-{
-    ovni_colour_rgb_to_nv12<0, 0>(p);
-}
-
-extern "C" __global__ void ovni_colour_yuv_to_rgb_center(colour_yuv s, uint8_t *dst, size_t dst_pitch, int bpp)
-{
-    ovni_colour_yuv_to_rgb<1, 0>(s, dst, dst_pitch, bpp);
-}
-
-extern "C" __global__ void ovni_colour_rgb_to_nv12_center(colour_rgb_to_nv12 p)
-{
-    ovni_colour_rgb_to_nv12<1, 0>(p);
-}
-
-extern "C" __global__ void ovni_colour_yuv_to_rgb_topleft(colour_yuv s, uint8_t *dst, size_t dst_pitch, int bpp)
-{
-    ovni_colour_yuv_to_rgb<0, 1>(s, dst, dst_pitch, bpp);
-}
-
-extern "C" __global__ void ovni_colour_rgb_to_nv12_topleft(colour_rgb_to_nv12 p)
-{
-    ovni_colour_rgb_to_nv12<0, 1>(p);
-}
-
-extern "C" __global__ void ovni_colour_yuv_to_rgb_top(colour_yuv s, uint8_t *dst, size_t dst_pitch, int bpp)
-{
-    ovni_colour_yuv_to_rgb<1, 1>(s, dst, dst_pitch, bpp);
-}
-
-extern "C" __global__ void ovni_colour_rgb_to_nv12_top(colour_rgb_to_nv12 p)
-{
-    ovni_colour_rgb_to_nv12<1, 1>(p);
-}
-
+#define YUV_ARGS colour_yuv s, uint8_t *dst, size_t dst_pitch, int bpp
+extern "C" __global__ void ovni_colour_yuv_to_rgb_left(YUV_ARGS) { ovni_colour_yuv_to_rgb<0, 0>(s, dst, dst_pitch, bpp); }
+extern "C" __global__ void ovni_colour_yuv_to_rgb_center(YUV_ARGS) { ovni_colour_yuv_to_rgb<1, 0>(s, dst, dst_pitch, bpp); }
+extern "C" __global__ void ovni_colour_yuv_to_rgb_topleft(YUV_ARGS) { ovni_colour_yuv_to_rgb<0, 1>(s, dst, dst_pitch, bpp); }
+extern "C" __global__ void ovni_colour_yuv_to_rgb_top(YUV_ARGS) { ovni_colour_yuv_to_rgb<1, 1>(s, dst, dst_pitch, bpp); }
+#undef YUV_ARGS
+extern "C" __global__ void ovni_colour_rgb_to_nv12_left(colour_rgb_to_nv12 p) { ovni_colour_rgb_to_nv12<0, 0>(p); }
+extern "C" __global__ void ovni_colour_rgb_to_nv12_center(colour_rgb_to_nv12 p) { ovni_colour_rgb_to_nv12<1, 0>(p); }
+extern "C" __global__ void ovni_colour_rgb_to_nv12_topleft(colour_rgb_to_nv12 p) { ovni_colour_rgb_to_nv12<0, 1>(p); }
+extern "C" __global__ void ovni_colour_rgb_to_nv12_top(colour_rgb_to_nv12 p) { ovni_colour_rgb_to_nv12<1, 1>(p); }
 
 extern "C" __global__ void ovni_colour_rgb_repack(const uint8_t *src, size_t src_pitch, int sbpp,
                                                   uint8_t *dst, size_t dst_pitch, int dbpp, int w, int h)
