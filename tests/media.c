@@ -169,6 +169,7 @@ int media_write(const media_spec *s, uint8_t **pictures)
         e->width = s->width;
         e->height = s->height;
         e->pix_fmt = s->bits == 10 ? AV_PIX_FMT_YUV420P10LE : AV_PIX_FMT_YUV420P;
+        if (s->full_range) e->color_range = AVCOL_RANGE_JPEG;
         e->time_base = av_inv_q(fps);
         e->framerate = fps;
         e->gop_size = s->gop > 0 ? s->gop : 12;

@@ -22,6 +22,7 @@ typedef struct media_spec {
     double audio_seconds;   /* 0: as long as the video */
     const char *encoder;    /* NULL: "libx264"; or "libaom-av1", "libvpx-vp9" */
     int bits;               /* 0 or 8; 10: yuv420p10 (each 8-bit pattern value times 4) */
+    int full_range;         /* 1: tagged full range (the pattern's codes as they are) */
 } media_spec;
 
 /* Bytes of one yuv420p picture of the spec's size. */

@@ -1,8 +1,10 @@
 /* The reader on the GPU: NVDEC against libavcodec on the same clips (same
  * frame count, identical NV12 bytes: H.264 decoding is bit-exact), device
- * output, start frame and loop through NVDEC, parallel NVDEC sessions on one
- * file (settings.segments) against one session, and the CPU fallback for a
- * codec the GPU cannot decode. Without a GPU: SKIP (77). */
+ * output, start frame and loop through NVDEC, a full-range stream (frames
+ * tagged full range by both), parallel NVDEC sessions on one file
+ * (settings.segments) against one session, and the CPU fallback for a codec
+ * the GPU cannot decode. Frames must also carry the same matrix, range and
+ * chroma siting. Without a GPU: SKIP (77). */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -65,13 +67,16 @@ static void compare(ovni_device *gpu, const char *path, ovni_reader_settings s, 
     CHECK_MSG(!strcmp(db, "nvdec"), "%s: decoder %s", what, db);
     int same = 0;
     for (int i = 0; i < na && i < nb && i < MAXF; i++) {
-        int ok = media_same_pixels(a[i], b[i]) && a[i]->pts == b[i]->pts;
-        if (!ok && same == i) fprintf(stderr, "%s: frame %d differs (pts %lld vs %lld)\n", what, i,
-                                      (long long)a[i]->pts, (long long)b[i]->pts);
+        int ok = media_same_pixels(a[i], b[i]) && a[i]->pts == b[i]->pts && a[i]->matrix == b[i]->matrix &&
+                 a[i]->range == b[i]->range && a[i]->chroma_loc == b[i]->chroma_loc;
+        if (!ok && same == i)
+            fprintf(stderr, "%s: frame %d differs (pts %lld vs %lld; matrix %d/%d, range %d/%d, siting %d/%d)\n", what,
+                    i, (long long)a[i]->pts, (long long)b[i]->pts, (int)a[i]->matrix, (int)b[i]->matrix,
+                    (int)a[i]->range, (int)b[i]->range, (int)a[i]->chroma_loc, (int)b[i]->chroma_loc);
         same += ok;
     }
     CHECK_MSG(same == na, "%s: %d of %d frames identical", what, same, na);
-    printf("%s: %d frames, %d identical (CPU vs NVDEC)\n", what, na, same);
+    printf("%s: %d frames, %d identical with the same tags (CPU vs NVDEC)\n", what, na, same);
     release(a, na);
     release(b, nb);
 }
@@ -150,6 +155,22 @@ int main(void)
     compare(gpu, mp4, s, 0, "mp4 h264, host output");
     compare(gpu, mp4, s, 1, "mp4 h264, device output");
     compare(gpu, mkv, s, 1, "mkv h264 320x180");
+    /* A full-range (yuvj420p) stream: NVDEC's frames carry its range as the CPU's do. */
+    {
+        char full[600];
+        snprintf(full, sizeof(full), "%s/full.mp4", dir);
+        media_spec fr = {.path = full, .width = 320, .height = 180, .fps_num = 30, .fps_den = 1, .frames = 12,
+                         .full_range = 1};
+        CHECK(media_write(&fr, NULL) == 0);
+        static ovni_frame *f[MAXF];
+        char dec[32] = "";
+        int n = read_frames(gpu, full, &s, f, dec, sizeof(dec));
+        CHECK_MSG(n == 12 && !strcmp(dec, "nvdec") && f[0]->range == OVNI_RANGE_FULL,
+                  "full range: %d frames by %s, range %d", n, dec, n > 0 ? (int)f[0]->range : -1);
+        release(f, n);
+        compare(gpu, full, s, 1, "mp4 h264 full range, device output");
+        unlink(full);
+    }
     s.start_frame = 17;
     compare(gpu, mp4, s, 1, "start_frame 17");
     s.start_frame = 50;

@@ -4,15 +4,21 @@
  *
  * The common decoder outputs (yuv420p, yuvj420p, nv12, yuv420p10/12, p010)
  * are copied and interleaved by hand: that is exact and cheaper than a
- * general scaler. Anything else (4:2:2, 4:4:4, gray, RGB codecs) goes
- * through libswscale. */
+ * general scaler. 8-bit RGB codecs (gbrp, PNG, libx264rgb, ...) are repacked
+ * to RGB24 and converted by ovni's own RGB -> NV12 (colour.c), as the writer
+ * converts RGB frames; anything else (4:2:2, 4:4:4, gray, deeper RGB) goes
+ * through libswscale. Both are told the source's range, matrix and chroma
+ * siting and the frame's (decode_params, docs/reader.md "Colour"), so the
+ * frame holds what its tags say. */
 #include <stdlib.h>
 #include <string.h>
 
+#include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
 #include "decode.h"
+#include "ovni/ops.h"
 
 typedef struct cpu_decoder {
     decoder pub;
@@ -20,6 +26,7 @@ typedef struct cpu_decoder {
     AVCodecContext *ctx;
     AVFrame *frame;
     struct SwsContext *sws;
+    int sws_key[5];            /* what c->sws was made for: format, size, source range, output format */
 } cpu_decoder;
 
 int decode_stream_bit_depth(const AVCodecParameters *par)
@@ -72,18 +79,103 @@ static void planar_to_p010(ovni_frame *f, const AVFrame *av, int depth)
     }
 }
 
-static int convert_sws(cpu_decoder *c, ovni_frame *f, const AVFrame *av)
+/* libswscale's chroma position (1/256 of a luma sample from the first one)
+ * of an ovni siting, per axis. */
+static int sws_chr_pos(ovni_chroma_loc loc, int vertical)
 {
-    enum AVPixelFormat out = f->format == OVNI_FORMAT_P010 ? AV_PIX_FMT_P010LE : AV_PIX_FMT_NV12;
-    c->sws = sws_getCachedContext(c->sws, av->width, av->height, (enum AVPixelFormat)av->format,
-                                  f->width, f->height, out, SWS_BILINEAR | SWS_ACCURATE_RND, NULL, NULL, NULL);
-    if (!c->sws)
-        return ovni_error(OVNI_EUNSUPPORTED, "%s: cannot convert the decoder's %s pictures to %s", c->p.path,
-                          av_get_pix_fmt_name((enum AVPixelFormat)av->format), ovni_format_name(f->format));
-    uint8_t *dst[4] = {f->data[0], f->data[1], NULL, NULL};
-    int dstride[4] = {(int)f->pitch[0], (int)f->pitch[1], 0, 0};
-    sws_scale(c->sws, (const uint8_t *const *)av->data, av->linesize, 0, av->height, dst, dstride);
+    if (vertical) return loc == OVNI_CHROMA_TOPLEFT || loc == OVNI_CHROMA_TOP ? 0 : 128;
+    return loc == OVNI_CHROMA_CENTER || loc == OVNI_CHROMA_TOP ? 128 : 0;
+}
+
+static int sws_matrix(ovni_matrix m)
+{
+    return m == OVNI_MATRIX_BT601 ? SWS_CS_ITU601 : m == OVNI_MATRIX_BT2020 ? SWS_CS_BT2020 : SWS_CS_ITU709;
+}
+
+static int is_jpeg_format(enum AVPixelFormat f)
+{
+    return f == AV_PIX_FMT_YUVJ420P || f == AV_PIX_FMT_YUVJ422P || f == AV_PIX_FMT_YUVJ444P ||
+           f == AV_PIX_FMT_YUVJ440P || f == AV_PIX_FMT_YUVJ411P;
+}
+
+/* A libswscale context from the picture's format to `out` at the same size:
+ * the source's range (the picture's own tag, else the stream's) and chroma
+ * siting, the frame's range, matrix and siting; chroma of RGB input taken
+ * at full resolution, so the output siting is honoured. */
+static struct SwsContext *sws_make(cpu_decoder *c, const AVFrame *av, enum AVPixelFormat out, int src_full)
+{
+    const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get((enum AVPixelFormat)av->format);
+    struct SwsContext *s = sws_alloc_context();
+    if (!s) return NULL;
+    int ok = av_opt_set_int(s, "srcw", av->width, 0) >= 0 && av_opt_set_int(s, "srch", av->height, 0) >= 0 &&
+             av_opt_set_int(s, "src_format", av->format, 0) >= 0 && av_opt_set_int(s, "dstw", av->width, 0) >= 0 &&
+             av_opt_set_int(s, "dsth", av->height, 0) >= 0 && av_opt_set_int(s, "dst_format", out, 0) >= 0 &&
+             av_opt_set_int(s, "sws_flags", SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP, 0) >= 0 &&
+             av_opt_set_int(s, "src_range", src_full, 0) >= 0 &&
+             av_opt_set_int(s, "dst_range", c->p.range == OVNI_RANGE_FULL, 0) >= 0;
+    /* Positions only on subsampled axes: elsewhere libswscale's default is
+     * the sample itself. */
+    if (ok && desc->log2_chroma_w == 1) ok = av_opt_set_int(s, "src_h_chr_pos", sws_chr_pos(c->p.chroma_loc, 0), 0) >= 0;
+    if (ok && desc->log2_chroma_h == 1) ok = av_opt_set_int(s, "src_v_chr_pos", sws_chr_pos(c->p.chroma_loc, 1), 0) >= 0;
+    if (ok && (out == AV_PIX_FMT_NV12 || out == AV_PIX_FMT_P010LE))
+        ok = av_opt_set_int(s, "dst_h_chr_pos", sws_chr_pos(c->p.chroma_loc, 0), 0) >= 0 &&
+             av_opt_set_int(s, "dst_v_chr_pos", sws_chr_pos(c->p.chroma_loc, 1), 0) >= 0;
+    if (!ok || sws_init_context(s, NULL, NULL) < 0) {
+        sws_freeContext(s);
+        return NULL;
+    }
+    /* The matrix matters only between RGB and YUV; both sides are given. */
+    const int *table = sws_getCoefficients(sws_matrix(c->p.matrix));
+    sws_setColorspaceDetails(s, table, src_full, table, c->p.range == OVNI_RANGE_FULL, 0, 1 << 16, 1 << 16);
+    return s;
+}
+
+/* The picture converted by libswscale into dst's planes (NV12, P010 or RGB24). */
+static int convert_sws(cpu_decoder *c, ovni_frame *dst, const AVFrame *av)
+{
+    enum AVPixelFormat out = dst->format == OVNI_FORMAT_P010 ? AV_PIX_FMT_P010LE
+                             : dst->format == OVNI_FORMAT_RGB24 ? AV_PIX_FMT_RGB24 : AV_PIX_FMT_NV12;
+    const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get((enum AVPixelFormat)av->format);
+    int src_full = (desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL)) ||
+                   is_jpeg_format((enum AVPixelFormat)av->format) || av->color_range == AVCOL_RANGE_JPEG ||
+                   (av->color_range != AVCOL_RANGE_MPEG && c->p.range == OVNI_RANGE_FULL);
+    int key[5] = {av->format, av->width, av->height, src_full, out};
+    if (!c->sws || memcmp(key, c->sws_key, sizeof(key))) {
+        sws_freeContext(c->sws);
+        if (!(c->sws = sws_make(c, av, out, src_full)))
+            return ovni_error(OVNI_EUNSUPPORTED, "%s: cannot convert the decoder's %s pictures to %s", c->p.path,
+                              av_get_pix_fmt_name((enum AVPixelFormat)av->format), ovni_format_name(dst->format));
+        memcpy(c->sws_key, key, sizeof(key));
+    }
+    uint8_t *d[4] = {dst->data[0], dst->data[1], NULL, NULL};
+    int dstride[4] = {(int)dst->pitch[0], (int)dst->pitch[1], 0, 0};
+    sws_scale(c->sws, (const uint8_t *const *)av->data, av->linesize, 0, av->height, d, dstride);
+    if (out != AV_PIX_FMT_RGB24 && desc->nb_components <= 2 && !(desc->flags & AV_PIX_FMT_FLAG_PAL)) {
+        /* Gray: neutral chroma (libswscale 6 writes 0 for full-range gray -> full-range YUV). */
+        int cw = (dst->width + 1) / 2, ch = (dst->height + 1) / 2;
+        for (int y = 0; y < ch; y++) {
+            uint8_t *row = dst->data[1] + (size_t)y * dst->pitch[1];
+            if (out == AV_PIX_FMT_NV12) {
+                memset(row, 128, (size_t)cw * 2);
+            } else {
+                for (int x = 0; x < cw * 2; x++) ((uint16_t *)row)[x] = 0x8000;
+            }
+        }
+    }
     return 0;
+}
+
+/* 8-bit RGB pictures: repacked to RGB24 (exact), then into f by ovni's RGB
+ * -> NV12 at f's matrix, range and siting. */
+static int convert_rgb(cpu_decoder *c, ovni_frame *f, const AVFrame *av)
+{
+    ovni_frame *rgb = NULL;
+    int ret = ovni_frame_new(c->p.dev, OVNI_FORMAT_RGB24, av->width, av->height, OVNI_MEMORY_HOST, &rgb);
+    if (ret < 0) return ret;
+    if ((ret = frame_host_sync(rgb)) == 0 && (ret = convert_sws(c, rgb, av)) == 0)
+        ret = ovni_convert_into(f, rgb);
+    ovni_frame_unref(&rgb);
+    return ret;
 }
 
 /* One decoded picture into a pooled frame. */
@@ -93,11 +185,15 @@ static int to_frame(cpu_decoder *c, const AVFrame *av, ovni_frame **out)
     if (!desc || av->width < 1 || av->height < 1)
         return ovni_error(OVNI_EFORMAT, "%s: the decoder returned a picture without a size or format", c->p.path);
     int depth = desc->comp[0].depth;
+    int rgb8 = (desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL)) && depth <= 8;
     ovni_format fmt = depth > 8 ? OVNI_FORMAT_P010 : OVNI_FORMAT_NV12;
     ovni_frame *f = NULL;
     int ret = ovni_frame_new(c->p.dev, fmt, av->width, av->height, OVNI_MEMORY_HOST, &f);
     if (ret < 0) return ret;
     if ((ret = frame_host_sync(f)) < 0) goto fail;
+    f->matrix = c->p.matrix;
+    f->range = c->p.range;
+    f->chroma_loc = c->p.chroma_loc;
     int w = av->width, h = av->height, cw = (w + 1) / 2, ch = (h + 1) / 2;
     switch (av->format) {
     case AV_PIX_FMT_YUV420P:
@@ -121,14 +217,11 @@ static int to_frame(cpu_decoder *c, const AVFrame *av, ovni_frame **out)
         copy_rows(f->data[1], f->pitch[1], av->data[1], av->linesize[1], (size_t)cw * 4, ch);
         break;
     default:
-        if ((ret = convert_sws(c, f, av)) < 0) goto fail;
+        if ((ret = rgb8 ? convert_rgb(c, f, av) : convert_sws(c, f, av)) < 0) goto fail;
         break;
     }
     f->pts = av->best_effort_timestamp;
     f->time_base = (ovni_rational){c->p.st->time_base.num, c->p.st->time_base.den};
-    f->matrix = c->p.matrix;
-    f->range = c->p.range;
-    f->chroma_loc = c->p.chroma_loc;
     if (c->p.memory == OVNI_MEMORY_DEVICE) {
         ovni_frame *g = NULL;
         ret = ovni_frame_upload(f, &g);

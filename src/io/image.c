@@ -7,6 +7,7 @@
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/imgutils.h>
+#include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
 #include "../core/frame_internal.h"
@@ -157,6 +158,27 @@ done:
     return ret;
 }
 
+/* The libswscale matrix and the range of a decoded picture: its own tags,
+ * else what its format implies: YUV is BT.601 (JFIF, WebP and TIFF's
+ * YCbCr), full range for JPEG's yuvj formats and for gray (PNG), limited
+ * otherwise (WebP's YUV as libwebp decodes it). RGB needs neither. */
+static int image_matrix(const AVFrame *pic, int *full)
+{
+    enum AVPixelFormat f = (enum AVPixelFormat)pic->format;
+    const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(f);
+    int gray = d && d->nb_components <= 2 && !(d->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL));
+    *full = pic->color_range == AVCOL_RANGE_JPEG ||
+            (pic->color_range != AVCOL_RANGE_MPEG &&
+             (gray || f == AV_PIX_FMT_YUVJ420P || f == AV_PIX_FMT_YUVJ422P || f == AV_PIX_FMT_YUVJ444P ||
+              f == AV_PIX_FMT_YUVJ440P || f == AV_PIX_FMT_YUVJ411P));
+    switch (pic->colorspace) {
+    case AVCOL_SPC_BT709: return SWS_CS_ITU709;
+    case AVCOL_SPC_BT2020_NCL:
+    case AVCOL_SPC_BT2020_CL: return SWS_CS_BT2020;
+    default: return SWS_CS_ITU601;
+    }
+}
+
 int ovni_image_load(ovni_device *dev, const char *path, ovni_format format, ovni_memory memory, ovni_frame **out)
 {
     if (!out) return ovni_error(OVNI_EINVAL, "ovni_image_load: out is NULL");
@@ -179,9 +201,9 @@ int ovni_image_load(ovni_device *dev, const char *path, ovni_format format, ovni
             ret = ovni_error(OVNI_EFORMAT, "%s: pixel format %s cannot be converted", path,
                              av_get_pix_fmt_name(pic->format) ? av_get_pix_fmt_name(pic->format) : "?");
         } else {
-            /* Image files are full-range RGB or JPEG's full-range YUV. */
-            const int *coefs = sws_getCoefficients(SWS_CS_ITU601);
-            sws_setColorspaceDetails(sws, coefs, 1, coefs, 1, 0, 1 << 16, 1 << 16);
+            int full = 0;
+            const int *coefs = sws_getCoefficients(image_matrix(pic, &full));
+            sws_setColorspaceDetails(sws, coefs, full, coefs, 1, 0, 1 << 16, 1 << 16);
             uint8_t *dst[4] = {host->data[0]};
             int dst_pitch[4] = {(int)host->pitch[0]};
             sws_scale(sws, (const uint8_t *const *)pic->data, pic->linesize, 0, pic->height, dst, dst_pitch);

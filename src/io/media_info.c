@@ -119,7 +119,10 @@ static void fill_info(AVFormatContext *fmt, int si, ovni_video_info *info)
         info->frame_count = (int64_t)llround(info->duration * av_q2d(fps));
     }
     info->bit_rate = par->bit_rate > 0 ? par->bit_rate : fmt->bit_rate > 0 ? fmt->bit_rate : 0;
-    switch (par->color_space) {
+    const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get((enum AVPixelFormat)par->format);
+    int rgb = par->color_space == AVCOL_SPC_RGB ||
+              (desc && (desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL)));
+    switch (rgb ? AVCOL_SPC_BT709 : par->color_space) {
     case AVCOL_SPC_BT709: info->matrix = OVNI_MATRIX_BT709; break;
     case AVCOL_SPC_BT470BG:
     case AVCOL_SPC_SMPTE170M:
@@ -130,8 +133,12 @@ static void fill_info(AVFormatContext *fmt, int si, ovni_video_info *info)
         info->matrix = par->height <= 576 ? OVNI_MATRIX_BT601 : OVNI_MATRIX_BT709;
         break;
     }
-    info->range = par->color_range == AVCOL_RANGE_JPEG || par->format == AV_PIX_FMT_YUVJ420P ||
-                          par->format == AV_PIX_FMT_YUVJ422P || par->format == AV_PIX_FMT_YUVJ444P
+    /* RGB-coded video is delivered as limited-range BT.709 NV12, as the
+     * writer makes of RGB frames (docs/reader.md, "Colour"). */
+    info->range = rgb ? OVNI_RANGE_LIMITED
+                  : par->color_range == AVCOL_RANGE_JPEG || par->format == AV_PIX_FMT_YUVJ420P ||
+                          par->format == AV_PIX_FMT_YUVJ422P || par->format == AV_PIX_FMT_YUVJ444P ||
+                          par->format == AV_PIX_FMT_YUVJ440P || par->format == AV_PIX_FMT_YUVJ411P
                       ? OVNI_RANGE_FULL
                       : OVNI_RANGE_LIMITED;
     info->chroma_loc = media_chroma_loc(par);
