@@ -16,7 +16,8 @@ kernel's own code only, so a row's change is what it costs that op's
 kernels). The verdict column says, per op:
   exact      gpu|d| 0 already with fused multiply-adds: nothing to pin
   pin        gpu|d| > 0 with them, 0 without, at < 5% graph time: a
-             candidate for pinning (explicit __fmul_rn/__fadd_rn)
+             candidate for pinning (its .cu file in ovni_kernels_exact,
+             src/ops/meson.build)
   costly     exact without them, but 5% or more slower
   not-exact  still differs without them (division, sqrt, expf: not fmad)
   n/a        no GPU column or no graph time

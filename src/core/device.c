@@ -9,7 +9,10 @@
 #include "threads.h"
 
 #if OVNI_HAVE_CUDA
-extern const unsigned char ovni_kernels_fatbin[];
+/* scripts/build_kernels.py: every kernel, and a second module of those
+ * built with -fmad=false (size 0 when none are) */
+extern const unsigned char ovni_kernels_fatbin[], ovni_kernels_exact_fatbin[];
+extern const size_t ovni_kernels_exact_fatbin_size;
 #endif
 
 const char *ovni_version(void) { return OVNI_VERSION; }
@@ -47,6 +50,7 @@ static void device_destroy(ovni_device *dev)
     if (dev->is_gpu) {
         gpu_enter(dev);
         if (dev->module) dev->cu->cuModuleUnload(dev->module);
+        if (dev->module_exact) dev->cu->cuModuleUnload(dev->module_exact);
         if (dev->stream) dev->cu->cuStreamDestroy(dev->stream);
         gpu_leave(dev);
         dev->cu->cuDevicePrimaryCtxRelease(dev->cudev);
@@ -118,13 +122,17 @@ static const char *const gpu_kernel_names[GPU_KERNEL_COUNT] = {
 
 #if OVNI_HAVE_CUDA
 /* Every kernel's CUfunction, once (context current): launches index
- * dev->kernels without a lookup or a lock. */
+ * dev->kernels without a lookup or a lock. A kernel not in the main module
+ * is in the -fmad=false one. */
 static CUresult resolve_kernels(ovni_device *dev, const char **missing)
 {
     CUresult r = CUDA_SUCCESS;
-    for (int k = 0; k < GPU_KERNEL_COUNT && r == CUDA_SUCCESS; k++)
-        if ((r = dev->cu->cuModuleGetFunction(&dev->kernels[k], dev->module, gpu_kernel_names[k])) != CUDA_SUCCESS)
-            *missing = gpu_kernel_names[k];
+    for (int k = 0; k < GPU_KERNEL_COUNT && r == CUDA_SUCCESS; k++) {
+        r = dev->cu->cuModuleGetFunction(&dev->kernels[k], dev->module, gpu_kernel_names[k]);
+        if (r != CUDA_SUCCESS && dev->module_exact)
+            r = dev->cu->cuModuleGetFunction(&dev->kernels[k], dev->module_exact, gpu_kernel_names[k]);
+        if (r != CUDA_SUCCESS) *missing = gpu_kernel_names[k];
+    }
     return r;
 }
 #endif
@@ -156,6 +164,8 @@ static int open_gpu(ovni_device *dev, int index)
     const char *missing = NULL;
 #if OVNI_HAVE_CUDA
     if (r == CUDA_SUCCESS) r = dev->cu->cuModuleLoadData(&dev->module, ovni_kernels_fatbin);
+    if (r == CUDA_SUCCESS && ovni_kernels_exact_fatbin_size)
+        r = dev->cu->cuModuleLoadData(&dev->module_exact, ovni_kernels_exact_fatbin);
     if (r == CUDA_SUCCESS) r = resolve_kernels(dev, &missing);
 #endif
     gpu_leave(dev);
@@ -186,6 +196,7 @@ static void reset_to_cpu(ovni_device *dev)
     dev->ctx = NULL;
     dev->stream = NULL;
     dev->module = NULL;
+    dev->module_exact = NULL;
     dev->is_gpu = 0;
     dev->index = -1;
 }

@@ -94,6 +94,7 @@ struct ovni_device {
     CUcontext ctx;             /* the device's primary context */
     CUstream stream;
     CUmodule module;           /* ovni's kernels */
+    CUmodule module_exact;     /* those built with -fmad=false (src/ops/meson.build); NULL if none */
     pthread_mutex_t lock;      /* pools, probe */
     CUfunction kernels[GPU_KERNEL_COUNT]; /* resolved when the device opens, read-only after */
     struct frame_pool *pools;
