@@ -11,6 +11,113 @@
 #define H 240
 #define NFRAMES 64
 
+/* Odd sizes and alpha on device frames: 33x25 RGBA32 (alpha 0, 128, 255)
+ * padded to 34x26 and cropped to 32x24 over a blue background, and 33x25
+ * NV12 padded, written losslessly (x264 at QP 0: the H200 has no NVENC) and
+ * compared with a naive host build of the expected picture. The GPU's fill,
+ * blend and crop kernels do the writer's work here (tests/test_writer.c is
+ * the same on the CPU). */
+#define OW 33
+#define OH 25
+static const uint8_t odd_bg[3] = {20, 40, 230};
+
+static void odd_src_px(int x, int y, int n, uint8_t p[4])
+{
+    p[3] = x < OW / 3 ? 0 : x < 2 * OW / 3 ? 128 : 255;
+    p[0] = p[3] ? (uint8_t)(60 + 5 * x + n) : 255;
+    p[1] = p[3] ? (uint8_t)(30 + 7 * y) : 0;
+    p[2] = p[3] ? (uint8_t)(100 + 2 * x + 3 * y) : 0;
+}
+
+static ovni_frame *odd_expected(ovni_device *d, int w, int h, int n)
+{
+    ovni_frame *rgb = NULL, *nv = NULL;
+    if (ovni_frame_new(d, OVNI_FORMAT_RGB24, w, h, OVNI_MEMORY_HOST, &rgb) < 0) return NULL;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint8_t p[4], *o = rgb->data[0] + (size_t)y * rgb->pitch[0] + 3 * (size_t)x;
+            odd_src_px(x < OW ? x : OW - 1, y < OH ? y : OH - 1, n, p);
+            for (int c = 0; c < 3; c++) o[c] = (uint8_t)((p[c] * p[3] + odd_bg[c] * (255 - p[3]) + 127) / 255);
+        }
+    if (ovni_frame_new(d, OVNI_FORMAT_NV12, w, h, OVNI_MEMORY_HOST, &nv) == 0) {
+        nv->matrix = OVNI_MATRIX_BT601;
+        nv->range = OVNI_RANGE_FULL;
+        if (ovni_convert_into(nv, rgb) < 0) ovni_frame_unref(&nv);
+    }
+    ovni_frame_unref(&rgb);
+    return nv;
+}
+
+/* NV12 sample of the odd source: luma and chroma as functions of position. */
+static uint8_t odd_y(int x, int y, int n) { return (uint8_t)(30 + 5 * x + 3 * y + n); }
+static uint8_t odd_c(int x, int y, int c) { return (uint8_t)(c ? 200 - 9 * y : 60 + 7 * x); }
+
+static ovni_frame *odd_nv12_expected(ovni_device *d, int w, int h, int n)
+{
+    ovni_frame *f = NULL;
+    if (ovni_frame_new(d, OVNI_FORMAT_NV12, w, h, OVNI_MEMORY_HOST, &f) < 0) return NULL;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            f->data[0][(size_t)y * f->pitch[0] + x] = odd_y(x < OW ? x : OW - 1, y < OH ? y : OH - 1, n);
+    for (int y = 0; y < h / 2; y++)
+        for (int x = 0; x < w / 2; x++)
+            for (int c = 0; c < 2; c++) f->data[1][(size_t)y * f->pitch[1] + 2 * (size_t)x + c] = odd_c(x, y, c);
+    return f;
+}
+
+static void odd_on_gpu(ovni_device *dev)
+{
+    const struct { const char *name; ovni_format format; ovni_even even; int w, h; wu_ref_fn ref; } cases[] = {
+        {"rgba pad", OVNI_FORMAT_RGBA32, OVNI_EVEN_PAD, OW + 1, OH + 1, odd_expected},
+        {"rgba crop", OVNI_FORMAT_RGBA32, OVNI_EVEN_CROP, OW - 1, OH - 1, odd_expected},
+        {"nv12 pad", OVNI_FORMAT_NV12, OVNI_EVEN_PAD, OW + 1, OH + 1, odd_nv12_expected},
+        {"nv12 crop", OVNI_FORMAT_NV12, OVNI_EVEN_CROP, OW - 1, OH - 1, odd_nv12_expected},
+    };
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        char path[256];
+        snprintf(path, sizeof(path), "/tmp/ovni-writer-gpu-odd-%d.mkv", (int)getpid());
+        ovni_writer_settings s;
+        ovni_writer_default_settings(&s);
+        s.width = OW, s.height = OH;
+        s.fps = (ovni_rational){30, 1};
+        s.encoder = OVNI_ENCODER_X264;
+        s.rate_control = OVNI_RC_CQP, s.quality = 0;
+        s.matrix = OVNI_MATRIX_BT601, s.range = OVNI_RANGE_FULL;
+        s.even = cases[k].even;
+        memcpy(s.background, odd_bg, 3);
+        ovni_writer *w = NULL;
+        CHECK_OK(ovni_writer_open(&w, dev, path, &s));
+        for (int n = 0; n < 4 && w; n++) {
+            ovni_frame *h = NULL, *d = NULL;
+            CHECK_OK(ovni_frame_new(dev, cases[k].format, OW, OH, OVNI_MEMORY_HOST, &h));
+            if (!h) break;
+            if (cases[k].format == OVNI_FORMAT_RGBA32) {
+                for (int y = 0; y < OH; y++)
+                    for (int x = 0; x < OW; x++) odd_src_px(x, y, n, h->data[0] + (size_t)y * h->pitch[0] + 4 * (size_t)x);
+            } else {
+                for (int y = 0; y < OH; y++)
+                    for (int x = 0; x < OW; x++) h->data[0][(size_t)y * h->pitch[0] + x] = odd_y(x, y, n);
+                for (int y = 0; y < (OH + 1) / 2; y++)
+                    for (int x = 0; x < (OW + 1) / 2; x++)
+                        for (int c = 0; c < 2; c++) h->data[1][(size_t)y * h->pitch[1] + 2 * (size_t)x + c] = odd_c(x, y, c);
+            }
+            CHECK_OK(ovni_frame_upload(h, &d));
+            CHECK_OK(ovni_writer_write(w, d));
+            ovni_frame_unref(&d);
+            ovni_frame_unref(&h);
+        }
+        CHECK_OK(ovni_writer_close(&w));
+        wu_result r;
+        CHECK(wu_read_back(path, dev, cases[k].ref, &r) == 0);
+        CHECK_MSG(r.frames == 4 && r.width == cases[k].w && r.height == cases[k].h && r.psnr_min >= 45.0,
+                  "odd %s on the GPU: %d frames %dx%d, PSNR %.2f", cases[k].name, r.frames, r.width, r.height,
+                  r.psnr_min);
+        printf("writer_gpu: odd %dx%d %s -> %dx%d, PSNR min %.2f dB against the naive result\n", OW, OH,
+               cases[k].name, r.width, r.height, r.psnr_min);
+        unlink(path);
+    }
+}
+
 int main(void)
 {
     av_log_set_level(AV_LOG_ERROR);
@@ -61,6 +168,7 @@ int main(void)
         CHECK_ERR(ovni_writer_open(&w, dev, path, &s), OVNI_ENODEV, "NVENC");
         CHECK(access(path, F_OK) != 0);
     }
+    odd_on_gpu(dev);
     ovni_device_close(&dev);
     return test_result("writer_gpu");
 }

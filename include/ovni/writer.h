@@ -50,8 +50,17 @@ typedef enum ovni_audio_mode {
     OVNI_AUDIO_OPUS = 3,    /* always re-encode to Opus (libopus) */
 } ovni_audio_mode;
 
+/* What the writer does with an odd width or height: H.264 and HEVC code
+ * 4:2:0 pictures in whole chroma samples (their cropping, x264's crop-rect and
+ * HEVC's conformance window, counts in steps of 2 luma pixels), so no stream
+ * displays an odd size. */
+typedef enum ovni_even {
+    OVNI_EVEN_PAD = 0,      /* one more column/row, repeating the last one (default) */
+    OVNI_EVEN_CROP = 1,     /* one column/row less: the last one is dropped (a side of 1 is padded) */
+} ovni_even;
+
 typedef struct ovni_writer_settings {
-    int width, height;          /* required */
+    int width, height;          /* required, 1..8192; an odd side is made even (`even`) */
     ovni_rational fps;          /* required: constant frame rate, e.g. {30000, 1001} */
     ovni_codec codec;
     ovni_encoder encoder;
@@ -89,7 +98,10 @@ typedef struct ovni_writer_settings {
                                  * open with OVNI_ENOMEM. 0: half of the machine's memory */
     ovni_chroma_loc chroma_loc; /* chroma siting written and tagged (RGB input is
                                  * downsampled to it); default LEFT */
-    uint8_t reserved[28];
+    ovni_even even;             /* odd width/height: pad (default) or crop to even, one info line */
+    uint8_t background[3];      /* RGB that RGBA32 frames are composited over (the file has no
+                                 * alpha), with one info line; default black */
+    uint8_t reserved[21];
 } ovni_writer_settings;
 
 OVNI_API void ovni_writer_default_settings(ovni_writer_settings *s);
@@ -104,10 +116,16 @@ OVNI_API void ovni_remove_temp_files(void);
 OVNI_API int ovni_writer_open(ovni_writer **out, ovni_device *dev, const char *path,
                               const ovni_writer_settings *s);
 
-/* Queues one frame: NV12 of the output size (RGB24/RGBA32 are converted),
- * host or device memory. The writer takes its own reference; the caller
+/* Queues one frame: NV12 of the output size (RGB24/RGBA32 are converted;
+ * RGBA32 is first composited over settings.background, and a frame with an
+ * odd side is padded or cropped to even as settings.even says, on the
+ * frame's own device), host or device memory. The writer takes its own reference; the caller
  * keeps theirs. Returns an error the encoder thread hit earlier, if any. */
 OVNI_API int ovni_writer_write(ovni_writer *w, ovni_frame *frame);
+
+/* The size the writer codes for settings s (the file's size): s's width and
+ * height, an odd side made even as s->even says. */
+OVNI_API void ovni_writer_coded_size(const ovni_writer_settings *s, int *width, int *height);
 
 /* "nvenc" or "libx264" (known after open). */
 OVNI_API const char *ovni_writer_encoder_name(const ovni_writer *w);

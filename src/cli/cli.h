@@ -94,11 +94,14 @@ typedef struct job_opts {
     int no_overwrite;           /* -n: keep an existing OUT (default: replace it, -y) */
     int allow_playlists;        /* --allow-playlists: HLS, concat lists, ... may name other files */
     int64_t max_memory;         /* --max-memory: bytes for the reader's and the writer's frames; 0: half the RAM */
+    ovni_even even;             /* --even: an odd output side padded (default) or cropped */
+    uint8_t background[3];      /* --background: what alpha is composited over (default black) */
 } job_opts;
 
 typedef struct job_stats {
     int64_t frames;
-    int width, height;
+    int width, height;          /* of the chain's frames */
+    int coded_width, coded_height; /* of the file: odd sides made even (--even) */
     double seconds;             /* wall time */
     char encoder[32];
     char device[128];

@@ -90,6 +90,11 @@ const char job_options_help[] =
     "                            512M (default: half of the machine's); checked from the headers\n"
     "  --allow-playlists         let an input that is a playlist or concat list (HLS, ffconcat)\n"
     "                            read the files it names (refused by default)\n"
+    "  --even pad|crop           an odd width or height (H.264/HEVC code even ones): one more\n"
+    "                            column/row repeating the last (default), or the last one dropped\n"
+    "  --background COLOR        what transparent parts of the frames (alpha from round_corners,\n"
+    "                            chroma_key, a PNG) are shown over: #RRGGBB, 0xRRGGBB, white,\n"
+    "                            red@0.5 (over black) (default black)\n"
     "IN may be - (stdin) or a FIFO: read once, in order; its audio is then not copied.\n";
 
 void job_default_opts(job_opts *o, const char *cmd)
@@ -157,7 +162,8 @@ int job_parse_option(job_opts *o, int argc, char **argv, int *i)
         static const char *const valued[] = {"--codec", "--encoder", "--preset", "--bitrate", "--crf",
                                              "--gop", "--audio", "--start-frame", "--frames", "--fps",
                                              "--device", "--progress", "--start", "--duration", "--vsync",
-                                             "--audio-codec", "--audio-track", "--max-memory", NULL};
+                                             "--audio-codec", "--audio-track", "--max-memory", "--even",
+                                             "--background", NULL};
         int known = 0;
         for (int k = 0; valued[k]; k++) known |= !strcmp(name, valued[k]);
         if (!known) return 0;
@@ -227,6 +233,16 @@ int job_parse_option(job_opts *o, int argc, char **argv, int *i)
     } else if (!strcmp(name, "--max-memory")) {
         if (parse_rate(v, &o->max_memory) < 0 || o->max_memory < (1 << 20))
             return usage_err(o, name, v, "is not a size of at least 1M (e.g. 2G, 512M)");
+    } else if (!strcmp(name, "--even")) {
+        if (!strcmp(v, "pad")) o->even = OVNI_EVEN_PAD;
+        else if (!strcmp(v, "crop")) o->even = OVNI_EVEN_CROP;
+        else return usage_err(o, name, v, "is not pad or crop");
+    } else if (!strcmp(name, "--background")) {
+        uint8_t rgba[4];
+        if (cli_parse_color(v, rgba) < 0)
+            return usage_err(o, name, v, "is not a colour (#RRGGBB, 0xRRGGBB, a name such as white, name@0.5)");
+        /* the file is opaque: a translucent background is seen over black */
+        for (int k = 0; k < 3; k++) o->background[k] = (uint8_t)((rgba[k] * rgba[3] + 127) / 255);
     } else if (!strcmp(name, "--device")) {
         o->device = v;
     } else if (!strcmp(name, "--progress")) {
@@ -252,6 +268,7 @@ typedef struct job {
      * delivered frame's pts, in `tb`). */
     int64_t anchor;
     AVRational tb;
+    int coded_w, coded_h;       /* the file's size (ovni_writer_coded_size) */
 } job;
 
 static int open_writer(job *j, const ovni_frame *first)
@@ -275,6 +292,8 @@ static int open_writer(job *j, const ovni_frame *first)
     s.no_overwrite = o->no_overwrite;
     s.max_memory = o->max_memory;
     s.allow_playlists = o->allow_playlists;
+    s.even = o->even;
+    memcpy(s.background, o->background, sizeof(s.background));
     if (!strcmp(o->audio, "copy")) {
         if (j->in.has_audio && j->in.kind == INPUT_VIDEO && cli_is_stream(o->in)) {
             /* The audio is read by a second demuxer, and a pipe cannot be read twice. */
@@ -301,6 +320,7 @@ static int open_writer(job *j, const ovni_frame *first)
     if (o->audio_codec)
         s.audio_mode = !strcmp(o->audio_codec, "copy") ? OVNI_AUDIO_COPY
                        : !strcmp(o->audio_codec, "aac") ? OVNI_AUDIO_AAC : OVNI_AUDIO_OPUS;
+    ovni_writer_coded_size(&s, &j->coded_w, &j->coded_h);
     int r = ovni_writer_open(&j->w, j->dev, o->out, &s);
     if (r < 0 && r != OVNI_ECANCELED && s.audio_path && !strcmp(o->audio, "copy") && !o->audio_codec &&
         strstr(ovni_last_error(), "audio")) {
@@ -342,7 +362,9 @@ static int put_frame(job *j, job_stats *st, ovni_frame *src, int64_t n)
             ovni_frame_unref(&in);
             return 1;
         }
-        if (in->format == OVNI_FORMAT_RGB24 && (in != src || j->in.kind != INPUT_VIDEO)) f = ovni_frame_ref(in);
+        if ((in->format == OVNI_FORMAT_RGB24 || in->format == OVNI_FORMAT_RGBA32) &&
+            (in != src || j->in.kind != INPUT_VIDEO))
+            f = ovni_frame_ref(in); /* an image's alpha goes through the chain to the writer */
         else if (ovni_convert(in, OVNI_FORMAT_RGB24, &f) < 0) f = NULL;
         ovni_frame_unref(&in);
         if (!f) {
@@ -364,6 +386,8 @@ static int put_frame(job *j, job_stats *st, ovni_frame *src, int64_t n)
         }
         st->width = f->width;
         st->height = f->height;
+        st->coded_width = j->coded_w;
+        st->coded_height = j->coded_h;
         snprintf(st->encoder, sizeof(st->encoder), "%s", ovni_writer_encoder_name(j->w));
     } else if (f->width != st->width || f->height != st->height) {
         if (j->oc.nops)

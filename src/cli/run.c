@@ -106,9 +106,12 @@ static int parse(job_opts *o, int argc, char **argv, int is_run, const char *usa
 
 static int finish(const job_opts *o, int rc, const job_stats *st)
 {
+    char coded[48] = "";
+    if (st->coded_width != st->width || st->coded_height != st->height)
+        snprintf(coded, sizeof(coded), " (coded %dx%d)", st->coded_width, st->coded_height);
     if (rc == 0 && !o->quiet)
-        fprintf(stderr, "ovni %s: wrote %s: %lld frames %dx%d in %.2fs (%.1f fps) with %s on %s\n", o->cmd, o->out,
-                (long long)st->frames, st->width, st->height, st->seconds,
+        fprintf(stderr, "ovni %s: wrote %s: %lld frames %dx%d%s in %.2fs (%.1f fps) with %s on %s\n", o->cmd, o->out,
+                (long long)st->frames, st->width, st->height, coded, st->seconds,
                 st->seconds > 0 ? st->frames / st->seconds : 0.0, st->encoder, st->device);
     return rc;
 }

@@ -41,6 +41,38 @@ static int make_color(ovni_device *dev, ovni_memory memory, const uint8_t rgb[3]
     return ret;
 }
 
+/* An image input: RGBA32 where the picture has transparent pixels (the
+ * writer composites them over --background, after the chain), else RGB24.
+ * Only formats that can carry alpha are decoded as RGBA32 first. */
+static int load_image(const input_opts *o, const char *path, ovni_frame **out)
+{
+    static const char *const alpha_exts[] = {"png", "webp", "tif", "tiff", "tga", "bmp", NULL};
+    const char *dot = strrchr(path, '.');
+    int may_alpha = 0;
+    for (int i = 0; dot && alpha_exts[i]; i++) may_alpha |= !strcasecmp(dot + 1, alpha_exts[i]);
+    if (may_alpha) {
+        ovni_frame *rgba = NULL;
+        int ret = ovni_image_load(o->dev, path, OVNI_FORMAT_RGBA32, OVNI_MEMORY_HOST, &rgba);
+        if (ret < 0) return ret;
+        int opaque = 1;
+        for (int y = 0; y < rgba->height && opaque; y++) {
+            const uint8_t *row = rgba->data[0] + (size_t)y * rgba->pitch[0];
+            for (int x = 0; x < rgba->width; x++) opaque &= row[4 * (size_t)x + 3] == 255;
+        }
+        if (!opaque) {
+            if (o->memory == OVNI_MEMORY_HOST) {
+                *out = rgba;
+                return 0;
+            }
+            ret = ovni_frame_upload(rgba, out);
+            ovni_frame_unref(&rgba);
+            return ret;
+        }
+        ovni_frame_unref(&rgba);
+    }
+    return ovni_image_load(o->dev, path, OVNI_FORMAT_RGB24, o->memory, out);
+}
+
 /* "color:SPEC[:WxH]", SPEC as av_parse_color takes it (#336699, red, ...);
  * WxH as av_parse_video_size takes it (1280x720, hd1080, ...). */
 static int parse_color_spec(const char *spec, uint8_t rgba[4], int *w, int *h)
@@ -93,7 +125,7 @@ int input_open(cli_input *in, const char *spec, const input_opts *o)
             ret = make_color(o->dev, o->memory, rgba, in->width, in->height, &in->still);
         } else {
             in->kind = INPUT_IMAGE;
-            ret = ovni_image_load(o->dev, spec, OVNI_FORMAT_RGB24, o->memory, &in->still);
+            ret = load_image(o, spec, &in->still);
         }
         if (ret < 0) {
             fprintf(stderr, "ovni: %s\n", ovni_last_error());

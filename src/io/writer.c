@@ -68,10 +68,11 @@ static const char *muxer_for(const char *path, const char **ext_out)
 static int check_settings(const char *path, const ovni_writer_settings *s)
 {
     const char *p = path;
-    if (s->width < 2 || s->height < 2 || s->width > WRITER_MAX_DIM || s->height > WRITER_MAX_DIM ||
-        (s->width | s->height) & 1)
-        return ovni_error(OVNI_EINVAL, "%s: size %dx%d: width and height must be even and within 2..%d", p,
+    if (s->width < 1 || s->height < 1 || s->width > WRITER_MAX_DIM || s->height > WRITER_MAX_DIM)
+        return ovni_error(OVNI_EINVAL, "%s: size %dx%d: width and height must be within 1..%d", p,
                           s->width, s->height, WRITER_MAX_DIM);
+    if ((unsigned)s->even > OVNI_EVEN_CROP)
+        return ovni_error(OVNI_EINVAL, "%s: even=%d: expected OVNI_EVEN_PAD or OVNI_EVEN_CROP", p, (int)s->even);
     if (s->fps.num <= 0 || s->fps.den <= 0 || (double)s->fps.num / s->fps.den > 1000.0)
         return ovni_error(OVNI_EINVAL, "%s: fps=%d/%d: must be a positive rational of at most 1000", p,
                           s->fps.num, s->fps.den);
@@ -118,6 +119,20 @@ static int check_settings(const char *path, const ovni_writer_settings *s)
     if (!ovni_is_finite(s->audio_loop) || s->audio_loop < 0 || s->audio_loop > 1e7)
         return ovni_error(OVNI_EINVAL, "%s: audio_loop=%g: expected seconds >= 0", p, s->audio_loop);
     return 0;
+}
+
+/* An odd side: one more (pad) or one less (crop; a side of 1 is padded). */
+static int even_side(int n, ovni_even mode)
+{
+    if (!(n & 1)) return n;
+    return mode == OVNI_EVEN_CROP && n > 1 ? n - 1 : n + 1;
+}
+
+void ovni_writer_coded_size(const ovni_writer_settings *s, int *width, int *height)
+{
+    if (!s) return;
+    if (width) *width = even_side(s->width, s->even);
+    if (height) *height = even_side(s->height, s->even);
 }
 
 static void colour_tags(const ovni_writer *w, enum AVColorSpace *cs, enum AVColorRange *range,
@@ -426,6 +441,10 @@ int ovni_writer_open(ovni_writer **out, ovni_device *dev, const char *path, cons
     w->audio_path = settings->audio_path ? ovni_strdup(settings->audio_path) : NULL;
     w->s.audio_path = w->audio_path;
     if (!w->s.queue_depth) w->s.queue_depth = 4;
+    /* The encoders see only the coded (even) size; frames come at the given one. */
+    w->frame_w = w->s.width;
+    w->frame_h = w->s.height;
+    ovni_writer_coded_size(settings, &w->s.width, &w->s.height);
     w->dev = dev;
     device_retain(dev);
     if (!w->path || (settings->audio_path && !w->audio_path)) {
@@ -460,7 +479,107 @@ int ovni_writer_open(ovni_writer **out, ovni_device *dev, const char *path, cons
         return ovni_error(OVNI_ENOMEM, "%s: cannot start the writer thread", path);
     }
     w->thread_started = 1;
+    if (w->s.width != w->frame_w || w->s.height != w->frame_h) {
+        int pad = w->s.width > w->frame_w || w->s.height > w->frame_h;
+        device_log(dev, OVNI_LOG_INFO, "%s: %dx%d has an odd side, which H.264/HEVC (4:2:0, cropped in 2-pixel "
+                   "steps) cannot code: written as %dx%d, the last %s %s (even=%s)", path, w->frame_w, w->frame_h,
+                   w->s.width, w->s.height,
+                   (w->s.width != w->frame_w) && (w->s.height != w->frame_h) ? "column and row"
+                   : w->s.width != w->frame_w ? "column" : "row",
+                   pad ? "repeated" : "dropped", w->s.even == OVNI_EVEN_CROP ? "crop" : "pad");
+    }
     *out = w;
+    return 0;
+}
+
+/* ---- frames the file cannot hold as they are ---- */
+
+static void release_parent(void *opaque)
+{
+    ovni_frame *f = opaque;
+    ovni_frame_unref(&f);
+}
+
+/* Plane `plane` of NV12 frame f as a GRAY8 frame of `bytes` x `rows` (a view
+ * that holds a reference on f). */
+static int plane_view(ovni_frame *f, int plane, int bytes, int rows, ovni_frame **out)
+{
+    uint8_t *data[2] = {f->data[plane], NULL};
+    size_t pitch[2] = {f->pitch[plane], 0};
+    ovni_frame *ref = ovni_frame_ref(f);
+    int ret = ovni_frame_wrap(f->device, OVNI_FORMAT_GRAY8, bytes, rows, f->memory, data, pitch, release_parent,
+                              ref, out);
+    if (ret < 0) ovni_frame_unref(&ref);
+    return ret;
+}
+
+/* NV12 src into dst of another size: each plane's whole-pixel crop, whose
+ * border repeats (crop.h's shift): luma's last column/row repeated or
+ * dropped. Chroma of an odd side already has the padded side's samples
+ * ((w + 1) / 2); cropped, its last one goes. */
+static int even_nv12(ovni_frame *dst, ovni_frame *src)
+{
+    int ret = 0;
+    for (int p = 0; p < 2 && ret == 0; p++) {
+        int sw = p ? (src->width + 1) / 2 * 2 : src->width, sh = p ? (src->height + 1) / 2 : src->height;
+        int dw = p ? dst->width / 2 * 2 : dst->width, dh = p ? dst->height / 2 : dst->height;
+        ovni_frame *vs = NULL, *vd = NULL;
+        if ((ret = plane_view(src, p, sw, sh, &vs)) == 0 && (ret = plane_view(dst, p, dw, dh, &vd)) == 0)
+            ret = ovni_crop_into(vd, vs, 0.0f, 0.0f, (float)dw, (float)dh);
+        ovni_frame_unref(&vs);
+        ovni_frame_unref(&vd);
+    }
+    return ret;
+}
+
+/* The frame as the encoder codes it, on the frame's own device and memory:
+ * RGBA32 composited over the background (fill, then blend: overlay.h's
+ * "over" onto RGB24), an odd side padded (the last column/row repeated:
+ * crop.h's border) or cropped to the coded size. *out: a new reference
+ * (frame itself when nothing changes). */
+static int writer_prepare(ovni_writer *w, ovni_frame *frame, ovni_frame **out)
+{
+    int ret = 0;
+    ovni_frame *f = ovni_frame_ref(frame), *g = NULL;
+    *out = NULL;
+    if (f->format == OVNI_FORMAT_RGBA32) {
+        if (!w->alpha_noted) {
+            w->alpha_noted = 1;
+            device_log(w->dev, OVNI_LOG_INFO, "%s: the frames have alpha and the file has none: composited over "
+                       "#%02X%02X%02X (background)", w->path, w->s.background[0], w->s.background[1],
+                       w->s.background[2]);
+        }
+        const uint8_t bg[4] = {w->s.background[0], w->s.background[1], w->s.background[2], 255};
+        if ((ret = ovni_frame_new(f->device, OVNI_FORMAT_RGB24, f->width, f->height, f->memory, &g)) == 0 &&
+            (ret = ovni_fill_rect(g, 0.0f, 0.0f, (float)f->width, (float)f->height, bg)) == 0 &&
+            (ret = ovni_blend(g, f, 0.0f, 0.0f, 1.0f)) == 0) {
+            ovni_frame_copy_props(g, f);
+            ovni_frame_unref(&f);
+            f = g;
+            g = NULL;
+        }
+    }
+    if (ret == 0 && (f->width != w->s.width || f->height != w->s.height)) {
+        /* a host frame may still be the target of a copy (the view does not carry its event) */
+        if (f->memory == OVNI_MEMORY_HOST) ret = ovni_frame_wait(f);
+        if (ret == 0) ret = ovni_frame_new(f->device, f->format, w->s.width, w->s.height, f->memory, &g);
+        if (ret == 0)
+            ret = f->format == OVNI_FORMAT_NV12
+                  ? even_nv12(g, f)
+                  : ovni_crop_into(g, f, 0.0f, 0.0f, (float)w->s.width, (float)w->s.height);
+        if (ret == 0) {
+            ovni_frame_copy_props(g, f);
+            ovni_frame_unref(&f);
+            f = g;
+            g = NULL;
+        }
+    }
+    ovni_frame_unref(&g);
+    if (ret < 0) {
+        ovni_frame_unref(&f);
+        return ret;
+    }
+    *out = f;
     return 0;
 }
 
@@ -475,9 +594,9 @@ int ovni_writer_write(ovni_writer *w, ovni_frame *frame)
     if (frame->format != OVNI_FORMAT_NV12 && frame->format != OVNI_FORMAT_RGB24 && frame->format != OVNI_FORMAT_RGBA32)
         return ovni_error(OVNI_EINVAL, "%s: frame format %s: the writer takes nv12, rgb24 or rgba32", w->path,
                           ovni_format_name(frame->format));
-    if (frame->width != w->s.width || frame->height != w->s.height)
+    if (frame->width != w->frame_w || frame->height != w->frame_h)
         return ovni_error(OVNI_EINVAL, "%s: frame size %dx%d differs from the output size %dx%d (resize it first)",
-                          w->path, frame->width, frame->height, w->s.width, w->s.height);
+                          w->path, frame->width, frame->height, w->frame_w, w->frame_h);
     if (frame->memory == OVNI_MEMORY_DEVICE && w->enc->device_bound && frame->device != w->dev)
         return ovni_error(OVNI_EINVAL, "%s: the frame is on another GPU than the writer's", w->path);
     int64_t pts = w->frames_queued;
@@ -490,17 +609,21 @@ int ovni_writer_write(ovni_writer *w, ovni_frame *frame)
             return ovni_error(OVNI_EINVAL, "%s: pts passthrough: frame pts %lld (%d/%d) does not increase", w->path,
                               (long long)frame->pts, frame->time_base.num, frame->time_base.den);
     }
-    ovni_frame *f = NULL;
-    if (frame->format == OVNI_FORMAT_NV12) {
-        f = ovni_frame_ref(frame);
+    ovni_frame *f = NULL, *rgb = NULL;
+    if ((ret = writer_prepare(w, frame, &rgb)) < 0) return ret;
+    if (rgb->format == OVNI_FORMAT_NV12) {
+        f = rgb;
     } else {
         /* RGB is converted here, with the matrix and range the file is tagged with. */
-        if ((ret = ovni_frame_new(frame->device, OVNI_FORMAT_NV12, frame->width, frame->height, frame->memory, &f)) < 0)
-            return ret;
-        f->matrix = w->s.matrix;
-        f->range = w->s.range;
-        f->chroma_loc = w->s.chroma_loc;
-        if ((ret = ovni_convert_into(f, frame)) < 0) {
+        ret = ovni_frame_new(rgb->device, OVNI_FORMAT_NV12, rgb->width, rgb->height, rgb->memory, &f);
+        if (ret == 0) {
+            f->matrix = w->s.matrix;
+            f->range = w->s.range;
+            f->chroma_loc = w->s.chroma_loc;
+            ret = ovni_convert_into(f, rgb);
+        }
+        ovni_frame_unref(&rgb);
+        if (ret < 0) {
             ovni_frame_unref(&f);
             return ret;
         }
