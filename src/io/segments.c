@@ -81,9 +81,10 @@ int segments_plan(AVFormatContext *fmt, int si, int64_t target_pts, int64_t fram
     int64_t span = (int64_t)SEG_MIN_FRAMES * frame_dur;
     for (int i = 0; i < entries; i++) {
         const AVIndexEntry *e = avformat_index_get_entry(st, i);
-        if (!e || !(e->flags & AVINDEX_KEYFRAME) || (e->flags & AVINDEX_DISCARD_FRAME) ||
-            e->timestamp == AV_NOPTS_VALUE)
-            continue;
+        /* A keyframe an edit list discards (a stream-copy cut between
+         * keyframes) still starts a chunk: the shown frames after it need it.
+         * Its decoder drops the discarded pictures, as the sequential read does. */
+        if (!e || !(e->flags & AVINDEX_KEYFRAME) || e->timestamp == AV_NOPTS_VALUE) continue;
         /* A keyframe closer than SEG_MIN_FRAMES to the chunk's start joins it. */
         if (plan->n > 0 && e->timestamp - plan->ts[plan->n - 1] < span) continue;
         plan->ts[plan->n++] = e->timestamp;
