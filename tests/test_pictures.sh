@@ -93,9 +93,10 @@ siting() {
 # ovni's first frame against FFmpeg's decode of the source's first frame,
 # converted by FFmpeg into the colour space and chroma siting that ovni's
 # output is tagged with (through RGB where ovni goes through RGB: RGB
-# sources and images); PSNR per plane >= 40 dB. Wrong levels or a wrong
-# matrix cost 15-20 dB, and a tag that does not say what was written moves
-# the reference the same way.
+# sources, images and gray); PSNR per plane >= 40 dB. 10-bit RGB becomes
+# P010, which the writer takes only through an RGB op (adjust). Wrong levels
+# or a wrong matrix cost 15-20 dB, and a tag that does not say what was
+# written moves the reference the same way.
 # planes_psnr A B W H: "y u v" PSNR of two raw 8-bit 4:2:0 frames
 planes_psnr() {
     python3 - "$1" "$2" "$3" "$4" <<'PY'
@@ -112,7 +113,7 @@ PY
 }
 rgb() {
     local pic="testsrc2=size=320x240:rate=10,gblur=sigma=2" flags=bicubic+accurate_rnd
-    local name make ext cmd via want
+    local name make ext cmd via want extra
     ff -f lavfi -i "$pic" -frames:v 1 -pix_fmt rgb24 "$T/pic.png" || { fail "ffmpeg could not make the picture"; return; }
     # With a GPU, the same jobs on the GPU device (NVDEC where it takes the
     # stream, else the CPU decoder's frames uploaded; x264 at crf 0 is
@@ -120,14 +121,16 @@ rgb() {
     local gpu=0
     "$OVNI" run "$T/pic.png" "$T/gpu.mp4" --frames 1 --device gpu -q 2>/dev/null && gpu=1
     [ $gpu = 1 ] || echo "SKIP: pictures rgb: no GPU device, GPU = CPU not checked"
-    # name|ffmpeg's output options (input: the picture, one frame)|extension|ovni command|through RGB|tags wanted
-    while IFS='|' read -r name make ext cmd via want; do
+    # name|ffmpeg's output options (input: the picture, one frame)|extension|ovni command|through RGB|tags wanted|ovni options
+    while IFS='|' read -r name make ext cmd via want extra; do
         local src="$T/$name.$ext" out="$T/$name-ovni.mp4"
         # shellcheck disable=SC2086
         ff -i "$T/pic.png" $make "$src" || { fail "ffmpeg could not make $name"; continue; }
         checks=$((checks + 1))
         local opts=(--crf 0 -q)
         [ "$cmd" = run ] && opts+=(--frames 1)
+        # shellcheck disable=SC2206
+        [ -n "$extra" ] && opts+=($extra)
         "$OVNI" "$cmd" "$src" "$out" "${opts[@]}" || { fail "ovni $cmd $name"; continue; }
         local rng spc loc mat hpos=0 vpos=128 pre="" y u v
         read -r rng spc loc <<<"$(ffprobe -v error -select_streams v:0 -show_entries stream=color_range,color_space,chroma_location \
@@ -162,6 +165,8 @@ vp9_gbrp|-pix_fmt gbrp -c:v libvpx-vp9 -lossless 1|webm|transcode|rgb|tv bt709 l
 ffv1_gbrp|-pix_fmt gbrp -c:v ffv1|mkv|transcode|rgb|tv bt709 left
 x264rgb|-pix_fmt rgb24 -c:v libx264rgb -qp 0|mp4|transcode|rgb|tv bt709 left
 png_mov|-pix_fmt rgb24 -c:v png|mov|transcode|rgb|tv bt709 left
+ffv1_gbrp10|-pix_fmt gbrp10le -c:v ffv1|mkv|run|rgb|tv bt709 left|--vf adjust=saturation=1
+gray_mov|-pix_fmt gray -c:v png|mov|transcode|rgb|pc smpte170m left
 yuvj420p|-pix_fmt yuvj420p -c:v libx264 -qp 0|mp4|transcode|yuv|pc smpte170m left
 mjpeg422|-pix_fmt yuvj422p -c:v mjpeg -q:v 2|mov|transcode|yuv|pc smpte170m center
 yuv444_pc|-pix_fmt yuv444p -color_range pc -colorspace bt709 -c:v libx264 -qp 0|mp4|transcode|yuv|pc bt709 left
