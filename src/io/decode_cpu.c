@@ -4,12 +4,10 @@
  *
  * The common decoder outputs (yuv420p, yuvj420p, nv12, yuv420p10/12, p010)
  * are copied and interleaved by hand: that is exact and cheaper than a
- * general scaler. 8-bit RGB codecs (gbrp, PNG, libx264rgb, ...) are repacked
- * to RGB24 and converted by ovni's own RGB -> NV12 (colour.c), as the writer
- * converts RGB frames; anything else (4:2:2, 4:4:4, gray, deeper RGB) goes
- * through libswscale. Both are told the source's range, matrix and chroma
- * siting and the frame's (decode_params, docs/reader.md "Colour"), so the
- * frame holds what its tags say. */
+ * general scaler. Anything else (4:2:2, 4:4:4, gray, RGB codecs) goes
+ * through libswscale, told the source's range and chroma siting and the
+ * frame's range, matrix and siting (decode_params; docs/reader.md
+ * "Colour"), so the frame holds what its tags say. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +16,6 @@
 #include <libswscale/swscale.h>
 
 #include "decode.h"
-#include "ovni/ops.h"
 
 typedef struct cpu_decoder {
     decoder pub;
@@ -117,7 +114,7 @@ static struct SwsContext *sws_make(cpu_decoder *c, const AVFrame *av, enum AVPix
      * the sample itself. */
     if (ok && desc->log2_chroma_w == 1) ok = av_opt_set_int(s, "src_h_chr_pos", sws_chr_pos(c->p.chroma_loc, 0), 0) >= 0;
     if (ok && desc->log2_chroma_h == 1) ok = av_opt_set_int(s, "src_v_chr_pos", sws_chr_pos(c->p.chroma_loc, 1), 0) >= 0;
-    if (ok && (out == AV_PIX_FMT_NV12 || out == AV_PIX_FMT_P010LE))
+    if (ok)
         ok = av_opt_set_int(s, "dst_h_chr_pos", sws_chr_pos(c->p.chroma_loc, 0), 0) >= 0 &&
              av_opt_set_int(s, "dst_v_chr_pos", sws_chr_pos(c->p.chroma_loc, 1), 0) >= 0;
     if (!ok || sws_init_context(s, NULL, NULL) < 0) {
@@ -130,11 +127,10 @@ static struct SwsContext *sws_make(cpu_decoder *c, const AVFrame *av, enum AVPix
     return s;
 }
 
-/* The picture converted by libswscale into dst's planes (NV12, P010 or RGB24). */
+/* The picture converted by libswscale into dst's planes (NV12 or P010). */
 static int convert_sws(cpu_decoder *c, ovni_frame *dst, const AVFrame *av)
 {
-    enum AVPixelFormat out = dst->format == OVNI_FORMAT_P010 ? AV_PIX_FMT_P010LE
-                             : dst->format == OVNI_FORMAT_RGB24 ? AV_PIX_FMT_RGB24 : AV_PIX_FMT_NV12;
+    enum AVPixelFormat out = dst->format == OVNI_FORMAT_P010 ? AV_PIX_FMT_P010LE : AV_PIX_FMT_NV12;
     const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get((enum AVPixelFormat)av->format);
     int src_full = (desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL)) ||
                    is_jpeg_format((enum AVPixelFormat)av->format) || av->color_range == AVCOL_RANGE_JPEG ||
@@ -150,7 +146,7 @@ static int convert_sws(cpu_decoder *c, ovni_frame *dst, const AVFrame *av)
     uint8_t *d[4] = {dst->data[0], dst->data[1], NULL, NULL};
     int dstride[4] = {(int)dst->pitch[0], (int)dst->pitch[1], 0, 0};
     sws_scale(c->sws, (const uint8_t *const *)av->data, av->linesize, 0, av->height, d, dstride);
-    if (out != AV_PIX_FMT_RGB24 && desc->nb_components <= 2 && !(desc->flags & AV_PIX_FMT_FLAG_PAL)) {
+    if (desc->nb_components <= 2 && !(desc->flags & AV_PIX_FMT_FLAG_PAL)) {
         /* Gray: neutral chroma (libswscale 6 writes 0 for full-range gray -> full-range YUV). */
         int cw = (dst->width + 1) / 2, ch = (dst->height + 1) / 2;
         for (int y = 0; y < ch; y++) {
@@ -165,19 +161,6 @@ static int convert_sws(cpu_decoder *c, ovni_frame *dst, const AVFrame *av)
     return 0;
 }
 
-/* 8-bit RGB pictures: repacked to RGB24 (exact), then into f by ovni's RGB
- * -> NV12 at f's matrix, range and siting. */
-static int convert_rgb(cpu_decoder *c, ovni_frame *f, const AVFrame *av)
-{
-    ovni_frame *rgb = NULL;
-    int ret = ovni_frame_new(c->p.dev, OVNI_FORMAT_RGB24, av->width, av->height, OVNI_MEMORY_HOST, &rgb);
-    if (ret < 0) return ret;
-    if ((ret = frame_host_sync(rgb)) == 0 && (ret = convert_sws(c, rgb, av)) == 0)
-        ret = ovni_convert_into(f, rgb);
-    ovni_frame_unref(&rgb);
-    return ret;
-}
-
 /* One decoded picture into a pooled frame. */
 static int to_frame(cpu_decoder *c, const AVFrame *av, ovni_frame **out)
 {
@@ -185,7 +168,6 @@ static int to_frame(cpu_decoder *c, const AVFrame *av, ovni_frame **out)
     if (!desc || av->width < 1 || av->height < 1)
         return ovni_error(OVNI_EFORMAT, "%s: the decoder returned a picture without a size or format", c->p.path);
     int depth = desc->comp[0].depth;
-    int rgb8 = (desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL)) && depth <= 8;
     ovni_format fmt = depth > 8 ? OVNI_FORMAT_P010 : OVNI_FORMAT_NV12;
     ovni_frame *f = NULL;
     int ret = ovni_frame_new(c->p.dev, fmt, av->width, av->height, OVNI_MEMORY_HOST, &f);
@@ -217,7 +199,7 @@ static int to_frame(cpu_decoder *c, const AVFrame *av, ovni_frame **out)
         copy_rows(f->data[1], f->pitch[1], av->data[1], av->linesize[1], (size_t)cw * 4, ch);
         break;
     default:
-        if ((ret = rgb8 ? convert_rgb(c, f, av) : convert_sws(c, f, av)) < 0) goto fail;
+        if ((ret = convert_sws(c, f, av)) < 0) goto fail;
         break;
     }
     f->pts = av->best_effort_timestamp;
