@@ -1,5 +1,5 @@
 /* checkops cases for the compositing ops: overlay, blend, chroma key,
- * rounded corners and masks, fill, fade, crossfade, adjust. In-place ops
+ * rounded corners and masks, fill, fade, flatten, crossfade, adjust. In-place ops
  * work on out[0], which starts with the same random pixels on both sides. */
 #include <math.h>
 
@@ -111,6 +111,26 @@ static int run_fade(ovni_frame *const *out, ovni_frame *const *in, const checkop
     return ovni_fade(out[0], c, (float)p->f[4]);
 }
 
+/* ---- flatten: i[0..2] the background, i[4..5] the source's size: the
+ * output's, one more or one less on each side (the writer's crop and pad) ---- */
+static void flatten_size(const checkops_params *p, int w, int h, int iw[], int ih[], int ow[], int oh[])
+{
+    iw[0] = p->i[4], ih[0] = p->i[5];
+}
+
+static void draw_flatten(checkops_params *p, int w, int h)
+{
+    for (int c = 0; c < 3; c++) p->i[c] = checkops_int(0, 255);
+    p->i[4] = w + checkops_int(w > 1 ? -1 : 0, 1);
+    p->i[5] = h + checkops_int(h > 1 ? -1 : 0, 1);
+}
+
+static int run_flatten(ovni_frame *const *out, ovni_frame *const *in, const checkops_params *p)
+{
+    const uint8_t c[3] = {(uint8_t)p->i[0], (uint8_t)p->i[1], (uint8_t)p->i[2]};
+    return ovni_flatten_into(out[0], in[0], c);
+}
+
 /* ---- crossfade: f[4] t; adjust: f[0..2] brightness, contrast, saturation ---- */
 static int run_crossfade(ovni_frame *const *out, ovni_frame *const *in, const checkops_params *p)
 {
@@ -173,6 +193,9 @@ const checkops_case checkops_compose[] = {
      .draw = draw_fill, .run = run_fade, .bytes = rw_rgb},
     {.name = "fade_rgba32", CHECKOPS_FLOAT, .noutputs = 1, .out_fmt = {R32},
      .draw = draw_fill, .run = run_fade, .bytes = rw_rgba},
+    /* integer math: the same bytes on every backend */
+    {.name = "flatten_rgba32", .ninputs = 1, .noutputs = 1, .in_fmt = {R32}, .out_fmt = {R24},
+     .sizes = flatten_size, .draw = draw_flatten, .run = run_flatten},
     {.name = "crossfade_rgb24", CHECKOPS_FLOAT, .ninputs = 2, .noutputs = 1, .in_fmt = {R24, R24}, .out_fmt = {R24},
      .draw = draw_adjust, .run = run_crossfade},
     {.name = "crossfade_rgba32", CHECKOPS_FLOAT, .ninputs = 2, .noutputs = 1, .in_fmt = {R32, R32}, .out_fmt = {R32},

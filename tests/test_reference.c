@@ -8,6 +8,7 @@
  *    RGBA32 ("over" with straight alpha);
  *  - fill_rect with partial alpha, on an integer box and on a fractional one
  *    (coverage = overlapping area);
+ *  - flatten onto an opaque colour (exact: integer math), padded and cropped;
  *  - fade and crossfade at fractional t (RGB24, RGBA32, GRAY8);
  *  - adjust (saturation, contrast, brightness), vignette, chroma key's
  *    alpha ramp (spill off);
@@ -196,6 +197,41 @@ static void fills(void)
             ovni_frame_unref((ovni_frame **)&k.dst0);
             ovni_frame_unref(&f);
         }
+}
+
+/* ---- flatten: "over" an opaque colour, c_s a + k (1 - a) with a = alpha / 255,
+ * rounded to the nearest (never a tie: 255 is odd); a larger output repeats
+ * the source's last column and row, a smaller one crops ---- */
+static void flattens(void)
+{
+    static const uint8_t bgs[][3] = {{0, 0, 0}, {255, 255, 255}, {20, 140, 250}};
+    static const int sizes[][2] = {{32, 20}, {30, 18}, {31, 19}};
+    for (int b = 0; b < 3; b++) {
+        ovni_frame *src = test_new_random(dev, OVNI_FORMAT_RGBA32, 31, 19), *dst = NULL;
+        if (!src) return;
+        /* the ends of the alpha range, which random bytes rarely hit */
+        px(src, 0, 0)[3] = 0, px(src, 1, 0)[3] = 255, px(src, 2, 0)[3] = 1, px(src, 3, 0)[3] = 254;
+        CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_RGB24, sizes[b][0], sizes[b][1], OVNI_MEMORY_HOST, &dst));
+        if (dst) {
+            CHECK_OK(ovni_flatten_into(dst, src, bgs[b]));
+            int bad = 0;
+            for (int y = 0; y < dst->height; y++)
+                for (int x = 0; x < dst->width; x++) {
+                    const uint8_t *sp = px(src, x < 31 ? x : 30, y < 19 ? y : 18), *d = px(dst, x, y);
+                    double a = sp[3] / 255.0;
+                    for (int c = 0; c < 3; c++) {
+                        double ref = floor(sp[c] * a + bgs[b][c] * (1 - a) + 0.5);
+                        if (d[c] != ref && !bad++)
+                            fprintf(stderr, "flatten %dx%d: pixel (%d,%d) channel %d = %d, reference %.0f\n", dst->width,
+                                    dst->height, x, y, c, d[c], ref);
+                    }
+                }
+            CHECK_MSG(!bad, "flatten onto %d,%d,%d at %dx%d: %d values off the reference", bgs[b][0], bgs[b][1],
+                      bgs[b][2], dst->width, dst->height, bad);
+        }
+        ovni_frame_unref(&dst);
+        ovni_frame_unref(&src);
+    }
 }
 
 /* ---- fade and crossfade ---- */
@@ -535,6 +571,7 @@ int main(void)
     CHECK_OK(ovni_device_open(&dev, "cpu"));
     compositing();
     fills();
+    flattens();
     mixes();
     pointwise();
     colour();

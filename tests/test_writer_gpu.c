@@ -14,9 +14,9 @@
 /* Odd sizes and alpha on device frames: 33x25 RGBA32 (alpha 0, 128, 255)
  * padded to 34x26 and cropped to 32x24 over a blue background, and 33x25
  * NV12 padded, written losslessly (x264 at QP 0: the H200 has no NVENC) and
- * compared with a naive host build of the expected picture. The GPU's fill,
- * blend and crop kernels do the writer's work here (tests/test_writer.c is
- * the same on the CPU). */
+ * compared with a naive host build of the expected picture. The GPU's
+ * flatten and crop kernels do the writer's work here (tests/test_writer.c
+ * is the same on the CPU). */
 #define OW 33
 #define OH 25
 static const uint8_t odd_bg[3] = {20, 40, 230};

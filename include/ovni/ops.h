@@ -98,8 +98,8 @@ OVNI_API int ovni_round_corners(const ovni_frame *src, float radius, const float
 OVNI_API int ovni_round_corners_into(ovni_frame *dst, const ovni_frame *src, float radius,
                                      const float radii[4], float smoothing);
 
-/* ---- fill and fade (src/ops/fill.*) --------------------------------------
- * In place on RGB24 or RGBA32 frames.
+/* ---- fill, fade and flatten (src/ops/fill.*) ------------------------------
+ * fill_rect and fade: in place on RGB24 or RGBA32 frames.
  * ovni_fill_rect: paints rgba (straight alpha, rgba[3] = opacity) "over" the
  *   rectangle [x, x + width) x [y, y + height): x, y finite, width and
  *   height > 0; partly or wholly off the frame is clipped. Pixels partly
@@ -110,6 +110,14 @@ OVNI_API int ovni_round_corners_into(ovni_frame *dst, const ovni_frame *src, flo
 OVNI_API int ovni_fill_rect(ovni_frame *frame, float x, float y, float width, float height,
                             const uint8_t rgba[4]);
 OVNI_API int ovni_fade(ovni_frame *frame, const uint8_t rgb[3], float t);
+
+/* ovni_flatten_into: src RGBA32 composited over the opaque colour rgb into
+ *   dst RGB24 (another frame): c = (c_s a + rgb (255 - a) + 127) / 255 per
+ *   channel, a the source's alpha (0..255), in integers. dst may be of any
+ *   size: where it is larger, its extra columns and rows repeat src's last
+ *   one; where smaller, src is cropped (the writer flattens alpha and pads
+ *   odd sizes to even in this one pass). */
+OVNI_API int ovni_flatten_into(ovni_frame *dst, const ovni_frame *src, const uint8_t rgb[3]);
 
 /* ---- mixing and colour adjustment (src/ops/mix.*) ------------------------
  * ovni_crossfade: a + (b - a) t on every byte (alpha too); a, b (and dst)

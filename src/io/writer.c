@@ -533,53 +533,42 @@ static int even_nv12(ovni_frame *dst, ovni_frame *src)
 }
 
 /* The frame as the encoder codes it, on the frame's own device and memory:
- * RGBA32 composited over the background (fill, then blend: overlay.h's
- * "over" onto RGB24), an odd side padded (the last column/row repeated:
- * crop.h's border) or cropped to the coded size. *out: a new reference
- * (frame itself when nothing changes). */
+ * RGBA32 composited over the background and made the coded size in one pass
+ * (ovni_flatten_into: an added column/row repeats the last one); RGB24 and
+ * NV12 of an odd size padded or cropped by a whole-pixel crop (crop.h's
+ * border repeats). *out: a new reference (frame itself when nothing changes). */
 static int writer_prepare(ovni_writer *w, ovni_frame *frame, ovni_frame **out)
 {
     int ret = 0;
-    ovni_frame *f = ovni_frame_ref(frame), *g = NULL;
+    int resize = frame->width != w->s.width || frame->height != w->s.height;
     *out = NULL;
-    if (f->format == OVNI_FORMAT_RGBA32) {
-        if (!w->alpha_noted) {
-            w->alpha_noted = 1;
-            device_log(w->dev, OVNI_LOG_INFO, "%s: the frames have alpha and the file has none: composited over "
-                       "#%02X%02X%02X (background)", w->path, w->s.background[0], w->s.background[1],
-                       w->s.background[2]);
-        }
-        const uint8_t bg[4] = {w->s.background[0], w->s.background[1], w->s.background[2], 255};
-        if ((ret = ovni_frame_new(f->device, OVNI_FORMAT_RGB24, f->width, f->height, f->memory, &g)) == 0 &&
-            (ret = ovni_fill_rect(g, 0.0f, 0.0f, (float)f->width, (float)f->height, bg)) == 0 &&
-            (ret = ovni_blend(g, f, 0.0f, 0.0f, 1.0f)) == 0) {
-            ovni_frame_copy_props(g, f);
-            ovni_frame_unref(&f);
-            f = g;
-            g = NULL;
-        }
+    if (frame->format != OVNI_FORMAT_RGBA32 && !resize) {
+        *out = ovni_frame_ref(frame);
+        return 0;
     }
-    if (ret == 0 && (f->width != w->s.width || f->height != w->s.height)) {
-        /* a host frame may still be the target of a copy (the view does not carry its event) */
-        if (f->memory == OVNI_MEMORY_HOST) ret = ovni_frame_wait(f);
-        if (ret == 0) ret = ovni_frame_new(f->device, f->format, w->s.width, w->s.height, f->memory, &g);
-        if (ret == 0)
-            ret = f->format == OVNI_FORMAT_NV12
-                  ? even_nv12(g, f)
-                  : ovni_crop_into(g, f, 0.0f, 0.0f, (float)w->s.width, (float)w->s.height);
-        if (ret == 0) {
-            ovni_frame_copy_props(g, f);
-            ovni_frame_unref(&f);
-            f = g;
-            g = NULL;
-        }
+    if (frame->format == OVNI_FORMAT_RGBA32 && !w->alpha_noted) {
+        w->alpha_noted = 1;
+        device_log(w->dev, OVNI_LOG_INFO, "%s: the frames have alpha and the file has none: composited over "
+                   "#%02X%02X%02X (background)", w->path, w->s.background[0], w->s.background[1],
+                   w->s.background[2]);
     }
-    ovni_frame_unref(&g);
+    /* a host frame may still be the target of a copy (the NV12 views do not carry its event) */
+    if (frame->memory == OVNI_MEMORY_HOST && (ret = ovni_frame_wait(frame)) < 0) return ret;
+    ovni_frame *g = NULL;
+    ovni_format fmt = frame->format == OVNI_FORMAT_RGBA32 ? OVNI_FORMAT_RGB24 : frame->format;
+    if ((ret = ovni_frame_new(frame->device, fmt, w->s.width, w->s.height, frame->memory, &g)) < 0) return ret;
+    if (frame->format == OVNI_FORMAT_RGBA32)
+        ret = ovni_flatten_into(g, frame, w->s.background);
+    else if (frame->format == OVNI_FORMAT_NV12)
+        ret = even_nv12(g, frame);
+    else
+        ret = ovni_crop_into(g, frame, 0.0f, 0.0f, (float)w->s.width, (float)w->s.height);
     if (ret < 0) {
-        ovni_frame_unref(&f);
+        ovni_frame_unref(&g);
         return ret;
     }
-    *out = f;
+    ovni_frame_copy_props(g, frame);
+    *out = g;
     return 0;
 }
 

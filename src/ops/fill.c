@@ -1,5 +1,5 @@
-/* Fill and fade: parameter checks, clipping, and the CPU walk over fill.h's
- * math. */
+/* Fill, fade and flatten: parameter checks, clipping, and the CPU walk over
+ * fill.h's math. */
 #include <math.h>
 
 #include "fill.h"
@@ -88,5 +88,31 @@ int ovni_fade(ovni_frame *frame, const uint8_t rgb[3], float t)
         return op_launch_2d(frame->device, KERNEL_FILL_FADE_KERNEL, p.width, p.height, args);
     }
     ovni_parallel_for(frame->device, p.height, fade_rows, &p);
+    return 0;
+}
+
+static void flatten_rows(void *ctx, int y0, int y1)
+{
+    const flatten_params *p = ctx;
+    for (int y = y0; y < y1; y++)
+        for (int x = 0; x < p->dst_w; x++) flatten_px(p, x, y);
+}
+
+int ovni_flatten_into(ovni_frame *dst, const ovni_frame *src, const uint8_t rgb[3])
+{
+    int ret;
+    if ((ret = op_begin("flatten", dst, src)) < 0) return ret;
+    if (src->format != OVNI_FORMAT_RGBA32 || dst->format != OVNI_FORMAT_RGB24)
+        return ovni_error(OVNI_EINVAL, "flatten: %s -> %s: the source must be rgba32 and the destination rgb24",
+                          ovni_format_name(src->format), ovni_format_name(dst->format));
+    if (!rgb) return ovni_error(OVNI_EINVAL, "flatten: colour rgb is NULL");
+    if ((ret = op_check_apart("flatten", dst, src)) < 0) return ret;
+    flatten_params p = {src->data[0], src->pitch[0], src->width, src->height, dst->data[0], dst->pitch[0],
+                        dst->width, dst->height, {rgb[0], rgb[1], rgb[2]}};
+    if (op_on_gpu(dst)) {
+        void *args[] = {&p};
+        return op_launch_2d(dst->device, KERNEL_FILL_FLATTEN_KERNEL, p.dst_w, p.dst_h, args);
+    }
+    ovni_parallel_for(dst->device, p.dst_h, flatten_rows, &p);
     return 0;
 }

@@ -3,7 +3,9 @@
  * over) with the colour's alpha times each pixel's coverage by the
  * rectangle: the product of its overlaps with [left, right) and
  * [top, bottom), so fractional edges are smooth and an integer box covers
- * exactly its pixels. fade: c + (k - c) t on R, G and B; alpha is kept. */
+ * exactly its pixels. fade: c + (k - c) t on R, G and B; alpha is kept.
+ * flatten: an RGBA32 picture composited over an opaque colour into RGB24, in
+ * integers (the same bytes on every backend). */
 #ifndef OVNI_OPS_FILL_H
 #define OVNI_OPS_FILL_H
 
@@ -45,6 +47,28 @@ OVNI_HD void fade_px(const fade_params *p, int x, int y)
         float v = (float)d[c];
         d[c] = ovni_u8(v + (p->colour[c] - v) * p->t);
     }
+}
+
+typedef struct flatten_params {
+    const uint8_t *src;              /* RGBA32 */
+    size_t src_pitch;
+    int src_w, src_h;
+    uint8_t *dst;                    /* RGB24 */
+    size_t dst_pitch;
+    int dst_w, dst_h;
+    unsigned colour[3];              /* the background, 0..255 */
+} flatten_params;
+
+/* c = (c_s a + k (255 - a) + 127) / 255, rounded half up: "over" an opaque
+ * background with a in 0..255. Output pixels past the source's last column
+ * or row take that column or row (padding repeats the edge). */
+OVNI_HD void flatten_px(const flatten_params *p, int x, int y)
+{
+    const uint8_t *s = ovni_cpx(p->src, p->src_pitch, x < p->src_w ? x : p->src_w - 1,
+                                y < p->src_h ? y : p->src_h - 1, 4);
+    uint8_t *d = ovni_px(p->dst, p->dst_pitch, x, y, 3);
+    unsigned a = s[3];
+    for (int c = 0; c < 3; c++) d[c] = (uint8_t)((s[c] * a + p->colour[c] * (255u - a) + 127u) / 255u);
 }
 
 #endif
