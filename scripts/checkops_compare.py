@@ -26,6 +26,27 @@ import sys
 
 SITINGS = ("left", "center", "topleft", "top")
 
+# Which .cu file's kernels each checkops case runs (by name prefix; the first
+# match wins), for the per-file verdict: -fmad=false is set per file.
+CASE_FILES = [
+    ("nv12_to_", "colour.cu"), ("p010_to_", "colour.cu"), ("rgb24_to_", "colour.cu"),
+    ("rgba32_to_", "colour.cu"), ("overlay_", "overlay.cu"), ("blend_", "overlay.cu"),
+    ("chroma_key_", "chromakey.cu"), ("round_", "rounded.cu"), ("fill_rect_", "fill.cu"),
+    ("fade_", "fill.cu"), ("crossfade_", "mix.cu"), ("adjust_", "mix.cu"), ("blur_", "blur.cu"),
+    ("make_shadow", "shadow.cu"), ("vignette_", "vignette.cu"), ("crop_int_", "crop.cu"),
+    ("translate_int_", "crop.cu"), ("crop_", "resize.cu"), ("resize_", "resize.cu"),
+    ("scale_translate_", "resize.cu"), ("fit_", "resize.cu"), ("cover_", "resize.cu"),
+    ("rotate_", "rotate.cu"), ("warp_", "warp.cu"), ("flip_", "flip.cu"),
+    ("deinterlace_", "deinterlace.cu"),
+]
+
+
+def case_file(op):
+    for prefix, f in CASE_FILES:
+        if op.startswith(prefix):
+            return f
+    return "?"
+
 
 def parse(paths):
     rows = {}
@@ -71,6 +92,7 @@ def main():
     head = "%-30s %6s %6s %9s %9s %7s" % ("op", "A|d|", "B|d|", "A ms", "B ms", "B/A-1")
     print(head + ("  verdict" if fmad else ""))
     counts = {}
+    files = {}
     for op in order:
         if op not in a:
             continue
@@ -87,12 +109,27 @@ def main():
             else:
                 verdict = "pin" if cost < 0.05 else "costly"
             counts[verdict] = counts.get(verdict, 0) + 1
+            files.setdefault(case_file(op), []).append((op, verdict, cost))
         print("%-30s %6s %6s %9s %9s %7s  %s" % (
             op, "-" if da is None else da, "-" if db is None else db,
             "-" if ga is None else "%.4f" % ga, "-" if gb is None else "%.4f" % gb,
             "-" if cost is None else "%+.1f%%" % (100 * cost), verdict))
     if fmad:
         print("verdicts: " + ", ".join("%s %d" % kv for kv in sorted(counts.items())))
+        # A file can be pinned when every row it serves costs < 5% and at
+        # least one becomes exact (warp's pre-shrink and shadow's blur also
+        # run resize.cu / blur.cu kernels: read those rows with both files).
+        print("per .cu file (-fmad=false is per file: ovni_kernels_exact in src/ops/meson.build):")
+        for f in sorted(files):
+            rows = files[f]
+            costs = [c for _, _, c in rows if c is not None]
+            worst = max(costs) if costs else None
+            kinds = {}
+            for _, v, _ in rows:
+                kinds[v] = kinds.get(v, 0) + 1
+            ok = worst is not None and worst < 0.05 and len(costs) == len(rows) and kinds.get("pin", 0) > 0
+            print("  %-16s %-8s worst %7s  %s" % (f, "PIN" if ok else "keep", "-" if worst is None else
+                  "%+.1f%%" % (100 * worst), ", ".join("%s %d" % kv for kv in sorted(kinds.items()))))
 
 
 if __name__ == "__main__":
