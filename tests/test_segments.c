@@ -3,13 +3,16 @@
  * exactly the frames of a sequential read (count, pts, every byte), also
  * with start_frame and frame_count; files without a keyframe index, or too
  * short to split, read in one piece; damaged files and early closes end
- * cleanly. ovni_reader_get_stats() shows that the split happened: more than
+ * cleanly, and a damaged keyframe (missing, or there but broken) gives the
+ * frames of a sequential read. ovni_reader_get_stats() shows that the split happened: more than
  * one decoder, each delivering frames, where the file has an index; one
  * where it has none. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <libavformat/avformat.h>
 
 #include "media.h"
 #include "test.h"
@@ -212,6 +215,89 @@ static void check_robust(ovni_device *dev)
     unlink(m.path);
 }
 
+/* File offset and size of the video stream's keyframe packets, in file order. */
+static int key_packets(const char *path, int64_t *pos, int *size, int max)
+{
+    AVFormatContext *fmt = NULL;
+    if (avformat_open_input(&fmt, path, NULL, NULL) < 0) return -1;
+    AVPacket *pkt = av_packet_alloc();
+    int n = 0;
+    while (pkt && n < max && av_read_frame(fmt, pkt) >= 0) {
+        if ((pkt->flags & AV_PKT_FLAG_KEY) && pkt->pos >= 0) {
+            pos[n] = pkt->pos;
+            size[n++] = pkt->size;
+        }
+        av_packet_unref(pkt);
+    }
+    av_packet_free(&pkt);
+    avformat_close_input(&fmt);
+    return n;
+}
+
+/* Copies src to dst with bytes [from, from + len) zeroed. */
+static int copy_zeroed(const char *src, const char *dst, int64_t from, int64_t len)
+{
+    FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+    int ok = in && out;
+    for (int64_t i = 0; ok; i++) {
+        int c = fgetc(in);
+        if (c == EOF) break;
+        ok = fputc(i >= from && i < from + len ? 0 : c, out) != EOF;
+    }
+    if (in) fclose(in);
+    if (out && fclose(out) != 0) ok = 0;
+    return ok ? 0 : -1;
+}
+
+/* A damaged keyframe in one chunk (GOPs of 30 frames: a chunk each):
+ * segments=3 must give exactly the sequential read's frames. Zeroed
+ * whole, the keyframe is no keyframe to the demuxer's parser: the chunk
+ * before reads on through its span (in the last chunk this failed with
+ * "chunk 6's keyframe was not found"; in chunk 2 chunk 3 came twice).
+ * Zeroed after its first 200 bytes, it is still a keyframe but decodes
+ * with errors: the chunk is decoded again from the chunk before, so the
+ * concealment sees the pictures a sequential read's decoder holds. Both
+ * reads use one decoder thread: libavcodec's concealment differs between
+ * 1 and 2 frame threads (FFmpeg's own -threads 1 and 2 give other frames). */
+static void check_damaged_keyframes(ovni_device *dev)
+{
+    media_spec m = {.path = tmp("keys.mp4"), .width = 160, .height = 96, .fps_num = 30, .fps_den = 1,
+                    .frames = 200, .gop = 30};
+    CHECK(media_write(&m, NULL) == 0);
+    int64_t pos[16];
+    int size[16];
+    int keys = key_packets(m.path, pos, size, 16);
+    CHECK_MSG(keys == 7, "keys.mp4: %d keyframes, want 7", keys);
+    if (keys != 7) return;
+    const struct {
+        const char *name;
+        int key, skip; /* the keyframe damaged, and bytes of it left intact */
+    } cases[] = {{"key2_zeroed.mp4", 2, 0}, {"key6_zeroed.mp4", 6, 0}, {"key2_half.mp4", 2, 200}};
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        const char *path = tmp(cases[c].name);
+        int k = cases[c].key;
+        CHECK(size[k] > cases[c].skip + 100);
+        CHECK_OK(copy_zeroed(m.path, path, pos[k] + cases[c].skip, size[k] - cases[c].skip));
+        static ovni_frame *ref[MAXF];
+        ovni_reader_settings s;
+        ovni_reader_default_settings(&s);
+        s.decoder = OVNI_DECODER_CPU;
+        s.segments = 1;
+        s.threads = 1;
+        ovni_reader_stats st;
+        int n = read_stats(dev, path, &s, ref, &st);
+        CHECK_MSG(n >= 190 && n <= 200 && st.corrupt_packets > 0, "%s: sequential read gave %d frames, %lld damaged",
+                  cases[c].name, n, (long long)st.corrupt_packets);
+        if (n > 0) {
+            compare(dev, path, ref, n, 3, 0, 0, 1);
+            printf("%s: keyframe %d damaged: %d frames, segments=3 compared\n", cases[c].name, k, n);
+        }
+        unref_all(ref, n);
+        unlink(path);
+    }
+    unlink(m.path);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof(dir), "/tmp/ovni_test_segments_XXXXXX");
@@ -225,6 +311,7 @@ int main(void)
     check_clip(dev, "noindex.ts", 120, 30, 1, 0); /* MPEG-TS: no index, read in one piece */
     check_editlist(dev);
     check_robust(dev);
+    check_damaged_keyframes(dev);
     ovni_reader_settings s;
     ovni_reader_default_settings(&s);
     s.segments = 1000;

@@ -46,6 +46,7 @@ struct decoder {
     int (*flush)(decoder *d);
     void (*close)(decoder *d);
     atomic_llong corrupt;      /* packets or pictures that failed to decode (read by other threads) */
+    int damaged;               /* set before each emit: that picture was decoded with errors (CPU only) */
 };
 
 /* Opens the libavcodec decoder for p->st. */

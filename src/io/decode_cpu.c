@@ -229,7 +229,8 @@ static int receive_all(cpu_decoder *c)
             if (++errors > 64) return 0; /* a decoder stuck on errors: move on to the next packet */
             continue;
         }
-        if (c->frame->decode_error_flags || (c->frame->flags & AV_FRAME_FLAG_CORRUPT)) c->pub.corrupt++;
+        c->pub.damaged = c->frame->decode_error_flags || (c->frame->flags & AV_FRAME_FLAG_CORRUPT);
+        if (c->pub.damaged) c->pub.corrupt++;
         ovni_frame *f = NULL;
         int ret = to_frame(c, c->frame, &f);
         av_frame_unref(c->frame);

@@ -8,7 +8,19 @@
  * chunk's keyframe up to the next chunk's keyframe, plus, for open GOPs, the
  * pictures after that keyframe in decode order that are shown before it
  * (they belong to this chunk and need it as a reference); then it drains
- * the decoder (end of stream) and flushes it for its next chunk. */
+ * the decoder (end of stream) and flushes it for its next chunk.
+ *
+ * Damaged keyframes. A chunk's keyframe packet that is missing (a read
+ * error, or data the parser no longer takes for a keyframe) ends no chunk:
+ * the worker before reads on through this chunk's span, with the decoder
+ * state a sequential read has there, and this chunk is empty. A keyframe
+ * packet that is there but does not decode cleanly (its picture is not the
+ * first one shown from its pts on, or is flagged damaged, or none comes)
+ * leaves a fresh decoder in another state than a sequential read's, whose
+ * decoder still holds the previous pictures: the worker then decodes the
+ * chunk again from the previous chunk's keyframe (a pre-roll, its frames
+ * dropped), going further back while that keyframe is damaged too. Either
+ * way the output equals the sequential read. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -35,6 +47,10 @@ typedef struct worker {
     decoder *dec;
     ovni_queue q;
     int64_t lo, hi;          /* the current chunk's pts window */
+    int64_t check;           /* pts of the keyframe decoding started at: its picture must come first */
+    int checked;             /* a picture at or after `check` came */
+    int can_retry;           /* an earlier keyframe exists to decode on from */
+    int bad_start;           /* the start keyframe did not decode cleanly: decode again from earlier */
     int64_t delivered;       /* its frames taken by the reader (the reader's thread only) */
     int status;              /* 0, DECODE_STOP, or the error that ended the worker */
     char message[1024];
@@ -126,6 +142,14 @@ static int worker_emit(void *ctx, ovni_frame *f)
         return DECODE_STOP;
     }
     int64_t pts = f->pts;
+    if (!w->checked && pts != AV_NOPTS_VALUE && pts >= w->check) {
+        w->checked = 1;
+        if (w->can_retry && (pts != w->check || w->dec->damaged)) {
+            w->bad_start = 1; /* nothing of this chunk was queued yet: pts >= lo >= check comes here first */
+            ovni_frame_unref(&f);
+            return DECODE_STOP;
+        }
+    }
     if (pts != AV_NOPTS_VALUE &&
         (pts < w->lo || pts >= w->hi ||
          (s->p.target_pts != INT64_MIN && pts < s->p.target_pts - s->p.frame_dur / 2))) {
@@ -189,21 +213,32 @@ static int feed_leading(worker *w, AVPacket *pkt, AVPacket *held)
     return ret;
 }
 
-static int decode_chunk(worker *w, int c, AVPacket *pkt, AVPacket *held)
+#define SPAN_EMPTY 1 /* decode_span: the chunk's keyframe is missing, the worker before read its span */
+#define SPAN_RETRY 2 /* decode_span: the start keyframe is damaged, decode on from an earlier one */
+
+/* Decodes chunk c, starting at chunk `from`'s keyframe (from < c: a
+ * pre-roll whose frames, before *chunk_lo, are dropped). *chunk_lo is set
+ * by the pass with from == c. Returns 0, SPAN_EMPTY, SPAN_RETRY or an
+ * error. */
+static int decode_span(worker *w, int c, int from, int64_t *chunk_lo, AVPacket *pkt, AVPacket *held)
 {
     segments *s = w->s;
     const char *path = s->p.path;
-    int64_t start = s->plan.ts[c], next = c + 1 < s->plan.n ? s->plan.ts[c + 1] : INT64_MAX;
+    int64_t start = s->plan.ts[from], next = c + 1 < s->plan.n ? s->plan.ts[c + 1] : INT64_MAX;
     int ret = w->dec->flush(w->dec);
     if (ret < 0) return ret;
     w->lo = INT64_MAX; /* nothing is kept before the chunk's keyframe is read */
     w->hi = INT64_MAX;
+    w->check = INT64_MAX;
+    w->checked = 0;
+    w->bad_start = 0;
+    w->can_retry = from > 0;
     int e = av_seek_frame(w->fmt, s->p.st->index, start, AVSEEK_FLAG_BACKWARD);
     if (e < 0) {
         char why[128];
         av_strerror(e, why, sizeof(why));
         return ovni_error(OVNI_EFORMAT, "%s: parallel decode: cannot seek to chunk %d (%s); segments=1 reads "
-                          "the file in one piece", path, c, why);
+                          "the file in one piece", path, from, why);
     }
     int started = 0;
     while (ret == 0 && (e = next_packet(w, pkt)) == 0) {
@@ -213,16 +248,23 @@ static int decode_chunk(worker *w, int c, AVPacket *pkt, AVPacket *held)
             /* The seek lands on the keyframe, or earlier (MP4 seeks take
              * pts, its index is dts): demux on to it. Where the keyframe
              * packet is damaged or missing, the next keyframe starts the
-             * chunk, as it ends the previous chunk for the worker before. */
+             * chunk, as it ends the previous chunk for the worker before;
+             * past the chunk's end, the chunk is empty. */
             if (!key || kt == AV_NOPTS_VALUE || kt < start) {
                 av_packet_unref(pkt);
                 continue;
             }
+            if (kt >= next) {
+                av_packet_unref(pkt);
+                return SPAN_EMPTY;
+            }
             if (kt != start)
-                ovni_log(OVNI_LOG_DEBUG, "%s: chunk %d starts at key time %lld, not %lld", path, c, (long long)kt,
-                         (long long)start);
+                ovni_log(OVNI_LOG_DEBUG, "%s: chunk %d starts at key time %lld, not %lld", path, from,
+                         (long long)kt, (long long)start);
             started = 1;
-            w->lo = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : INT64_MIN;
+            w->check = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : INT64_MIN;
+            if (from == c) *chunk_lo = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : INT64_MIN;
+            w->lo = *chunk_lo;
         } else if (key && kt != AV_NOPTS_VALUE && kt >= next) { /* the next chunk's keyframe */
             if (pkt->pts == AV_NOPTS_VALUE) {
                 av_packet_unref(pkt);
@@ -236,12 +278,30 @@ static int decode_chunk(worker *w, int c, AVPacket *pkt, AVPacket *held)
         ret = w->dec->decode(w->dec, pkt);
         av_packet_unref(pkt);
     }
+    if (w->bad_start) return SPAN_RETRY;
     if (ret == 0 && e == DECODE_STOP) ret = DECODE_STOP;
-    if (ret == 0 && !started)
-        return ovni_error(OVNI_EFORMAT, "%s: parallel decode: chunk %d's keyframe was not found; segments=1 reads "
-                          "the file in one piece", path, c);
+    if (ret == 0 && !started) return SPAN_EMPTY; /* the file ends before it: the worker before read to the end */
     if (ret == 0) ret = w->dec->decode(w->dec, NULL); /* drain: the chunk's last pictures */
+    if (w->bad_start || (ret == 0 && !w->checked && w->can_retry && w->check != INT64_MIN)) return SPAN_RETRY;
     return ret;
+}
+
+static int decode_chunk(worker *w, int c, AVPacket *pkt, AVPacket *held)
+{
+    int64_t lo = INT64_MIN;
+    long long corrupt = atomic_load(&w->dec->corrupt);
+    for (int from = c;; from--) {
+        int ret = decode_span(w, c, from, &lo, pkt, held);
+        if (ret == SPAN_EMPTY) {
+            ovni_log(OVNI_LOG_DEBUG, "%s: chunk %d's keyframe is missing: the chunk before reads its span",
+                     w->s->p.path, c);
+            return 0;
+        }
+        if (ret != SPAN_RETRY) return ret;
+        ovni_log(OVNI_LOG_DEBUG, "%s: chunk %d: the keyframe of chunk %d is damaged: decoding from chunk %d's",
+                 w->s->p.path, c, from, from - 1);
+        atomic_store(&w->dec->corrupt, corrupt); /* the span is decoded again: its damage counted once */
+    }
 }
 
 static int interrupted(void *opaque)
