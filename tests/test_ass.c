@@ -308,6 +308,16 @@ static void test_bad_input(ovni_device *dev)
     CHECK_ERR(ovni_ass_open_file(&a, path, W, H, NULL), OVNI_EFORMAT, "empty");
     static const unsigned char junk[] = {0x89, 'P', 'N', 'G', 0, 0, 0, 13, 0xff, 0xfe, '[', '\n', 0};
     CHECK_ERR(ovni_ass_open_memory(&a, junk, sizeof(junk), W, H, NULL), OVNI_EFORMAT, "not an ASS/SSA script");
+    /* libass's refusals name their cause: both sections there, but no styles
+     * or ScriptType (libass cannot tell ASS from SSA); a NUL byte before the
+     * sections (libass reads up to it) */
+    static const char nostyle[] = "[Script Info]\nPlayResY: 288\n\n[Events]\nFormat: Layer, Start, End, Style, "
+                                  "Text\nDialogue: 0,0:00:00.00,0:00:05.00,Default,Hello\n";
+    CHECK_ERR(ovni_ass_open_memory(&a, nostyle, sizeof(nostyle) - 1, W, H, NULL), OVNI_EFORMAT,
+              "no [V4+ Styles] (or [V4 Styles]) section and no ScriptType line");
+    CHECK(!strstr(ovni_last_error(), "no [Script Info] or [Events]"));
+    static const char nul[] = "[Script Info]\n\0[V4+ Styles]\n[Events]\n";
+    CHECK_ERR(ovni_ass_open_memory(&a, nul, sizeof(nul) - 1, W, H, NULL), OVNI_EFORMAT, "NUL byte at offset 14");
     CHECK_ERR(ovni_ass_open_memory(&a, "x", 1, 0, H, NULL), OVNI_EINVAL, "frame size");
     CHECK_ERR(ovni_ass_open_memory(&a, NULL, 0, W, H, NULL), OVNI_EFORMAT, "empty");
     CHECK_ERR(ovni_ass_open_file(NULL, path, W, H, NULL), OVNI_EINVAL, "out");

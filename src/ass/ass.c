@@ -277,6 +277,47 @@ static void clamp_sizes(ovni_ass *a)
                  ASS_MAX_FONT_SCALE, res);
 }
 
+/* Whether a line of the script starts with `tag` (case-insensitive, after
+ * blanks), as libass matches section headers and ScriptType. */
+static int has_line(const char *data, size_t size, const char *tag)
+{
+    size_t n = strlen(tag);
+    for (size_t i = 0; i < size;) {
+        while (i < size && (data[i] == ' ' || data[i] == '\t')) i++;
+        if (size - i >= n && !strncasecmp(data + i, tag, n)) return 1;
+        const char *nl = memchr(data + i, '\n', size - i);
+        if (!nl) break;
+        i = (size_t)(nl - data) + 1;
+    }
+    return 0;
+}
+
+/* Why libass gave no track for a script, as far as its parser tells:
+ * it takes the text up to the first NUL, and needs a styles section or a
+ * ScriptType line to know the script's type. */
+static int refused(const char *data, size_t size, const char *name)
+{
+    const char *nul = memchr(data, 0, size);
+    size_t text = nul ? (size_t)(nul - data) : size;
+    int info = has_line(data, text, "[Script Info]"), events = has_line(data, text, "[Events]");
+    int styles = has_line(data, text, "[V4+ Styles]") || has_line(data, text, "[V4 Styles]") ||
+                 has_line(data, text, "[V4+Styles]"), type = has_line(data, text, "ScriptType:");
+    if (nul && (has_line(nul, size - text, "[Script Info]") || has_line(nul, size - text, "[Events]") ||
+                has_line(nul, size - text, "[V4+ Styles]")))
+        return ovni_error(OVNI_EFORMAT, "captions: %s has a NUL byte at offset %zu: libass reads the script only up "
+                          "to it, and the sections after it are lost", name, text);
+    if (!info && !events)
+        return ovni_error(OVNI_EFORMAT, "captions: %s is not an ASS/SSA script (no [Script Info] or [Events] section)",
+                          name);
+    if (!styles && !type)
+        return ovni_error(OVNI_EFORMAT, "captions: libass refused %s: it has no [V4+ Styles] (or [V4 Styles]) section "
+                          "and no ScriptType line in [Script Info], so libass cannot tell ASS from SSA; add a "
+                          "[V4+ Styles] section or 'ScriptType: v4.00+'", name);
+    return ovni_error(OVNI_EFORMAT, "captions: libass refused %s although it has %s%s%s (out of memory?)", name,
+                      info ? "[Script Info]" : "", events ? (info ? " and [Events]" : "[Events]") : "",
+                      styles ? " and a styles section" : " and a ScriptType line");
+}
+
 static int open_common(ovni_ass **out, const char *data, size_t size, const char *name, int width, int height,
                        const ovni_ass_options *opt)
 {
@@ -298,7 +339,7 @@ static int open_common(ovni_ass **out, const char *data, size_t size, const char
     a->track = ass_read_memory(a->lib, (char *)data, size, NULL);
     if (!a->track) {
         ovni_ass_close(&a);
-        return ovni_error(OVNI_EFORMAT, "captions: %s is not an ASS/SSA script (no [Script Info] or [Events])", name);
+        return refused(data, size, name);
     }
     clamp_sizes(a);
     if (!(a->still = ovni_calloc((size_t)a->track->n_events + 1, 1))) goto nomem;
