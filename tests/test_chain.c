@@ -124,6 +124,29 @@ static void test_expr(void)
     CHECK_MSG(strstr(err, "x*2") && strstr(err, "variables"), "%s", err);
     CHECK(cli_expr_parse(&e, "", err, sizeof(err)) < 0);
     CHECK(cli_expr_parse(&e, "sin(", err, sizeof(err)) < 0);
+    /* av_expr's size limits (it says nothing itself; was "syntax error"):
+     * 100 nested parentheses or calls, a sum of 102 terms; one less parses */
+    {
+        static char big[1024];
+        int k = 0;
+        for (int i = 0; i < 100; i++) k += sprintf(big + k, "(");
+        k += sprintf(big + k, "t");
+        for (int i = 0; i < 100; i++) k += sprintf(big + k, ")");
+        CHECK(cli_expr_parse(&e, big, err, sizeof(err)) < 0 && e == NULL);
+        CHECK_MSG(strstr(err, "too large for FFmpeg's expression parser") && strstr(err, "100 nested"), "%s", err);
+        CHECK(cli_expr_parse(&e, big + 1, err, sizeof(err)) < 0); /* one ')' too many: a plain syntax error */
+        CHECK_MSG(!strstr(err, "too large"), "%s", err);
+        big[200] = 0;
+        CHECK_MSG(cli_expr_parse(&e, big + 1, err, sizeof(err)) == 0, "99 nested: %s", err);
+        cli_expr_free(&e);
+        k = 0;
+        for (int i = 0; i < 101; i++) k += sprintf(big + k, "1+");
+        sprintf(big + k, "t");
+        CHECK(cli_expr_parse(&e, big, err, sizeof(err)) < 0 && e == NULL);
+        CHECK_MSG(strstr(err, "too large for FFmpeg's expression parser") && strstr(err, "101 in a row"), "%s", err);
+        CHECK_MSG(cli_expr_parse(&e, big + 2, err, sizeof(err)) == 0, "a sum of 101 terms: %s", err);
+        cli_expr_free(&e);
+    }
     /* a loop that would never end (found by the chain fuzzer) */
     CHECK(cli_expr_parse(&e, "while(1,n/299)", err, sizeof(err)) < 0 && e == NULL);
     CHECK_MSG(strstr(err, "while loops are not allowed"), "%s", err);

@@ -83,6 +83,32 @@ static int iterations(const char *text)
     return n;
 }
 
+/* av_expr_parse refuses, with no message of its own, an expression nested
+ * 100 parentheses or calls deep, or with more than 100 operators in one
+ * chain ("1+1+...", 101 terms; measured on FFmpeg 5.1: its parser's stack
+ * limit). The deepest nesting and the longest chain of the text. */
+#define EXPR_MAX_DEPTH 99
+#define EXPR_MAX_CHAIN 100
+static void expr_size(const char *bare, int *depth, int *chain)
+{
+    enum { MAXD = 4096 };
+    static const char ops[] = "+-*/^";
+    int ops_at[MAXD] = {0}, d = 0;
+    *depth = *chain = 0;
+    for (const char *p = bare; *p; p++) {
+        if (*p == '(') {
+            if (++d > *depth) *depth = d;
+            if (d < MAXD) ops_at[d] = 0;
+        } else if (*p == ')' && d > 0) {
+            d--;
+        } else if (strchr(ops, *p) && p > bare && !strchr("(+-*/^,eE", p[-1]) && d < MAXD) {
+            if (++ops_at[d] > *chain) *chain = ops_at[d]; /* binary: after an operand */
+        } else if (*p == ',' && d < MAXD) {
+            ops_at[d] = 0; /* a new argument */
+        }
+    }
+}
+
 int cli_expr_parse(cli_expr **out, const char *text, char *err, size_t errlen)
 {
     *out = NULL;
@@ -110,6 +136,8 @@ int cli_expr_parse(cli_expr **out, const char *text, char *err, size_t errlen)
     }
     const char *loop = strstr(bare, "while") ? "while loops are" : iterations(bare) > 1 ? "nested root/taylor are" : NULL;
     const int stateful = has_state(bare);
+    int depth, chain;
+    expr_size(bare, &depth, &chain);
     free(bare);
     if (loop) {
         snprintf(err, errlen, "bad expression: %s: %s not allowed (an expression must finish quickly)", text, loop);
@@ -117,8 +145,14 @@ int cli_expr_parse(cli_expr **out, const char *text, char *err, size_t errlen)
         return -1;
     }
     if (parse(&e->e, text, var_names) < 0) {
-        snprintf(err, errlen, "bad expression: %s (variables: t, n, W, H, w, h)",
-                 captured[0] ? captured : "syntax error");
+        if (!captured[0] && (depth > EXPR_MAX_DEPTH || chain > EXPR_MAX_CHAIN))
+            snprintf(err, errlen, "bad expression: too large for FFmpeg's expression parser, which takes at most %d "
+                     "nested parentheses or calls and %d operators in one sum or product (this one: %d nested, %d "
+                     "in a row); simplify it or split it over several ops", EXPR_MAX_DEPTH, EXPR_MAX_CHAIN, depth,
+                     chain);
+        else
+            snprintf(err, errlen, "bad expression: %s (variables: t, n, W, H, w, h)",
+                     captured[0] ? captured : "syntax error");
         cli_expr_free(&e);
         return -1;
     }
