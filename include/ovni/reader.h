@@ -58,7 +58,13 @@ typedef struct ovni_reader_settings {
                              * header before any allocation (frame size x decoder references,
                              * threads and queue): more fails with OVNI_ENOMEM naming the size.
                              * 0: half of the machine's memory. docs/reliability.md */
-    uint8_t reserved[32];
+    int audio_feed;         /* 1: also keep the packets of the input's audio stream `audio_track`
+                             * for a writer (ovni_writer_settings.audio_reader), so an input read
+                             * once (stdin, a FIFO) gives its audio from the same demuxer as its
+                             * video. Reads in one piece (no segments); no loop. Nothing is kept
+                             * when the input has no such stream. 0: not kept */
+    int audio_track;        /* the input's Nth audio stream, from 0 (as info.audio[N]) */
+    uint8_t reserved[24];
 } ovni_reader_settings;
 
 #define OVNI_MAX_AUDIO_STREAMS 8

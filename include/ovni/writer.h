@@ -101,7 +101,11 @@ typedef struct ovni_writer_settings {
     ovni_even even;             /* odd width/height: pad (default) or crop to even, one info line */
     uint8_t background[3];      /* RGB that RGBA32 frames are composited over (the file has no
                                  * alpha), with one info line; default black */
-    uint8_t reserved[21];
+    struct ovni_reader *audio_reader; /* instead of audio_path: the audio a reader opened with
+                                 * audio_feed = 1 read from its input, the same demuxer as the
+                                 * video (stdin, FIFOs). Timing as with audio_path (audio_sync,
+                                 * audio_start); no audio_loop. The reader may be closed first */
+    uint8_t reserved[8];
 } ovni_writer_settings;
 
 OVNI_API void ovni_writer_default_settings(ovni_writer_settings *s);

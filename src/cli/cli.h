@@ -53,6 +53,7 @@ typedef struct input_opts {
     ovni_rational fps;          /* stills: their rate (default 30) */
     int allow_playlists;
     int64_t max_memory;
+    int audio_feed, audio_track; /* keep that audio stream's packets for the writer (stdin, FIFOs) */
 } input_opts;
 
 /* The constant rate a video is written at by default: its average rate,

@@ -95,7 +95,7 @@ const char job_options_help[] =
     "  --background COLOR        what transparent parts of the frames (alpha from round_corners,\n"
     "                            chroma_key, a PNG) are shown over: #RRGGBB, 0xRRGGBB, white,\n"
     "                            red@0.5 (over black) (default black)\n"
-    "IN may be - (stdin) or a FIFO: read once, in order; its audio is then not copied.\n";
+    "IN may be - (stdin) or a FIFO: read once, in order, its audio from the same read.\n";
 
 void job_default_opts(job_opts *o, const char *cmd)
 {
@@ -295,13 +295,15 @@ static int open_writer(job *j, const ovni_frame *first)
     s.even = o->even;
     memcpy(s.background, o->background, sizeof(s.background));
     if (!strcmp(o->audio, "copy")) {
-        if (j->in.has_audio && j->in.kind == INPUT_VIDEO && cli_is_stream(o->in)) {
-            /* The audio is read by a second demuxer, and a pipe cannot be read twice. */
+        if (j->in.has_audio && j->in.kind == INPUT_VIDEO && cli_is_stream(o->in) && o->loop) {
+            /* A looped input's audio is read again for each pass, and a pipe cannot be read twice. */
             if (!o->quiet)
-                fprintf(stderr, "ovni %s: warning: input \"%s\" is a pipe or FIFO: its audio is not copied "
-                        "(--audio FILE takes it from a file)\n", o->cmd, o->in);
+                fprintf(stderr, "ovni %s: warning: input \"%s\" is a pipe or FIFO: with --loop its audio is not "
+                        "copied (--audio FILE takes it from a file)\n", o->cmd, o->in);
         } else if (j->in.has_audio) {
-            s.audio_path = o->in;
+            /* A pipe or FIFO is read once: its audio comes from the reader's own demuxer. */
+            if (j->in.kind == INPUT_VIDEO && cli_is_stream(o->in)) s.audio_reader = j->in.reader;
+            else s.audio_path = o->in;
             /* the audio keeps its place against the first frame written */
             s.audio_sync = 1;
             s.audio_start = (double)j->anchor * av_q2d(j->tb);
@@ -322,7 +324,8 @@ static int open_writer(job *j, const ovni_frame *first)
                        : !strcmp(o->audio_codec, "aac") ? OVNI_AUDIO_AAC : OVNI_AUDIO_OPUS;
     ovni_writer_coded_size(&s, &j->coded_w, &j->coded_h);
     int r = ovni_writer_open(&j->w, j->dev, o->out, &s);
-    if (r < 0 && r != OVNI_ECANCELED && s.audio_path && !strcmp(o->audio, "copy") && !o->audio_codec &&
+    if (r < 0 && r != OVNI_ECANCELED && (s.audio_path || s.audio_reader) && !strcmp(o->audio, "copy") &&
+        !o->audio_codec &&
         strstr(ovni_last_error(), "audio")) {
         /* The input's own audio is optional: a track that cannot be used
          * (an unknown codec, no channels, damaged) is left out, the job goes on. */
@@ -330,10 +333,20 @@ static int open_writer(job *j, const ovni_frame *first)
             fprintf(stderr, "ovni %s: warning: input \"%s\": its audio cannot be used, the output has none: %s\n",
                     o->cmd, o->in, ovni_last_error());
         s.audio_path = NULL;
+        s.audio_reader = NULL;
         r = ovni_writer_open(&j->w, j->dev, o->out, &s);
     }
     if (r < 0) {
-        fprintf(stderr, "ovni %s: %s\n", o->cmd, ovni_last_error());
+        const char *msg = ovni_last_error(), *lib = strstr(msg, "audio_mode COPY: "), *end;
+        if (r == OVNI_EUNSUPPORTED && lib && (end = strstr(lib, "; use audio_mode")) && o->audio_codec) {
+            /* the library names its setting; say it with the option given here */
+            lib += strlen("audio_mode COPY: ");
+            fprintf(stderr, "ovni %s: --audio-codec copy: %.*s; leave out --audio-codec (copy where the container "
+                    "takes the codec, else re-encode) or give --audio-codec aac or opus\n", o->cmd,
+                    (int)(end - lib), lib);
+        } else {
+            fprintf(stderr, "ovni %s: %s\n", o->cmd, msg);
+        }
         return 1;
     }
     return 0;
@@ -609,7 +622,9 @@ int job_run(const job_opts *o, ovni_device *dev, job_stats *st)
         ovni_device_get_info(j.dev, &di);
         snprintf(st->device, sizeof(st->device), "%s", di.name);
         input_opts io = {j.dev, di.is_gpu ? OVNI_MEMORY_DEVICE : OVNI_MEMORY_HOST, o->start_frame, o->frames,
-                         o->start_time, o->duration, o->loop, o->fps, o->allow_playlists, o->max_memory};
+                         o->start_time, o->duration, o->loop, o->fps, o->allow_playlists, o->max_memory,
+                         /* a pipe or FIFO is read once: the reader keeps its audio for the writer */
+                         !strcmp(o->audio, "copy") && !o->loop && cli_is_stream(o->in), o->audio_track};
         rc = input_open(&j.in, o->in, &io);
     }
     if (!rc && !j.oc.nops && (j.in.width > 8192 || j.in.height > 8192)) {

@@ -148,6 +148,8 @@ int input_open(cli_input *in, const char *spec, const input_opts *o)
     s.loop = o->loop;
     s.allow_playlists = o->allow_playlists;
     s.max_memory = o->max_memory;
+    s.audio_feed = o->audio_feed;
+    s.audio_track = o->audio_track;
     if (ovni_reader_open(&in->reader, o->dev, spec, &s) < 0) {
         fprintf(stderr, "ovni: %s\n", ovni_last_error());
         return 1;

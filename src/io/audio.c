@@ -11,7 +11,13 @@
  * writes as an edit list or a start time; the packet holding start_ts may
  * begin before it). Re-encoded audio is placed to the sample: silence
  * before a later start, the samples before start_ts cut. A loop restarts
- * the source every `loop_ts`, each pass placed at its own start. */
+ * the source every `loop_ts`, each pass placed at its own start.
+ *
+ * Packets come from the audio's own demuxer (audio_path, opened again) or
+ * from a reader's feed (audio_reader: stdin and FIFOs, read once). A feed
+ * may have no packet yet when the writer asks (the reader is still
+ * demuxing): the pump then stops for now (AUDIO_LATER) and goes on at the
+ * next video packet; at the final pump the reader has ended or closed. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,14 +27,18 @@
 #include <libavutil/opt.h>
 #include <libswresample/swresample.h>
 
+#include "feed.h"
 #include "guard.h"
 #include "../core/common.h"
 #include "writer_internal.h"
 
 struct writer_audio {
-    AVFormatContext *ic;
+    AVFormatContext *ic;        /* the audio's own demuxer (audio_path), or NULL */
+    packet_feed *feed;          /* or the packets a reader's demuxer read (audio_reader) */
     int in_index;
-    AVStream *in, *out;
+    const AVCodecParameters *par; /* the input stream's */
+    AVRational tb;              /* its time base */
+    AVStream *out;
     int64_t start_ts;           /* audio_start in the input's time base */
     int64_t first_ts;           /* the stream's start_time (or 0) */
     int64_t loop_ts;            /* settings.audio_loop in the input's time base; 0: no loop */
@@ -54,23 +64,35 @@ static int a_fail(ovni_writer *w, int code, const char *what, int averr)
     return ovni_error(code, "%s: audio from %s: %s: %s", w->path, w->audio_path, what, buf);
 }
 
+#define AUDIO_LATER 2 /* no packet yet from the feed: the pump goes on at the next video packet */
+
+/* The input's next packet (of any stream with a demuxer of our own): 0,
+ * AVERROR_EOF, AVERROR(EAGAIN) from a feed that has none yet, or an error. */
+static int read_packet(struct writer_audio *a, AVPacket *p)
+{
+    if (!a->feed) return av_read_frame(a->ic, p);
+    int r = feed_pop(a->feed, p);
+    if (r == 0) p->stream_index = a->in_index;
+    return r;
+}
+
 /* ---- re-encoding to AAC or Opus ---- */
 
 static int open_encoder(ovni_writer *w, struct writer_audio *a, int opus)
 {
-    const AVCodec *dc = avcodec_find_decoder(a->in->codecpar->codec_id);
+    const AVCodec *dc = avcodec_find_decoder(a->par->codec_id);
     const AVCodec *ec = avcodec_find_encoder_by_name(opus ? "libopus" : "aac");
     a->enc_name = opus ? "Opus" : "AAC";
     if (!dc)
         return ovni_error(OVNI_EUNSUPPORTED, "%s: audio from %s: no decoder for %s", w->path, w->audio_path,
-                          avcodec_get_name(a->in->codecpar->codec_id));
+                          avcodec_get_name(a->par->codec_id));
     if (!ec) return ovni_error(OVNI_EUNSUPPORTED, "%s: this FFmpeg has no %s encoder", w->path, opus ? "libopus" : "AAC");
     int r;
     if (!(a->dec = avcodec_alloc_context3(dc)) || !(a->enc = avcodec_alloc_context3(ec)) ||
         !(a->in_frame = av_frame_alloc()) || !(a->out_frame = av_frame_alloc()))
         return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
-    a->dec->pkt_timebase = a->in->time_base;
-    if ((r = avcodec_parameters_to_context(a->dec, a->in->codecpar)) < 0 || (r = avcodec_open2(a->dec, dc, NULL)) < 0)
+    a->dec->pkt_timebase = a->tb;
+    if ((r = avcodec_parameters_to_context(a->dec, a->par)) < 0 || (r = avcodec_open2(a->dec, dc, NULL)) < 0)
         return a_fail(w, OVNI_EFORMAT, "cannot open the decoder", r);
     if (a->dec->sample_rate <= 0 || a->dec->ch_layout.nb_channels <= 0)
         return ovni_error(OVNI_EFORMAT, "%s: audio from %s: no sample rate or channel count", w->path, w->audio_path);
@@ -180,7 +202,7 @@ static int place(ovni_writer *w, struct writer_audio *a, const AVFrame *f)
     a->placed = 1;
     if (f->pts == AV_NOPTS_VALUE) return 0;
     AVRational out_tb = {1, a->enc->sample_rate};
-    int64_t want = av_rescale_q(f->pts - a->start_ts + a->pass * a->loop_ts, a->in->time_base, out_tb);
+    int64_t want = av_rescale_q(f->pts - a->start_ts + a->pass * a->loop_ts, a->tb, out_tb);
     int64_t have = a->samples_out + av_audio_fifo_size(a->fifo);
     if (want > have) return add_silence(w, a, want - have);
     a->drop = have - want;
@@ -190,6 +212,8 @@ static int place(ovni_writer *w, struct writer_audio *a, const AVFrame *f)
 /* Back to the start for the next pass of a loop. */
 static int restart(ovni_writer *w, struct writer_audio *a)
 {
+    if (!a->ic) return ovni_error(OVNI_EUNSUPPORTED, "%s: audio from %s: read once, it cannot loop", w->path,
+                                  w->audio_path);
     a->pass++;
     a->placed = 0;
     a->drop = 0;
@@ -200,7 +224,8 @@ static int restart(ovni_writer *w, struct writer_audio *a)
     return 0;
 }
 
-/* Decodes input until the FIFO holds a frame's worth or the input ends. */
+/* Decodes input until the FIFO holds a frame's worth or the input ends:
+ * 0, AUDIO_LATER, or an error. */
 static int decode_more(ovni_writer *w, struct writer_audio *a)
 {
     AVPacket *p = a->pkt;
@@ -209,7 +234,7 @@ static int decode_more(ovni_writer *w, struct writer_audio *a)
         if (r == 0) {
             AVFrame *f = a->in_frame;
             int64_t end = f->pts == AV_NOPTS_VALUE ? INT64_MAX
-                          : f->pts + av_rescale_q(f->nb_samples, (AVRational){1, f->sample_rate}, a->in->time_base);
+                          : f->pts + av_rescale_q(f->nb_samples, (AVRational){1, f->sample_rate}, a->tb);
             if (a->loop_ts > 0 && f->pts != AV_NOPTS_VALUE && f->pts >= a->start_ts + a->loop_ts) {
                 av_frame_unref(f); /* this pass is over */
                 if ((r = restart(w, a)) < 0) return r;
@@ -236,7 +261,8 @@ static int decode_more(ovni_writer *w, struct writer_audio *a)
         if (r != AVERROR(EAGAIN)) return a_fail(w, OVNI_EFORMAT, "decoding failed", r);
         /* Feed one packet of our stream (NULL at the end of the file). */
         for (;;) {
-            r = av_read_frame(a->ic, p);
+            r = read_packet(a, p);
+            if (r == AVERROR(EAGAIN)) return AUDIO_LATER;
             if (r < 0) {
                 r = avcodec_send_packet(a->dec, NULL);
                 break;
@@ -254,7 +280,7 @@ static int decode_more(ovni_writer *w, struct writer_audio *a)
     }
 }
 
-/* Next AAC packet into a->pkt: 1, or 0 at the end. */
+/* Next AAC packet into a->pkt: 1, 0 at the end, or AUDIO_LATER. */
 static int next_encoded(ovni_writer *w, struct writer_audio *a)
 {
     for (;;) {
@@ -264,7 +290,7 @@ static int next_encoded(ovni_writer *w, struct writer_audio *a)
         if (r != AVERROR(EAGAIN)) return a_fail(w, OVNI_EFORMAT, "encoding failed", r);
         int have = av_audio_fifo_size(a->fifo);
         if (have < a->enc->frame_size && !a->dec_eof) {
-            if ((r = decode_more(w, a)) < 0) return r;
+            if ((r = decode_more(w, a)) != 0) return r;
             continue;
         }
         if (have == 0) { /* input done, FIFO empty */
@@ -290,14 +316,16 @@ static int next_encoded(ovni_writer *w, struct writer_audio *a)
 
 /* ---- copying ---- */
 
-/* Next input packet of the stream, re-timed from start_ts: 1, or 0. The
+/* Next input packet of the stream, re-timed from start_ts: 1, 0 at the end,
+ * or AUDIO_LATER. The
  * packet holding start_ts is kept (it may begin before it: the muxer then
  * writes an edit list), and so is AAC's priming (negative pts) when the
  * output starts at the file's start. */
 static int next_copied(ovni_writer *w, struct writer_audio *a)
 {
     for (;;) {
-        int r = av_read_frame(a->ic, a->pkt);
+        int r = read_packet(a, a->pkt);
+        if (r == AVERROR(EAGAIN)) return AUDIO_LATER;
         AVPacket *p = a->pkt;
         int64_t t = r < 0 ? AV_NOPTS_VALUE : p->pts != AV_NOPTS_VALUE ? p->pts : p->dts;
         if (a->loop_ts > 0 && (r == AVERROR_EOF || (r >= 0 && p->stream_index == a->in_index && t != AV_NOPTS_VALUE &&
@@ -317,7 +345,7 @@ static int next_copied(ovni_writer *w, struct writer_audio *a)
         int64_t shift = a->start_ts - a->pass * a->loop_ts;
         p->pts = p->pts != AV_NOPTS_VALUE ? p->pts - shift : AV_NOPTS_VALUE;
         p->dts = p->dts != AV_NOPTS_VALUE ? p->dts - shift : AV_NOPTS_VALUE;
-        av_packet_rescale_ts(p, a->in->time_base, a->out->time_base);
+        av_packet_rescale_ts(p, a->tb, a->out->time_base);
         return 1;
     }
 }
@@ -358,6 +386,7 @@ int audio_pump(ovni_writer *w, double until, int final)
             if (a->eof) return 0;
             r = a->enc ? next_encoded(w, a) : next_copied(w, a);
             if (r < 0) return r;
+            if (r == AUDIO_LATER) return 0; /* the reader has not read that far yet */
             if (r == 0) {
                 a->eof = 1;
                 return 0;
@@ -384,16 +413,13 @@ int audio_pump(ovni_writer *w, double until, int final)
     }
 }
 
-int audio_open(ovni_writer *w)
+/* The audio's own demuxer on audio_path: the stream picked, the others skipped. */
+static int open_own_demuxer(ovni_writer *w, struct writer_audio *a)
 {
     const char *src = w->audio_path;
     if (access(src, R_OK) != 0)
         return ovni_error(OVNI_EIO, "%s: cannot read the audio file %s: %s", w->path, src, strerror(errno));
-    struct writer_audio *a = ovni_calloc(1, sizeof(*a));
-    if (!a) return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
-    w->audio = a;
     int r;
-    if (!(a->pkt = av_packet_alloc())) return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
     guard_params gp = {.kind = GUARD_MEDIA, .allow_playlists = w->s.allow_playlists,
                        .interrupt = {writer_interrupt_cb, w}};
     if ((r = guard_open(&a->ic, src, &gp)) < 0) return ovni_error_prefix(r, "%s: audio", w->path);
@@ -406,30 +432,54 @@ int audio_open(ovni_writer *w)
         return ovni_error(OVNI_EFORMAT, "%s: %s has no audio stream", w->path, src);
     }
     a->in_index = si;
-    a->in = a->ic->streams[si];
     for (unsigned i = 0; i < a->ic->nb_streams; i++)
         if ((int)i != si) a->ic->streams[i]->discard = AVDISCARD_ALL;
+    return 0;
+}
+
+int audio_open(ovni_writer *w)
+{
+    const char *src = w->audio_path;
+    struct writer_audio *a = ovni_calloc(1, sizeof(*a));
+    if (!a) return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
+    w->audio = a;
+    int r;
+    if (!(a->pkt = av_packet_alloc())) return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
+    int64_t start_time;
+    if (w->audio_feed) {
+        a->feed = w->audio_feed;
+        a->par = feed_params(a->feed);
+        a->tb = feed_time_base(a->feed);
+        start_time = feed_start_time(a->feed);
+    } else {
+        if ((r = open_own_demuxer(w, a)) < 0) return r;
+        AVStream *in = a->ic->streams[a->in_index];
+        a->par = in->codecpar;
+        a->tb = in->time_base;
+        start_time = in->start_time;
+    }
+    int si = a->in_index;
     if (w->s.audio_sync) {
         /* a time on the file's own timeline, as the video's pts */
-        a->start_ts = av_rescale_q((int64_t)(w->s.audio_start * AV_TIME_BASE + 0.5), AV_TIME_BASE_Q, a->in->time_base);
-        a->first_ts = a->in->start_time != AV_NOPTS_VALUE ? a->in->start_time : 0;
+        a->start_ts = av_rescale_q((int64_t)(w->s.audio_start * AV_TIME_BASE + 0.5), AV_TIME_BASE_Q, a->tb);
+        a->first_ts = start_time != AV_NOPTS_VALUE ? start_time : 0;
     } else {
         /* Seconds count from the stream's start; a negative start (AAC
          * priming in MP4) counts from zero. */
-        a->first_ts = a->in->start_time != AV_NOPTS_VALUE ? a->in->start_time : 0;
+        a->first_ts = start_time != AV_NOPTS_VALUE ? start_time : 0;
         int64_t t0 = a->first_ts > 0 ? a->first_ts : 0;
         a->start_ts = t0 + av_rescale_q((int64_t)(w->s.audio_start * AV_TIME_BASE + 0.5), AV_TIME_BASE_Q,
-                                        a->in->time_base);
+                                        a->tb);
     }
     if (w->s.audio_loop > 0) {
-        a->loop_ts = av_rescale_q((int64_t)(w->s.audio_loop * AV_TIME_BASE + 0.5), AV_TIME_BASE_Q, a->in->time_base);
+        a->loop_ts = av_rescale_q((int64_t)(w->s.audio_loop * AV_TIME_BASE + 0.5), AV_TIME_BASE_Q, a->tb);
         if (a->loop_ts < 1) a->loop_ts = 1;
     }
-    if (a->start_ts > a->first_ts) /* to the packet at or before the start; earlier ones are dropped */
+    if (a->ic && a->start_ts > a->first_ts) /* to the packet at or before the start; earlier ones are dropped */
         avformat_seek_file(a->ic, si, INT64_MIN, a->start_ts, a->start_ts, 0);
 
     if (!(a->out = avformat_new_stream(w->oc, NULL))) return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
-    enum AVCodecID id = a->in->codecpar->codec_id;
+    enum AVCodecID id = a->par->codec_id;
     int copy = w->s.audio_mode == OVNI_AUDIO_AAC || w->s.audio_mode == OVNI_AUDIO_OPUS ? 0 : audio_fits(w->oc->oformat, id);
     if (!copy && w->s.audio_mode == OVNI_AUDIO_COPY)
         return ovni_error(OVNI_EUNSUPPORTED, "%s: audio_mode COPY: a .%s file cannot hold %s audio (from %s); "
@@ -444,9 +494,9 @@ int audio_open(ovni_writer *w)
                      w->path, avcodec_get_name(id), a->enc_name, w->container);
         return 0;
     }
-    if ((r = avcodec_parameters_copy(a->out->codecpar, a->in->codecpar)) < 0) return a_fail(w, OVNI_ENOMEM, "parameters", r);
+    if ((r = avcodec_parameters_copy(a->out->codecpar, a->par)) < 0) return a_fail(w, OVNI_ENOMEM, "parameters", r);
     a->out->codecpar->codec_tag = 0; /* the muxer picks its own */
-    a->out->time_base = a->in->time_base;
+    a->out->time_base = a->tb;
     return 0;
 }
 
@@ -454,6 +504,10 @@ void audio_close(ovni_writer *w)
 {
     struct writer_audio *a = w->audio;
     if (!a) return;
+    int64_t dropped = a->feed ? feed_dropped(a->feed) : 0;
+    if (dropped > 0)
+        ovni_log(OVNI_LOG_WARNING, "%s: audio from %s: %lld packets were dropped: the reader ran more than 64 MiB "
+                 "of audio ahead of the writer", w->path, w->audio_path, (long long)dropped);
     av_packet_free(&a->pkt);
     guard_close(&a->ic);
     avcodec_free_context(&a->dec);

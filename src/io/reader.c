@@ -4,6 +4,7 @@
  * bounded queue; ovni_reader_read() pops them. With settings.segments, and a
  * file with a keyframe index, several decoders share the file instead
  * (src/io/segments.c) and ovni_reader_read() takes their frames in order. */
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "../core/queue.h"
 #include "decode.h"
+#include "feed.h"
 #include "guard.h"
 #include "media_info.h"
 #include "segments.h"
@@ -31,6 +33,8 @@ struct ovni_reader {
     int thread_started;
     atomic_int stop;
     atomic_llong corrupt_demux;   /* unreadable packets seen by the demuxer */
+    packet_feed *feed;       /* settings.audio_feed: the audio stream's packets, for a writer */
+    int feed_index;          /* that stream's index */
 
     /* Decode thread state. */
     int64_t target_pts;      /* frames before it are decoded and dropped; INT64_MIN: none */
@@ -96,6 +100,12 @@ static int check_settings(const char *path, const ovni_reader_settings *s)
         return ovni_error(OVNI_EINVAL, "%s: queue_depth=%d is outside 1..64 (0: default 4)", path, s->queue_depth);
     if (s->threads < 0 || s->threads > 256)
         return ovni_error(OVNI_EINVAL, "%s: threads=%d is outside 0..256", path, s->threads);
+    if (s->audio_feed < 0 || s->audio_feed > 1 || s->audio_track < 0 || s->audio_track >= OVNI_MAX_AUDIO_STREAMS)
+        return ovni_error(OVNI_EINVAL, "%s: audio_feed=%d / audio_track=%d: expected 0 or 1 / 0..%d", path,
+                          s->audio_feed, s->audio_track, OVNI_MAX_AUDIO_STREAMS - 1);
+    if (s->audio_feed && s->loop)
+        return ovni_error(OVNI_EINVAL, "%s: audio_feed and loop: a looped input's audio is read again from the "
+                          "file (the writer's audio_path)", path);
     if (s->segments < 0 || s->segments > SEG_MAX_WORKERS)
         return ovni_error(OVNI_EINVAL, "%s: segments=%d is outside 0..%d (0: auto)", path, s->segments,
                           SEG_MAX_WORKERS);
@@ -304,9 +314,24 @@ static void *decode_thread(void *arg)
         if (pkt->stream_index == r->st->index) {
             if (pkt->flags & AV_PKT_FLAG_CORRUPT) atomic_fetch_add(&r->corrupt_demux, 1);
             ret = r->dec->decode(r->dec, pkt);
+        } else if (r->feed && pkt->stream_index == r->feed_index) {
+            ret = feed_push(r->feed, pkt);
         }
         av_packet_unref(pkt);
     }
+    if (r->feed && ret == DECODE_STOP && !interrupted(r) && r->last_out != AV_NOPTS_VALUE) {
+        /* The video stopped before the file's end (frame_count, duration):
+         * read on for the audio that plays under the last frame. */
+        int64_t end = r->last_out + r->frame_dur;
+        for (int n = 0; n < 100000 && feed_wants(r->feed, end, r->st->time_base) && !interrupted(r); n++) {
+            int e = av_read_frame(r->fmt, pkt);
+            if (e == AVERROR(EAGAIN)) continue;
+            if (e < 0) break;
+            if (pkt->stream_index == r->feed_index && feed_push(r->feed, pkt) < 0) n = INT_MAX - 1;
+            av_packet_unref(pkt);
+        }
+    }
+    feed_end(r->feed);
     av_packet_free(&pkt);
     if (device_interrupted(r->dev)) ret = ovni_error(OVNI_ECANCELED, "%s: interrupted", r->path);
     if (ret == DECODE_STOP || ret == 0) {
@@ -359,6 +384,7 @@ static int open_decoder(ovni_reader *r, ovni_memory memory)
 static int segments_wanted(ovni_reader *r)
 {
     if (r->s.loop) return 1; /* parallel reads are for one pass; a loop reads in one piece */
+    if (r->feed) return 1;   /* the audio comes from this demuxer, in order */
     if (r->hold_pts != INT64_MIN || r->skip_count) return 1; /* starts by time or count: in one piece */
     if (r->s.segments > 0) return r->s.segments;
     if (strcmp(r->dec->name, "nvdec")) return 1; /* auto on the CPU: frame threads already use every core */
@@ -463,9 +489,15 @@ int reader_open_io(ovni_reader **out, ovni_device *dev, const char *path, AVIOCo
                                       guard_memory_limit(s->max_memory))) < 0)
             goto fail;
     }
-    /* Streams other than the video are not read: the demuxer skips them. */
+    if (s->audio_feed && s->audio_track < r->info.naudio) { /* else no feed: the writer's audio_reader says so */
+        r->feed_index = r->info.audio[s->audio_track].stream_index;
+        /* 64 MiB of packets: minutes of compressed audio ahead of the writer */
+        if ((ret = feed_new(&r->feed, r->fmt->streams[r->feed_index], path, (int64_t)64 << 20)) < 0) goto fail;
+    }
+    /* Streams other than the video (and the fed audio) are not read: the demuxer skips them. */
     for (unsigned i = 0; i < r->fmt->nb_streams; i++)
-        if ((int)i != r->info.stream_index) r->fmt->streams[i]->discard = AVDISCARD_ALL;
+        if ((int)i != r->info.stream_index && !(r->feed && (int)i == r->feed_index))
+            r->fmt->streams[i]->discard = AVDISCARD_ALL;
 
     AVRational frame = av_inv_q((AVRational){r->info.fps.num, r->info.fps.den});
     r->frame_dur = av_rescale_q(1, frame, r->st->time_base);
@@ -577,6 +609,8 @@ int ovni_reader_read(ovni_reader *r, ovni_frame **out)
     return ovni_error(r->status, "%s", r->message);
 }
 
+packet_feed *reader_feed(struct ovni_reader *r) { return r ? r->feed : NULL; }
+
 int64_t ovni_reader_corrupt_packets(const ovni_reader *r)
 {
     if (!r) return 0;
@@ -610,6 +644,8 @@ void ovni_reader_close(ovni_reader **rp)
         pthread_join(r->thread, NULL);
     }
     segments_close(r->seg);
+    feed_end(r->feed); /* a writer holding it takes what came */
+    feed_unref(&r->feed);
     ovni_frame_unref(&r->held);
     if (r->q.items) queue_destroy(&r->q, drop_frame);
     if (r->dec) r->dec->close(r->dec);

@@ -17,6 +17,7 @@
 #include "ovni/ops.h"
 #include "guard.h"
 #include "tmpfile.h"
+#include "feed.h"
 #include "writer_internal.h"
 
 #define WRITER_MAX_DIM 8192
@@ -118,6 +119,14 @@ static int check_settings(const char *path, const ovni_writer_settings *s)
         return ovni_error(OVNI_EINVAL, "%s: audio_mode=%d: expected AUTO, COPY, AAC or OPUS", p, (int)s->audio_mode);
     if (!ovni_is_finite(s->audio_loop) || s->audio_loop < 0 || s->audio_loop > 1e7)
         return ovni_error(OVNI_EINVAL, "%s: audio_loop=%g: expected seconds >= 0", p, s->audio_loop);
+    if (s->audio_reader && s->audio_path)
+        return ovni_error(OVNI_EINVAL, "%s: audio_path and audio_reader are both set: use one", p);
+    if (s->audio_reader && !reader_feed(s->audio_reader))
+        return ovni_error(OVNI_EINVAL, "%s: audio_reader: that reader was opened without audio_feed, so it "
+                          "keeps no audio", p);
+    if (s->audio_reader && s->audio_loop > 0)
+        return ovni_error(OVNI_EINVAL, "%s: audio_reader with audio_loop: a reader's audio is read once; "
+                          "take a looped audio from audio_path", p);
     return 0;
 }
 
@@ -327,6 +336,7 @@ static void writer_free(ovni_writer *w, int remove_tmp)
     if (remove_tmp) tmpfile_discard(w->tmp);
     pthread_mutex_destroy(&w->err_lock);
     if (w->dev) ovni_device_close(&w->dev);
+    feed_unref(&w->audio_feed);
     free(w->audio_path);
     free(w->path);
     free(w);
@@ -438,8 +448,14 @@ int ovni_writer_open(ovni_writer **out, ovni_device *dev, const char *path, cons
     snprintf(w->preset, sizeof(w->preset), "%s", settings->preset ? settings->preset : "p4");
     w->s.preset = w->preset;
     w->path = ovni_strdup(path);
-    w->audio_path = settings->audio_path ? ovni_strdup(settings->audio_path) : NULL;
-    w->s.audio_path = w->audio_path;
+    if (settings->audio_reader) {
+        w->audio_feed = feed_ref(reader_feed(settings->audio_reader));
+        w->audio_path = ovni_strdup(feed_path(w->audio_feed)); /* for messages */
+    } else {
+        w->audio_path = settings->audio_path ? ovni_strdup(settings->audio_path) : NULL;
+    }
+    w->s.audio_path = settings->audio_path ? w->audio_path : NULL;
+    w->s.audio_reader = NULL; /* the writer holds the feed, not the reader */
     if (!w->s.queue_depth) w->s.queue_depth = 4;
     /* The encoders see only the coded (even) size; frames come at the given one. */
     w->frame_w = w->s.width;
@@ -447,7 +463,7 @@ int ovni_writer_open(ovni_writer **out, ovni_device *dev, const char *path, cons
     ovni_writer_coded_size(settings, &w->s.width, &w->s.height);
     w->dev = dev;
     device_retain(dev);
-    if (!w->path || (settings->audio_path && !w->audio_path)) {
+    if (!w->path || ((settings->audio_path || settings->audio_reader) && !w->audio_path)) {
         writer_free(w, 0);
         return ovni_error(OVNI_ENOMEM, "ovni_writer_open: out of memory");
     }

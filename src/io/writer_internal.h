@@ -23,7 +23,8 @@ struct ovni_writer {
     char tmp[4096];                 /* temporary file beside it */
     int tmp_fd;                     /* open on tmp (tmpfile_create), -1 once closed */
     char preset[32];
-    char *audio_path;
+    char *audio_path;               /* the audio's file, or for audio_feed the reader's input (messages) */
+    struct packet_feed *audio_feed; /* settings.audio_reader's packets (a reference), else NULL */
     const char *container;          /* "mp4", "mkv", ... (from the extension) */
 
     AVFormatContext *oc;

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The input's audio in awkward places (issues 13 and 15).
+# Inputs read once: stdin (-) and a FIFO fed
+# by ffmpeg give their audio from the same demuxer as the video (the
+# reader's audio feed; a second open of a pipe would find it drained). Each
+# output must have an audio stream, its flash and beep where the same job on
+# the regular file puts them (that placement is checked against FFmpeg by
+# test_timeline.sh), within a millisecond, and audio as long as from the
+# file. Clips: MPEG-TS with audio starting 0.1 s after the video (AAC,
+# copied) and Matroska with Opus (re-encoded to AAC for .mp4); with
+# --frames, --start-frame, --start and --audio-codec aac.
+# --audio-codec copy into a container that cannot hold the codec: the message
+# names the option given (not the library's audio_mode).
+# Usage: test_audio_inputs.sh OVNI
+set -u
+OVNI=$1
+HERE=$(cd "$(dirname "$0")" && pwd)
+SYNC="python3 $HERE/av_sync.py"
+export OVNI_LOG_LEVEL=${OVNI_LOG_LEVEL:-warning}
+T=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
+fails=0 checks=0
+fail() { fails=$((fails + 1)); echo "FAIL: $*" >&2; }
+FF="ffmpeg -v error -nostdin -y"
+S=160x90
+mk() { "$@" || { echo "FAIL: could not make an input: $*" >&2; exit 1; }; }
+mk $FF -f lavfi -i "color=black:s=$S:r=30:d=4,drawbox=c=white:t=fill:enable='between(t,2,2+0.5/30)'" \
+    -itsoffset 0.1 -f lavfi -i "sine=f=1000:r=48000:d=3.9,volume=enable='not(between(t,1.9,2.0))':volume=0" \
+    -c:v libx264 -preset ultrafast -g 30 -pix_fmt yuv420p -c:a aac "$T/fb.ts"
+mk $FF -i "$T/fb.ts" -c:v copy -c:a libopus "$T/fb.mkv"
+get() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$2"; }
+adur() { ffprobe -v error -select_streams a -show_entries stream=duration -of csv=p=0 "$1" | head -1; }
+
+# how CLIP ARGS... comes out of stdin and of a FIFO, against the same job on
+# the file (stdin: the clip itself; the FIFO: ffmpeg's remux of it, made
+# through a pipe as into the FIFO, since a non-seekable Matroska muxer
+# writes other timestamps)
+for spec in "fb.ts" "fb.ts --frames 75" "fb.ts --start-frame 45" "fb.ts --audio-codec aac" "fb.mkv"; do
+    set -- $spec
+    clip=$1
+    shift
+    fmt=$([ "${clip##*.}" = ts ] && echo mpegts || echo matroska)
+    $FF -i "$T/$clip" -c copy -f $fmt - >"$T/remux.${clip##*.}" || { fail "$spec: remux"; continue; }
+    for how in stdin fifo; do
+        checks=$((checks + 1))
+        o="$T/$how.mp4"
+        rm -f "$o" "$T/ff"
+        src="$T/$clip"
+        [ $how = fifo ] && src="$T/remux.${clip##*.}"
+        "$OVNI" transcode "$src" "$T/file.mp4" -q "$@" 2>"$T/err" || { fail "$spec: from $src"; cat "$T/err" >&2; continue; }
+        ref=$($SYNC "$T/file.mp4")
+        rdur=$(adur "$T/file.mp4")
+        if [ $how = stdin ]; then
+            "$OVNI" transcode - "$o" -q "$@" <"$T/$clip" 2>"$T/err"
+        else
+            mkfifo "$T/ff"
+            $FF -i "$T/$clip" -c copy -f $fmt "$T/ff" &
+            "$OVNI" transcode "$T/ff" "$o" -q "$@" 2>"$T/err"
+        fi
+        rc=$?
+        wait
+        [ $rc = 0 ] || { fail "$spec from $how: exit $rc"; cat "$T/err" >&2; continue; }
+        [ -s "$T/err" ] && { fail "$spec from $how: says $(cat "$T/err")"; continue; }
+        got=$($SYNC "$o")
+        gdur=$(adur "$o")
+        printf 'pipe %-24s %-5s flash %s beep %s audio %s s | file: flash %s beep %s audio %s s\n' "$spec" $how \
+            "$(get flash "$got")" "$(get beep "$got")" "$gdur" "$(get flash "$ref")" "$(get beep "$ref")" "$rdur"
+        python3 - "$(get flash "$got")" "$(get beep "$got")" "$gdur" "$(get flash "$ref")" "$(get beep "$ref")" \
+            "$rdur" <<'PY' || fail "$spec from $how: [$got] audio $gdur s; from the file [$ref] audio $rdur s"
+import sys
+f, b, d, rf, rb, rd = sys.argv[1:]
+assert d not in ("", "N/A"), "no audio stream"
+assert "none" not in (f, b), "no flash or no beep"
+assert abs(float(f) - float(rf)) <= 0.001 and abs(float(b) - float(rb)) <= 0.001, "placed elsewhere"
+assert abs(float(f) - float(b)) <= 1 / 30 + 0.015, "flash and beep apart"
+assert abs(float(d) - float(rd)) <= 0.025, "audio length differs"
+PY
+    done
+done
+# --loop on a pipe: the audio cannot be read again, said once
+checks=$((checks + 1))
+"$OVNI" transcode - "$T/loop.mp4" --loop --frames 10 <"$T/fb.ts" 2>"$T/err"
+grep -q "with --loop its audio is not copied" "$T/err" || fail "--loop from stdin: $(cat "$T/err")"
+# --audio-codec copy refused: named as the option
+checks=$((checks + 1))
+"$OVNI" transcode "$T/fb.mkv" "$T/x.mp4" --audio-codec copy -q 2>"$T/err"
+rc=$?
+[ $rc = 1 ] && grep -q -- "--audio-codec copy: a .mp4 file cannot hold opus audio" "$T/err" &&
+    grep -q -- "--audio-codec aac or opus" "$T/err" && ! grep -q audio_mode "$T/err" ||
+    fail "--audio-codec copy of Opus into .mp4: exit $rc: $(cat "$T/err")"
+echo "audio_inputs: $checks checks, $fails failed"
+[ $fails = 0 ]
