@@ -16,6 +16,13 @@ extern "C" {
 OVNI_API int ovni_image_load(ovni_device *dev, const char *path, ovni_format format,
                              ovni_memory memory, ovni_frame **out);
 
+/* The size an image file's header claims (PNG, JPEG, BMP, GIF), read without
+ * decoding anything: for a check before ovni_image_load allocates the picture.
+ * As stored (before an EXIF orientation turns it). OVNI_EUNSUPPORTED for other
+ * formats and for files that are not regular files, OVNI_EFORMAT when the
+ * header is unreadable. */
+OVNI_API int ovni_image_probe(const char *path, int *width, int *height);
+
 /* Saves an RGB24, RGBA32 or GRAY8 frame (host or device) as a PNG. Written
  * to a temporary file beside `path` and renamed, so a failure leaves no
  * partial file. */

@@ -14,6 +14,7 @@
 struct cli_expr {
     AVExpr *e;
     int is_const;
+    int stateful;   /* st/ld/random...: evaluating it changes it */
     double value;   /* when is_const */
     char *text;
 };
@@ -156,6 +157,7 @@ int cli_expr_parse(cli_expr **out, const char *text, char *err, size_t errlen)
         cli_expr_free(&e);
         return -1;
     }
+    e->stateful = stateful;
     /* Parsing without variables succeeds only for a constant expression. */
     static const char *const no_vars[] = {NULL};
     AVExpr *c = NULL;
@@ -175,6 +177,8 @@ double cli_expr_eval(const cli_expr *e, const double *vars)
 }
 
 int cli_expr_is_const(const cli_expr *e) { return e->is_const; }
+
+int cli_expr_is_stateful(const cli_expr *e) { return e->stateful; }
 
 const char *cli_expr_text(const cli_expr *e) { return e->text; }
 

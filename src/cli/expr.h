@@ -21,6 +21,9 @@ int cli_expr_parse(cli_expr **e, const char *text, char *err, size_t errlen);
 double cli_expr_eval(const cli_expr *e, const double *vars);
 /* 1 when the expression uses no variable, so one evaluation holds for all frames. */
 int cli_expr_is_const(const cli_expr *e);
+/* 1 when evaluating it changes its state (st, ld, random, ...): it must not
+ * be evaluated ahead of its frame. */
+int cli_expr_is_stateful(const cli_expr *e);
 const char *cli_expr_text(const cli_expr *e);
 void cli_expr_free(cli_expr **e);
 

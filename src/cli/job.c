@@ -618,6 +618,14 @@ int job_run(const job_opts *o, ovni_device *dev, job_stats *st)
     else if (cli_open_device(o->device, &j.dev)) rc = 1;
     if (!rc) cli_signal_device(j.dev);
     ovni_device_info di;
+    int iw, ih;
+    if (!rc && !j.oc.nops && cli_is_image_path(o->in) && ovni_image_probe(o->in, &iw, &ih) == 0 &&
+        (iw > 8192 || ih > 8192)) {
+        /* from the image's header, before its pixels are decoded (16000x16000: 1.5 GB) */
+        fprintf(stderr, "ovni %s: input \"%s\" is %dx%d: the output is at most 8192x8192; add --vf "
+                "'fit=width=...:height=...' or 'resize=...'\n", o->cmd, o->in, iw, ih);
+        rc = 1;
+    }
     if (!rc) {
         ovni_device_get_info(j.dev, &di);
         snprintf(st->device, sizeof(st->device), "%s", di.name);
@@ -662,6 +670,19 @@ int job_run(const job_opts *o, ovni_device *dev, job_stats *st)
         j.env = (cli_env){j.dev, di.is_gpu ? OVNI_MEMORY_DEVICE : OVNI_MEMORY_HOST, j.fps, j.in.width,
                           j.in.height, total, o->allow_playlists, o->max_memory};
         rc = ops_open(&j.oc, &j.env);
+        int ow, oh, over;
+        if (!rc && ops_preflight(&j.oc, &j.env, j.in.width, j.in.height, 8192, &ow, &oh, &over) == j.oc.nops &&
+            (ow > 8192 || oh > 8192)) {
+            /* the first frame's size, known before any work: the writer takes at most 8192x8192 */
+            if (over >= 0)
+                fprintf(stderr, "ovni %s: op %d (%s) makes the frames %dx%d: the output is at most 8192x8192\n",
+                        o->cmd, over + 1, j.oc.ops[over].def->name, ow, oh);
+            else
+                fprintf(stderr, "ovni %s: input \"%s\" is %dx%d and the chain keeps it %dx%d: the output is at "
+                        "most 8192x8192; add 'fit=width=...:height=...' or 'resize=...' to the chain\n", o->cmd,
+                        o->in, j.in.width, j.in.height, ow, oh);
+            rc = 1;
+        }
         if (!rc) {
             progress_start(&j.prog, o->progress, total, rate);
             double t0 = progress_now();

@@ -308,6 +308,34 @@ int ops_open(op_chain *oc, const cli_env *env)
     return 0;
 }
 
+int ops_preflight(op_chain *oc, const cli_env *env, int w, int h, int max, int *ow, int *oh, int *first_over)
+{
+    *first_over = -1;
+    *ow = w, *oh = h;
+    for (int i = 0; i < oc->nops; i++) {
+        op_inst *op = &oc->ops[i];
+        double vars[EXPR_NVARS] = {0, 0, *ow, *oh, op->src.width, op->src.height};
+        for (int k = 0; k < op->nkeys; k++) {
+            if (!op->expr[k]) continue;
+            if (cli_expr_is_stateful(op->expr[k])) return i;
+            double v = cli_expr_eval(op->expr[k], vars);
+            if (op->def->keys[k].type == KEY_INT) v = nearbyint(v);
+            const op_key *key = &op->def->keys[k];
+            if (!(v >= key->min && v <= key->max) && key->min <= key->max) return i; /* frame 0 says so itself */
+            op->val[k] = v;
+            ops_store(op, k);
+        }
+        int was_over = *ow > max || *oh > max;
+        ops_output_size(op, ow, oh);
+        if (*ow > max || *oh > max) {
+            if (!was_over) *first_over = i; /* this op makes the frame too large */
+        } else {
+            *first_over = -1;
+        }
+    }
+    return oc->nops;
+}
+
 /* Evaluates op's values for frame n and runs it on *frame. */
 static int run_op(op_inst *op, const cli_env *env, ovni_frame **frame, int64_t n)
 {

@@ -542,6 +542,37 @@ static const op_def op_deinterlace = {
     .keys = deint_keys, .open = deint_open, .apply = deint_apply, .close = deint_close, .decoded = 1,
     .params_size = sizeof(deint_p)};
 
+/* The size of an op's output for a *w x *h input, from its parameters as
+ * stored (the job's pre-flight stores frame 0's values first). Ops not
+ * listed keep the size. */
+void ops_output_size(const op_inst *op, int *w, int *h)
+{
+    const op_def *d = op->def;
+    if (d == &op_crop) {
+        const crop_p *p = op->params;
+        *w = (int)floor(p->right - p->left + 0.5);
+        *h = (int)floor(p->bottom - p->top + 0.5);
+    } else if (d == &op_resize || d == &op_cover) {
+        const resize_p *p = op->params;
+        *w = p->width, *h = p->height;
+    } else if (d == &op_fit) {
+        const fit_p *p = op->params;
+        *w = p->width, *h = p->height;
+    } else if (d == &op_scale_translate) {
+        const st_p *p = op->params;
+        if (p->width > 0) *w = p->width;
+        if (p->height > 0) *h = p->height;
+    } else if (d == &op_rotate) {
+        const rotate_p *p = op->params;
+        if (p->expand) { /* ovni_rotate's bounding box */
+            double a = p->degrees * 3.14159265358979323846 / 180, c = fabs(cos(a)), s = fabs(sin(a));
+            int w2 = (int)ceil(*w * c + *h * s - 1e-3), h2 = (int)ceil(*w * s + *h * c - 1e-3);
+            *w = w2 < 1 ? 1 : w2;
+            *h = h2 < 1 ? 1 : h2;
+        }
+    }
+}
+
 const op_def *const cli_ops[] = {
     &op_format, &op_crop, &op_resize, &op_scale_translate, &op_scale, &op_translate, &op_rotate, &op_flip, &op_fit, &op_cover,
     &op_vignette, &op_adjust, &op_fade, &op_fill_rect, &op_gaussian_blur, &op_chroma_key,

@@ -116,6 +116,16 @@ typedef struct op_chain {
 int ops_bind(op_chain *oc, const chain *c);
 /* Opens the ops' files and sources: 1 on error (message printed). */
 int ops_open(op_chain *oc, const cli_env *env);
+/* ops_table.c: the size of op's output for a *w x *h input, from the values
+ * stored in its parameters. */
+void ops_output_size(const op_inst *op, int *w, int *h);
+/* The chain's first output frame: its size for a w x h input, where every
+ * value the sizes depend on can be evaluated ahead (no st/ld/random), from
+ * frame 0's values. Returns the number of ops walked (all: nops; fewer: the
+ * size is not known past that op, *ow x *oh is its input). *op is the op
+ * after which the frame stays over max x max (-1: none, or the input itself
+ * is). After ops_open. */
+int ops_preflight(op_chain *oc, const cli_env *env, int w, int h, int max, int *ow, int *oh, int *op);
 /* Evaluates every value for frame n and runs the ops on *frame. Returns 0 or
  * 1 with a message naming the op, key, expression and frame.
  * ops_run_decoded runs the chain's leading `decoded` ops (deinterlace) on

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libavcodec/avcodec.h>
@@ -177,6 +178,18 @@ static int image_matrix(const AVFrame *pic, int *full)
     case AVCOL_SPC_BT2020_CL: return SWS_CS_BT2020;
     default: return SWS_CS_ITU601;
     }
+}
+
+int ovni_image_probe(const char *path, int *width, int *height)
+{
+    if (!path || !width || !height) return ovni_error(OVNI_EINVAL, "ovni_image_probe: NULL argument");
+    *width = *height = 0;
+    struct stat st;
+    if (stat(path, &st) != 0) return ovni_error(OVNI_EIO, "%s: cannot read the image: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode)) return ovni_error(OVNI_EUNSUPPORTED, "%s: not a regular file: no header read", path);
+    if (header_size(path, width, height) < 0)
+        return ovni_error(OVNI_EUNSUPPORTED, "%s: no PNG, JPEG, BMP or GIF header with a size", path);
+    return 0;
 }
 
 int ovni_image_load(ovni_device *dev, const char *path, ovni_format format, ovni_memory memory, ovni_frame **out)
