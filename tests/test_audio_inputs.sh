@@ -9,6 +9,7 @@
 # file. Clips: MPEG-TS with audio starting 0.1 s after the video (AAC,
 # copied) and Matroska with Opus (re-encoded to AAC for .mp4); with
 # --frames, --start-frame, --start and --audio-codec aac.
+# MPEG-TS timestamp jumps joined, the audio with the video.
 # --audio-codec copy into a container that cannot hold the codec: the message
 # names the option given (not the library's audio_mode).
 # Usage: test_audio_inputs.sh OVNI
@@ -81,6 +82,44 @@ done
 checks=$((checks + 1))
 "$OVNI" transcode - "$T/loop.mp4" --loop --frames 10 <"$T/fb.ts" 2>"$T/err"
 grep -q "with --loop its audio is not copied" "$T/err" || fail "--loop from stdin: $(cat "$T/err")"
+# MPEG-TS whose timestamps jump (two recordings joined with cat): 3 s of
+# black and silence, then a clip with a flash and a beep 1 s in, its
+# timestamps starting again (back 3 s), or 100 s later (read as a jump
+# forward past the 33-bit wrap). Both streams are joined where the last part
+# ended: flash and beep at 4.0 s, the audio as long as the video, a warning
+# that names the jump. Was: exit 1 "writing an audio packet failed: Invalid
+# argument" (back), or half the audio dropped without a word (forward).
+# The first part's audio is stereo, the second's mono: re-encoding sets the
+# resampler up again (it crashed, reading a second plane of a mono frame).
+mk $FF -f lavfi -i "color=black:s=$S:r=30:d=3" -f lavfi -i "anullsrc=r=48000:cl=stereo" -t 3 \
+    -c:v libx264 -preset ultrafast -g 30 -pix_fmt yuv420p -c:a aac "$T/partA.ts"
+for off in 0 100; do
+    mk $FF -f lavfi -i "color=black:s=$S:r=30:d=3,drawbox=c=white:t=fill:enable='between(t,1,1+0.5/30)'" \
+        -f lavfi -i "sine=f=1000:r=48000:d=3,volume=enable='not(between(t,1,1.1))':volume=0" \
+        -c:v libx264 -preset ultrafast -g 30 -pix_fmt yuv420p -c:a aac -output_ts_offset $off "$T/partB.ts"
+    cat "$T/partA.ts" "$T/partB.ts" >"$T/joined.ts"
+    for ac in copy aac; do
+        checks=$((checks + 1))
+        "$OVNI" transcode "$T/joined.ts" "$T/j.mp4" --audio-codec $ac 2>"$T/err" >/dev/null
+        rc=$?
+        [ $rc = 0 ] || { fail "TS jump (offset $off, $ac): exit $rc: $(grep -v '^ovni: info' "$T/err")"; continue; }
+        got=$($SYNC "$T/j.mp4")
+        gdur=$(adur "$T/j.mp4")
+        vdur=$(ffprobe -v error -select_streams v -show_entries stream=duration -of csv=p=0 "$T/j.mp4" | head -1)
+        printf 'TS jump (offset %3s, %-4s): flash %s beep %s, video %s s audio %s s\n' $off $ac "$(get flash "$got")" \
+            "$(get beep "$got")" "$vdur" "$gdur"
+        grep -q "timestamps jump 1 time" "$T/err" || fail "TS jump (offset $off, $ac): no warning: $(cat "$T/err")"
+        python3 - "$(get flash "$got")" "$(get beep "$got")" "$gdur" "$vdur" <<'PY' || fail "TS jump (offset $off, $ac): [$got] video $vdur s audio $gdur s"
+import sys
+f, b, a, v = sys.argv[1:]
+assert "none" not in (f, b) and a not in ("", "N/A"), "no flash, beep or audio"
+assert abs(float(f) - 4.0) <= 1 / 30 + 1e-6, "flash not at 4.0 s"
+assert abs(float(f) - float(b)) <= 1 / 30 + 0.015, "flash and beep apart"
+assert abs(float(v) - 6.0) <= 1 / 30 + 1e-6 and abs(float(a) - float(v)) <= 0.05, "lengths"
+PY
+    done
+done
+
 # --audio-codec copy refused: named as the option
 checks=$((checks + 1))
 "$OVNI" transcode "$T/fb.mkv" "$T/x.mp4" --audio-codec copy -q 2>"$T/err"

@@ -27,6 +27,7 @@
 #include <libavutil/opt.h>
 #include <libswresample/swresample.h>
 
+#include "discont.h"
 #include "feed.h"
 #include "guard.h"
 #include "../core/common.h"
@@ -36,6 +37,7 @@ struct writer_audio {
     AVFormatContext *ic;        /* the audio's own demuxer (audio_path), or NULL */
     packet_feed *feed;          /* or the packets a reader's demuxer read (audio_reader) */
     int in_index;
+    ts_discont fix;             /* timestamp jumps joined (own demuxer; a feed's are joined by its reader) */
     const AVCodecParameters *par; /* the input stream's */
     AVRational tb;              /* its time base */
     AVStream *out;
@@ -48,6 +50,8 @@ struct writer_audio {
     /* Re-encoding only. */
     AVCodecContext *dec, *enc;
     SwrContext *swr;
+    AVChannelLayout swr_layout; /* the input the resampler was set up for: a change (joined */
+    int swr_rate, swr_format;   /* recordings) sets it up again */
     AVAudioFifo *fifo;
     AVFrame *in_frame, *out_frame;
     int64_t samples_out;
@@ -70,7 +74,11 @@ static int a_fail(ovni_writer *w, int code, const char *what, int averr)
  * AVERROR_EOF, AVERROR(EAGAIN) from a feed that has none yet, or an error. */
 static int read_packet(struct writer_audio *a, AVPacket *p)
 {
-    if (!a->feed) return av_read_frame(a->ic, p);
+    if (!a->feed) {
+        int r = av_read_frame(a->ic, p);
+        if (r == 0 && p->stream_index == a->in_index) discont_fix(&a->fix, p, a->tb);
+        return r;
+    }
     int r = feed_pop(a->feed, p);
     if (r == 0) p->stream_index = a->in_index;
     return r;
@@ -138,6 +146,10 @@ static int init_swr(ovni_writer *w, struct writer_audio *a, const AVFrame *in)
                                 (enum AVSampleFormat)in->format, in->sample_rate, 0, NULL);
     av_channel_layout_uninit(&in_layout);
     if (r < 0 || (r = swr_init(a->swr)) < 0) return a_fail(w, OVNI_EUNSUPPORTED, "cannot convert the samples", r);
+    av_channel_layout_uninit(&a->swr_layout);
+    if (av_channel_layout_copy(&a->swr_layout, &in->ch_layout) < 0) return ovni_error(OVNI_ENOMEM, "out of memory");
+    a->swr_rate = in->sample_rate;
+    a->swr_format = in->format;
     return 0;
 }
 
@@ -146,6 +158,14 @@ static int resample(ovni_writer *w, struct writer_audio *a, const AVFrame *in)
 {
     AVFrame *o = a->out_frame;
     int r;
+    if (a->swr && in && (in->format != a->swr_format || in->sample_rate != a->swr_rate ||
+                         av_channel_layout_compare(&in->ch_layout, &a->swr_layout))) {
+        /* the input's format changed mid-stream (a swr set up for stereo read
+         * two planes of a mono frame): the rest resampled from its own */
+        ovni_log(OVNI_LOG_INFO, "%s: audio from %s: the input changes to %d channels at %d Hz", w->path,
+                 w->audio_path, in->ch_layout.nb_channels, in->sample_rate);
+        swr_free(&a->swr);
+    }
     if (!a->swr) {
         if (!in) return 0;
         if ((r = init_swr(w, a, in)) < 0) return r;
@@ -220,6 +240,7 @@ static int restart(ovni_writer *w, struct writer_audio *a)
     int r = avformat_seek_file(a->ic, a->in_index, INT64_MIN, a->start_ts, a->start_ts, 0);
     if (r < 0) r = av_seek_frame(a->ic, a->in_index, a->start_ts, AVSEEK_FLAG_BACKWARD);
     if (r < 0) return a_fail(w, OVNI_EFORMAT, "cannot seek back for the loop", r);
+    discont_reset(&a->fix);
     if (a->dec) avcodec_flush_buffers(a->dec);
     return 0;
 }
@@ -454,6 +475,7 @@ int audio_open(ovni_writer *w)
     } else {
         if ((r = open_own_demuxer(w, a)) < 0) return r;
         AVStream *in = a->ic->streams[a->in_index];
+        discont_init(&a->fix, a->ic);
         a->par = in->codecpar;
         a->tb = in->time_base;
         start_time = in->start_time;
@@ -504,6 +526,10 @@ void audio_close(ovni_writer *w)
 {
     struct writer_audio *a = w->audio;
     if (!a) return;
+    if (a->fix.jumps)
+        ovni_log(OVNI_LOG_WARNING, "%s: audio from %s: its timestamps jump %lld time%s (the largest %+.3f s, first "
+                 "at %.3f s): joined, each part following on from where the last ended", w->path, w->audio_path,
+                 (long long)a->fix.jumps, a->fix.jumps == 1 ? "" : "s", a->fix.largest, a->fix.first_at);
     int64_t dropped = a->feed ? feed_dropped(a->feed) : 0;
     if (dropped > 0)
         ovni_log(OVNI_LOG_WARNING, "%s: audio from %s: %lld packets were dropped: the reader ran more than 64 MiB "
@@ -513,6 +539,7 @@ void audio_close(ovni_writer *w)
     avcodec_free_context(&a->dec);
     avcodec_free_context(&a->enc);
     swr_free(&a->swr);
+    av_channel_layout_uninit(&a->swr_layout);
     if (a->fifo) av_audio_fifo_free(a->fifo);
     av_frame_free(&a->in_frame);
     av_frame_free(&a->out_frame);

@@ -12,6 +12,7 @@
 
 #include "../core/queue.h"
 #include "decode.h"
+#include "discont.h"
 #include "feed.h"
 #include "guard.h"
 #include "media_info.h"
@@ -35,6 +36,7 @@ struct ovni_reader {
     atomic_llong corrupt_demux;   /* unreadable packets seen by the demuxer */
     packet_feed *feed;       /* settings.audio_feed: the audio stream's packets, for a writer */
     int feed_index;          /* that stream's index */
+    ts_discont vfix, afix;   /* timestamp jumps joined (MPEG-TS): video, fed audio */
 
     /* Decode thread state. */
     int64_t target_pts;      /* frames before it are decoded and dropped; INT64_MIN: none */
@@ -252,6 +254,8 @@ static int seek_to_start(ovni_reader *r)
     }
     r->check_seek = !r->at_origin;
     r->last_raw = AV_NOPTS_VALUE;
+    discont_reset(&r->vfix);
+    discont_reset(&r->afix);
     r->pass_skipped = 0;
     ovni_frame_unref(&r->held);
     return r->dec->flush(r->dec);
@@ -313,8 +317,10 @@ static void *decode_thread(void *arg)
         read_errors = 0;
         if (pkt->stream_index == r->st->index) {
             if (pkt->flags & AV_PKT_FLAG_CORRUPT) atomic_fetch_add(&r->corrupt_demux, 1);
+            discont_fix(&r->vfix, pkt, r->st->time_base);
             ret = r->dec->decode(r->dec, pkt);
         } else if (r->feed && pkt->stream_index == r->feed_index) {
+            discont_fix(&r->afix, pkt, r->fmt->streams[r->feed_index]->time_base);
             ret = feed_push(r->feed, pkt);
         }
         av_packet_unref(pkt);
@@ -327,12 +333,19 @@ static void *decode_thread(void *arg)
             int e = av_read_frame(r->fmt, pkt);
             if (e == AVERROR(EAGAIN)) continue;
             if (e < 0) break;
-            if (pkt->stream_index == r->feed_index && feed_push(r->feed, pkt) < 0) n = INT_MAX - 1;
+            if (pkt->stream_index == r->feed_index) {
+                discont_fix(&r->afix, pkt, r->fmt->streams[r->feed_index]->time_base);
+                if (feed_push(r->feed, pkt) < 0) n = INT_MAX - 1;
+            }
             av_packet_unref(pkt);
         }
     }
     feed_end(r->feed);
     av_packet_free(&pkt);
+    if (r->vfix.jumps)
+        device_log(r->dev, OVNI_LOG_WARNING, "%s: the video's timestamps jump %lld time%s (the largest %+.3f s, "
+                   "first at %.3f s): joined, each part following on from where the last ended", r->path,
+                   (long long)r->vfix.jumps, r->vfix.jumps == 1 ? "" : "s", r->vfix.largest, r->vfix.first_at);
     if (device_interrupted(r->dev)) ret = ovni_error(OVNI_ECANCELED, "%s: interrupted", r->path);
     if (ret == DECODE_STOP || ret == 0) {
         r->status = OVNI_EOF;
@@ -478,6 +491,8 @@ int reader_open_io(ovni_reader **out, ovni_device *dev, const char *path, AVIOCo
     AVIOInterruptCB cb = {interrupted, r};
     if ((ret = media_open(path, pb, &cb, s->allow_playlists, &r->fmt, &r->info)) < 0) goto fail;
     r->st = r->fmt->streams[r->info.stream_index];
+    discont_init(&r->vfix, r->fmt);
+    discont_init(&r->afix, r->fmt);
     {
         /* Before the decoder allocates anything: a few bytes of header may
          * claim a frame that many decoder references, threads and queued
