@@ -620,8 +620,9 @@ int job_run(const job_opts *o, ovni_device *dev, job_stats *st)
     ovni_device_info di;
     int iw, ih;
     if (!rc && !j.oc.nops && cli_is_image_path(o->in) && ovni_image_probe(o->in, &iw, &ih) == 0 &&
-        (iw > 8192 || ih > 8192)) {
-        /* from the image's header, before its pixels are decoded (16000x16000: 1.5 GB) */
+        (iw > 8192 || ih > 8192) && iw <= 16384 && ih <= 16384 && (int64_t)iw * ih <= 256000000) {
+        /* from the image's header, before its pixels are decoded (16000x16000: 1.5 GB); past the
+         * image limit the loader refuses it from the header, naming that limit */
         fprintf(stderr, "ovni %s: input \"%s\" is %dx%d: the output is at most 8192x8192; add --vf "
                 "'fit=width=...:height=...' or 'resize=...'\n", o->cmd, o->in, iw, ih);
         rc = 1;
