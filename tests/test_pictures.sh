@@ -132,14 +132,18 @@ rgb() {
         # shellcheck disable=SC2206
         [ -n "$extra" ] && opts+=($extra)
         "$OVNI" "$cmd" "$src" "$out" "${opts[@]}" || { fail "ovni $cmd $name"; continue; }
-        local rng spc loc mat hpos=0 vpos=128 pre="" y u v
+        local rng spc loc mat hpos=0 vpos=128 pre y u v
         read -r rng spc loc <<<"$(ffprobe -v error -select_streams v:0 -show_entries stream=color_range,color_space,chroma_location \
             -of default=nw=1:nk=1 "$out" | tr '\n' ' ')"
         ok eq "$rng $spc $loc" "$want"
         case $spc in bt709) mat=bt709 ;; bt2020nc) mat=bt2020 ;; *) mat=bt601 ;; esac
         case $loc in center) hpos=128 ;; topleft) vpos=0 ;; top) hpos=128 vpos=0 ;; esac
-        [ "$via" = rgb ] && pre="scale=flags=$flags+full_chroma_int,format=rgb24,"
-        ff -i "$src" -frames:v 1 -vf "${pre}scale=out_color_matrix=$mat:out_range=$([ "$rng" = pc ] && echo pc || echo tv):out_h_chr_pos=$hpos:out_v_chr_pos=$vpos:flags=$flags+full_chroma_inp,format=yuv420p" \
+        # YUV stays YUV at its siting: the source's horizontal chroma position
+        # is the output's (vertically these sources are 4:2:0, copied, or not
+        # subsampled, where libswscale's default is right).
+        pre="scale=in_h_chr_pos=$hpos:"
+        [ "$via" = rgb ] && pre="scale=flags=$flags+full_chroma_int,format=rgb24,scale="
+        ff -i "$src" -frames:v 1 -vf "${pre}out_color_matrix=$mat:out_range=$([ "$rng" = pc ] && echo pc || echo tv):out_h_chr_pos=$hpos:out_v_chr_pos=$vpos:flags=$flags+full_chroma_inp,format=yuv420p" \
             -f rawvideo "$T/$name-ref.yuv" || { fail "ffmpeg could not convert $name"; continue; }
         ff -i "$out" -frames:v 1 -f rawvideo "$T/$name-ovni.yuv"
         read -r y u v <<<"$(planes_psnr "$T/$name-ovni.yuv" "$T/$name-ref.yuv" 320 240)"
@@ -170,6 +174,7 @@ gray_mov|-pix_fmt gray -c:v png|mov|transcode|rgb|pc smpte170m left
 yuvj420p|-pix_fmt yuvj420p -c:v libx264 -qp 0|mp4|transcode|yuv|pc smpte170m left
 mjpeg422|-pix_fmt yuvj422p -c:v mjpeg -q:v 2|mov|transcode|yuv|pc smpte170m center
 yuv444_pc|-pix_fmt yuv444p -color_range pc -colorspace bt709 -c:v libx264 -qp 0|mp4|transcode|yuv|pc bt709 left
+yuv422_tv|-pix_fmt yuv422p -c:v libx264 -qp 0|mp4|transcode|yuv|tv smpte170m left
 webp|-c:v libwebp -quality 90|webp|run|rgb|tv bt709 left
 jpeg|-pix_fmt yuvj420p -q:v 2|jpg|run|rgb|tv bt709 left
 png|-pix_fmt rgb24|png|run|rgb|tv bt709 left
