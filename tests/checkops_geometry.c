@@ -171,6 +171,23 @@ static int run_flip(ovni_frame *const *out, ovni_frame *const *in, const checkop
     return ovni_flip_into(out[0], in[0], p->i[0], p->i[1]);
 }
 
+/* ---- orient: i[0] = EXIF orientation 1..8 ---- */
+static void draw_orient(checkops_params *p, int w, int h)
+{
+    p->i[0] = checkops_int(1, 8);
+}
+
+static void sizes_orient(const checkops_params *p, int w, int h, int iw[], int ih[], int ow[], int oh[])
+{
+    int t = p->i[0] >= 5; /* 5..8 swap width and height */
+    ow[0] = t ? h : w, oh[0] = t ? w : h;
+}
+
+static int run_orient(ovni_frame *const *out, ovni_frame *const *in, const checkops_params *p)
+{
+    return ovni_orient_into(out[0], in[0], p->i[0]);
+}
+
 /* ---- fit / cover ---- */
 static void draw_pad(checkops_params *p, int w, int h)
 {
@@ -239,6 +256,11 @@ const checkops_case checkops_geometry[] = {
     EXACT_CASE("flip_rgb24", RGB, RGB, NULL, draw_flip, run_flip),
     EXACT_CASE("flip_rgba32", RGBA, RGBA, NULL, draw_flip, run_flip),
     EXACT_CASE("flip_gray8", GRAY, GRAY, NULL, draw_flip, run_flip),
+    EXACT_CASE("orient_rgb24", RGB, RGB, sizes_orient, draw_orient, run_orient),
+    EXACT_CASE("orient_rgba32", RGBA, RGBA, sizes_orient, draw_orient, run_orient),
+    EXACT_CASE("orient_gray8", GRAY, GRAY, sizes_orient, draw_orient, run_orient),
+    EXACT_CASE("orient_nv12", OVNI_FORMAT_NV12, OVNI_FORMAT_NV12, sizes_orient, draw_orient, run_orient),
+    EXACT_CASE("orient_p010", OVNI_FORMAT_P010, OVNI_FORMAT_P010, sizes_orient, draw_orient, run_orient),
     CASE("fit_rgb24", RGB, RGB, sizes_fit, draw_pad, run_fit),
     CASE("fit_rgba32", RGBA, RGBA, sizes_fit, draw_pad, run_fit),
     CASE("fit_gray8", GRAY, GRAY, sizes_fit, draw_pad, run_fit),

@@ -138,6 +138,72 @@ static void test_identities(ovni_format fmt)
     ovni_frame_unref(&src);
 }
 
+/* ovni_orient: each of the 8 orientations moves every sample of every plane
+ * (NV12/P010 chroma pairs whole) to where EXIF says, at odd sizes too;
+ * 6 and 8 are rotate by -90 / 90 with expand, 3 is flip both ways; tags
+ * follow (siting axes swapped by a transpose, fields by a top-bottom
+ * mirror). */
+static void test_orient(ovni_format fmt, int w, int h)
+{
+    const char *n = ovni_format_name(fmt);
+    ovni_frame *src = frame_rand(fmt, w, h);
+    if (!src) return;
+    src->chroma_loc = OVNI_CHROMA_LEFT;
+    src->field_order = OVNI_FIELD_TT;
+    /* (transpose, mirror x, mirror y) per orientation, from the EXIF definitions */
+    static const int tb[9][3] = {{0}, {0, 0, 0}, {0, 1, 0}, {0, 1, 1}, {0, 0, 1}, {1, 0, 0}, {1, 0, 1}, {1, 1, 1}, {1, 1, 0}};
+    for (int o = 1; o <= 8; o++) {
+        ovni_frame *out = NULL;
+        CHECK_OK(ovni_orient(src, o, &out));
+        if (!out) continue;
+        int t = tb[o][0], mx = tb[o][1], my = tb[o][2];
+        CHECK_MSG(out->width == (t ? h : w) && out->height == (t ? w : h), "%s %dx%d orient %d: size %dx%d", n, w, h, o,
+                  out->width, out->height);
+        int bad = 0;
+        for (int pl = 0; pl < ovni_format_planes(fmt) && out->width == (t ? h : w); pl++) {
+            int bpp = ovni_format_pixel_bytes(fmt) * (pl ? 2 : 1);
+            int ow = pl ? (out->width + 1) / 2 : out->width, oh = pl ? (out->height + 1) / 2 : out->height;
+            int sw = pl ? (w + 1) / 2 : w, sh = pl ? (h + 1) / 2 : h;
+            for (int y = 0; y < oh; y++)
+                for (int x = 0; x < ow; x++) {
+                    int u = t ? y : x, v = t ? x : y;
+                    int sx = mx ? sw - 1 - u : u, sy = my ? sh - 1 - v : v;
+                    bad += memcmp(out->data[pl] + (size_t)y * out->pitch[pl] + (size_t)x * bpp,
+                                  src->data[pl] + (size_t)sy * src->pitch[pl] + (size_t)sx * bpp, (size_t)bpp) != 0;
+                }
+        }
+        CHECK_MSG(bad == 0, "%s %dx%d orient %d: %d samples misplaced", n, w, h, o, bad);
+        CHECK_MSG(out->chroma_loc == (t ? OVNI_CHROMA_TOP : OVNI_CHROMA_LEFT), "%s orient %d: siting %d", n, o,
+                  (int)out->chroma_loc);
+        CHECK_MSG(out->field_order == (!t && my && !(h & 1) ? OVNI_FIELD_BB : OVNI_FIELD_TT),
+                  "%s %dx%d orient %d: field order %d", n, w, h, o, (int)out->field_order);
+        ovni_frame_unref(&out);
+    }
+    if (fmt == OVNI_FORMAT_RGB24 || fmt == OVNI_FORMAT_GRAY8) { /* against the other ops */
+        ovni_frame *a = NULL, *b = NULL;
+        CHECK_OK(ovni_orient(src, OVNI_ORIENT_ROTATE_90, &a));
+        CHECK_OK(ovni_rotate(src, -90.0f, 0, 0, 1, NULL, &b));
+        CHECK_MSG(frame_diff(a, b) == 0, "%s: orient 6 differs from rotate -90 with expand", n);
+        ovni_frame_unref(&a);
+        ovni_frame_unref(&b);
+        CHECK_OK(ovni_orient(src, OVNI_ORIENT_ROTATE_270, &a));
+        CHECK_OK(ovni_rotate(src, 90.0f, 0, 0, 1, NULL, &b));
+        CHECK_MSG(frame_diff(a, b) == 0, "%s: orient 8 differs from rotate 90 with expand", n);
+        ovni_frame_unref(&a);
+        ovni_frame_unref(&b);
+        CHECK_OK(ovni_orient(src, OVNI_ORIENT_ROTATE_180, &a));
+        CHECK_OK(ovni_flip(src, 1, 1, &b));
+        CHECK_MSG(frame_diff(a, b) == 0, "%s: orient 3 differs from flip both ways", n);
+        ovni_frame_unref(&a);
+        ovni_frame_unref(&b);
+    }
+    ovni_frame *a = NULL;
+    CHECK_ERR(ovni_orient(src, 0, &a), OVNI_EINVAL, "outside 1..8");
+    CHECK_ERR(ovni_orient(src, 9, &a), OVNI_EINVAL, "outside 1..8");
+    if (w != h) CHECK_ERR(ovni_orient_into(src, src, 6), OVNI_EINVAL, "destination");
+    ovni_frame_unref(&src);
+}
+
 static void test_crop(ovni_format fmt)
 {
     ovni_frame *src = frame_rand(fmt, 50, 40), *out = NULL;
@@ -520,6 +586,13 @@ int main(void)
         test_quarter_turns(fmts[f]);
     }
     test_rotate_expand();
+    static const ovni_format all[] = {OVNI_FORMAT_RGB24, OVNI_FORMAT_RGBA32, OVNI_FORMAT_GRAY8, OVNI_FORMAT_NV12,
+                                      OVNI_FORMAT_P010};
+    for (int f = 0; f < 5; f++) {
+        test_orient(all[f], 37, 22);
+        test_orient(all[f], 1, 1);
+        test_orient(all[f], 6, 9);
+    }
     for (int f = 0; f < 2; f++) {
         test_warp(fmts[f], 1.0f, 0, 0);
         test_warp(fmts[f], 1.7f, 5.3f, 7.8f);

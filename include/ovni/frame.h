@@ -83,6 +83,38 @@ typedef struct ovni_rational {
     int num, den;
 } ovni_rational;
 
+/* How the rows of a frame were captured (FFmpeg's AVFieldOrder less one):
+ * PROGRESSIVE, or two interlaced fields woven row by row, the top field
+ * (even rows) or the bottom one (odd rows) first in time. TB and BT (coded
+ * in one order, shown in the other) are stream tags only; a frame says
+ * which field is shown first (TT or BB). */
+typedef enum ovni_field_order {
+    OVNI_FIELD_PROGRESSIVE = 0,
+    OVNI_FIELD_TT = 1,      /* top field first */
+    OVNI_FIELD_BB = 2,      /* bottom field first */
+    OVNI_FIELD_TB = 3,      /* top coded first, bottom shown first */
+    OVNI_FIELD_BT = 4,      /* bottom coded first, top shown first */
+} ovni_field_order;
+
+/* Orientation of a picture, as EXIF numbers it: how the stored pixels are
+ * turned and mirrored to be shown upright. A display matrix made of quarter
+ * turns and flips maps to one of these (docs/reader.md, "Geometry").
+ *   1 as stored              2 mirrored left-right     3 turned 180
+ *   4 mirrored top-bottom    5 transposed (mirrored about the main diagonal)
+ *   6 turned 90 clockwise    7 transversed (about the other diagonal)
+ *   8 turned 90 counter-clockwise (270 clockwise)
+ * 5 to 8 swap width and height. */
+typedef enum ovni_orientation {
+    OVNI_ORIENT_NORMAL = 1,
+    OVNI_ORIENT_MIRROR = 2,
+    OVNI_ORIENT_ROTATE_180 = 3,
+    OVNI_ORIENT_FLIP = 4,
+    OVNI_ORIENT_TRANSPOSE = 5,
+    OVNI_ORIENT_ROTATE_90 = 6,
+    OVNI_ORIENT_TRANSVERSE = 7,
+    OVNI_ORIENT_ROTATE_270 = 8,
+} ovni_orientation;
+
 struct ovni_frame_priv;
 
 typedef struct ovni_frame {
@@ -98,7 +130,8 @@ typedef struct ovni_frame {
     ovni_device *device;    /* the device the frame belongs to */
     struct ovni_frame_priv *priv;
     ovni_chroma_loc chroma_loc; /* default LEFT */
-    uint8_t reserved[28];
+    ovni_field_order field_order; /* default PROGRESSIVE; decoded frames: TT or BB when interlaced */
+    uint8_t reserved[24];
 } ovni_frame;
 
 /* Number of planes (1 or 2) and bytes per pixel of plane 0. */
@@ -128,7 +161,7 @@ OVNI_API void ovni_frame_unref(ovni_frame **f);
 
 /* Copies pixels (same format and size; any memories) and metadata. */
 OVNI_API int ovni_frame_copy(ovni_frame *dst, const ovni_frame *src);
-/* Copies pts, time base, matrix, range and chroma location. */
+/* Copies pts, time base, matrix, range, chroma location and field order. */
 OVNI_API void ovni_frame_copy_props(ovni_frame *dst, const ovni_frame *src);
 
 /* Host -> device copy into a new pooled device frame, asynchronous. */

@@ -257,6 +257,15 @@ OVNI_API int64_t ovni_fps_output_count(ovni_rational src_rate, ovni_rational dst
  *   2, so strong minification does not alias.
  * ovni_flip: mirror left-right (horizontal != 0) and/or top-bottom
  *   (vertical != 0). _into: dst must be another frame of the same size.
+ * ovni_orient: turns and/or mirrors src by one of the eight EXIF
+ *   orientations (ovni_orientation, 1..8: frame.h), as a viewer shows it
+ *   upright: 6 turns 90 degrees clockwise, 8 counter-clockwise, 3 by 180;
+ *   5..8 swap width and height. Exact: every output pixel is one source
+ *   pixel. Formats: RGB24, RGBA32, GRAY8, NV12 and P010 (each plane turned
+ *   as a whole; interleaved UV pairs move together). The output's chroma
+ *   siting has its axes swapped by a transpose (left <-> top), and a
+ *   top-bottom mirror of an even-height interlaced frame swaps its field
+ *   order. _into: dst of the turned size, sharing no pixels with src.
  * ovni_fit: letterbox: scale src uniformly to fit width x height
  *   (1..16384), rounded to whole pixels and centred (offsets rounded down),
  *   the rest filled with `pad`.
@@ -279,6 +288,8 @@ OVNI_API int ovni_rotate_into(ovni_frame *dst, const ovni_frame *src, float degr
 OVNI_API int ovni_warp(ovni_frame *dst, const ovni_frame *src, const float corners[8], float opacity);
 OVNI_API int ovni_flip(const ovni_frame *src, int horizontal, int vertical, ovni_frame **out);
 OVNI_API int ovni_flip_into(ovni_frame *dst, const ovni_frame *src, int horizontal, int vertical);
+OVNI_API int ovni_orient(const ovni_frame *src, int orientation, ovni_frame **out);
+OVNI_API int ovni_orient_into(ovni_frame *dst, const ovni_frame *src, int orientation);
 OVNI_API int ovni_fit(const ovni_frame *src, int width, int height, const uint8_t pad[4], ovni_frame **out);
 OVNI_API int ovni_fit_into(ovni_frame *dst, const ovni_frame *src, const uint8_t pad[4]);
 OVNI_API int ovni_cover(const ovni_frame *src, int width, int height, ovni_frame **out);
@@ -300,8 +311,9 @@ OVNI_API int ovni_cover_into(ovni_frame *dst, const ovni_frame *src);
  * second field) the rebuilt rows are a spatial cubic of cur's field alone,
  * as bwdif does on a video's first frame.
  * parity: OVNI_DEINTERLACE_TFF (top field first: the top field, even rows,
- *   is the earlier one), _BFF, or _AUTO (frames carry no field order yet:
- *   top field first, as bwdif does for a frame not flagged interlaced).
+ *   is the earlier one), _BFF, or _AUTO (cur's field_order: bottom first
+ *   for BB (and TB), else top field first, as bwdif does for a frame not
+ *   flagged interlaced). The output is tagged OVNI_FIELD_PROGRESSIVE.
  * field: 0 = the first field's instant (one output per frame, bwdif's
  *   send_frame); 1 = the second field's: call with 0 then 1 for
  *   double-rate output (bwdif's send_field).

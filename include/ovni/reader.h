@@ -6,7 +6,9 @@
  * ovni_reader_read() hands frames out in presentation order.
  *
  * Frames are NV12 (8-bit) or P010 (10-bit), tagged with the stream's matrix,
- * range and chroma location, pts in the stream's time base.
+ * range and chroma location and with their field order, pts in the stream's
+ * time base. By default they are turned upright by the stream's display
+ * matrix (settings.no_autorotate keeps them as stored).
  *
  * Thread safety: one reader is used by one thread at a time. */
 #ifndef OVNI_READER_H
@@ -64,7 +66,11 @@ typedef struct ovni_reader_settings {
                              * video. Reads in one piece (no segments); no loop. Nothing is kept
                              * when the input has no such stream. 0: not kept */
     int audio_track;        /* the input's Nth audio stream, from 0 (as info.audio[N]) */
-    uint8_t reserved[24];
+    int no_autorotate;      /* 0 (default): frames are turned upright by the stream's
+                             * orientation (display matrix: quarter turns and mirrors, exact),
+                             * so a frame of an orientation 5..8 file is height x width; 1: frames
+                             * as stored (ovni_video_info.orientation says how to show them) */
+    uint8_t reserved[20];
 } ovni_reader_settings;
 
 #define OVNI_MAX_AUDIO_STREAMS 8
@@ -94,7 +100,11 @@ typedef struct ovni_video_info {
     ovni_range range;
     int primaries;          /* ISO/IEC 23091-4 code (1 = BT.709, 9 = BT.2020) */
     int transfer;           /* ISO/IEC 23091-4 code */
-    int rotation;           /* display rotation in degrees (0, 90, 180, 270) */
+    int rotation;           /* the display matrix's turn, in degrees CLOCKWISE (0, 90, 180, 270;
+                             * rounded to a quarter turn): how far a player turns the stored
+                             * picture to show it (ffprobe prints the same matrix as a
+                             * counter-clockwise angle: its "rotation of -90.00 degrees" is 90
+                             * here). `orientation` says the same with the matrix's mirroring */
     int naudio;
     ovni_audio_info audio[OVNI_MAX_AUDIO_STREAMS];
     char decoder[32];       /* what decodes it: "nvdec" or "libavcodec" (set by a reader) */
@@ -103,7 +113,15 @@ typedef struct ovni_video_info {
     int vfr;                /* 1: the first packets' durations differ (variable frame rate) */
     double start_time;      /* the video stream's first timestamp, seconds (edit lists applied) */
     ovni_chroma_loc chroma_loc; /* the stream's, or its codec's default when untagged */
-    uint8_t reserved[60];
+    int orientation;        /* ovni_orientation (1..8) of the display matrix: how the stored
+                             * frames are turned/mirrored to be shown upright; 1 when the file
+                             * has no matrix (or one that is not quarter turns and mirrors) */
+    ovni_rational sar;      /* sample (pixel) aspect ratio of the stored frames; 1:1 untagged */
+    ovni_field_order field_order; /* the stream's tag (container or parser; decoded frames carry
+                             * their own in ovni_frame.field_order, which is what counts) */
+    int display_width, display_height; /* the picture as shown: orientation applied, then the
+                             * width scaled by the SAR (rounded) */
+    uint8_t reserved[36];
 } ovni_video_info;
 
 OVNI_API void ovni_reader_default_settings(ovni_reader_settings *s);

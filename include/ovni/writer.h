@@ -101,11 +101,21 @@ typedef struct ovni_writer_settings {
     ovni_even even;             /* odd width/height: pad (default) or crop to even, one info line */
     uint8_t background[3];      /* RGB that RGBA32 frames are composited over (the file has no
                                  * alpha), with one info line; default black */
+    uint8_t orientation;        /* ovni_orientation (1..8) written as the stream's display matrix,
+                                 * so players turn/mirror the frames when showing them; 0 or 1
+                                 * (default): none */
+    uint8_t field_order;        /* ovni_field_order of the frames: an interlaced one (TT, BB, TB,
+                                 * BT) is tagged on the stream, and x264 codes the frames
+                                 * interlaced (each frame's own TT/BB picks its field order); NVENC
+                                 * and x265 code progressive pictures with the tag. Default
+                                 * PROGRESSIVE */
     struct ovni_reader *audio_reader; /* instead of audio_path: the audio a reader opened with
                                  * audio_feed = 1 read from its input, the same demuxer as the
                                  * video (stdin, FIFOs). Timing as with audio_path (audio_sync,
                                  * audio_start); no audio_loop. The reader may be closed first */
-    uint8_t reserved[8];
+    uint16_t sar_num, sar_den;  /* sample (pixel) aspect ratio written (bitstream VUI and
+                                 * container), each 1..65535; 0:0 (default): 1:1 */
+    uint8_t reserved[4];
 } ovni_writer_settings;
 
 OVNI_API void ovni_writer_default_settings(ovni_writer_settings *s);

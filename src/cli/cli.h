@@ -42,6 +42,9 @@ typedef struct cli_input {
     int64_t frames;             /* frames the source will give (0: unknown) */
     int has_audio;
     int64_t delivered;          /* stills: frames handed out */
+    int orientation;            /* the source's (display matrix or EXIF), 1..8 */
+    int turned;                 /* 1: frames come upright (orientation applied by the reader or loader) */
+    ovni_rational sar;          /* of the frames as delivered (inverted by a quarter turn); 1:1 untagged */
 } cli_input;
 
 typedef struct input_opts {
@@ -54,6 +57,7 @@ typedef struct input_opts {
     int allow_playlists;
     int64_t max_memory;
     int audio_feed, audio_track; /* keep that audio stream's packets for the writer (stdin, FIFOs) */
+    int no_autorotate;          /* frames as stored, not turned by the display matrix / EXIF */
 } input_opts;
 
 /* The constant rate a video is written at by default: its average rate,
@@ -97,6 +101,8 @@ typedef struct job_opts {
     int64_t max_memory;         /* --max-memory: bytes for the reader's and the writer's frames; 0: half the RAM */
     ovni_even even;             /* --even: an odd output side padded (default) or cropped */
     uint8_t background[3];      /* --background: what alpha is composited over (default black) */
+    int no_autorotate;          /* --no-autorotate: pixels as stored, the display matrix written */
+    int square_pixels;          /* --square-pixels: non-square pixels resampled to square ones */
 } job_opts;
 
 typedef struct job_stats {

@@ -1,6 +1,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <libavutil/pixdesc.h>
+
 #include "cli.h"
 
 int cli_open_device(const char *spec, ovni_device **dev)
@@ -52,6 +54,39 @@ static const char *matrix_name(ovni_matrix m)
     return m == OVNI_MATRIX_BT601 ? "bt601" : m == OVNI_MATRIX_BT2020 ? "bt2020" : "bt709";
 }
 
+/* FFmpeg's names (av_color_*_name) of the tags, "unknown" for untagged. */
+static const char *av_name(const char *s) { return s ? s : "unknown"; }
+static const char *matrix_av_name(ovni_matrix m)
+{
+    return av_name(av_color_space_name(m == OVNI_MATRIX_BT601    ? AVCOL_SPC_SMPTE170M
+                                       : m == OVNI_MATRIX_BT2020 ? AVCOL_SPC_BT2020_NCL
+                                                                 : AVCOL_SPC_BT709));
+}
+static const char *range_av_name(ovni_range r)
+{
+    return av_name(av_color_range_name(r == OVNI_RANGE_FULL ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG));
+}
+static const char *field_name(ovni_field_order f)
+{
+    static const char *const n[] = {"progressive", "tt", "bb", "tb", "bt"};
+    return (unsigned)f <= OVNI_FIELD_BT ? n[f] : "unknown";
+}
+static const char *field_words(ovni_field_order f)
+{
+    static const char *const n[] = {"progressive", "interlaced, top field first", "interlaced, bottom field first",
+                                    "interlaced, top coded first, bottom shown first",
+                                    "interlaced, bottom coded first, top shown first"};
+    return (unsigned)f <= OVNI_FIELD_BT ? n[f] : "unknown";
+}
+static const char *orientation_words(int o)
+{
+    static const char *const n[] = {"", "as stored", "mirrored left-right", "turned 180 degrees",
+                                    "mirrored top-bottom", "transposed (mirrored about the main diagonal)",
+                                    "turned 90 degrees clockwise", "transversed (mirrored about the other diagonal)",
+                                    "turned 90 degrees counter-clockwise"};
+    return o >= 1 && o <= 8 ? n[o] : "as stored";
+}
+
 static void json_str(const char *s)
 {
     putchar('"');
@@ -81,9 +116,15 @@ static void info_json(const char *path, const ovni_video_info *v)
            v->vfr ? "true" : "false", fps_value(v->r_frame_rate));
     printf("    \"frames\": %lld, \"frames_exact\": %s, \"bit_rate\": %lld,\n", (long long)v->frame_count,
            v->frame_count_exact ? "true" : "false", (long long)v->bit_rate);
-    printf("    \"matrix\": \"%s\", \"range\": \"%s\", \"primaries\": %d, \"transfer\": %d, \"rotation\": %d},\n",
-           matrix_name(v->matrix), v->range == OVNI_RANGE_FULL ? "full" : "limited", v->primaries, v->transfer,
-           v->rotation);
+    printf("    \"matrix\": \"%s\", \"range\": \"%s\", \"primaries\": %d, \"transfer\": %d,\n",
+           matrix_name(v->matrix), v->range == OVNI_RANGE_FULL ? "full" : "limited", v->primaries, v->transfer);
+    printf("    \"matrix_name\": \"%s\", \"range_name\": \"%s\", \"primaries_name\": \"%s\", \"transfer_name\": \"%s\",\n",
+           matrix_av_name(v->matrix), range_av_name(v->range), av_name(av_color_primaries_name(v->primaries)),
+           av_name(av_color_transfer_name(v->transfer)));
+    printf("    \"rotation\": %d, \"orientation\": %d, \"sar_num\": %d, \"sar_den\": %d,\n", v->rotation,
+           v->orientation, v->sar.num, v->sar.den);
+    printf("    \"display_width\": %d, \"display_height\": %d, \"field_order\": \"%s\"},\n", v->display_width,
+           v->display_height, field_name(v->field_order));
     printf("  \"audio\": [");
     for (int i = 0; i < v->naudio && i < OVNI_MAX_AUDIO_STREAMS; i++) {
         const ovni_audio_info *a = &v->audio[i];
@@ -107,9 +148,14 @@ static void info_text(const char *path, const ovni_video_info *v)
     printf("duration:   %.3f s\n", v->duration);
     printf("frames:     %lld (%s)\n", (long long)v->frame_count, v->frame_count_exact ? "exact" : "estimated");
     if (v->bit_rate) printf("bit rate:   %.0f kb/s\n", v->bit_rate / 1000.0);
-    printf("colour:     %s, %s range, primaries %d, transfer %d\n", matrix_name(v->matrix),
-           v->range == OVNI_RANGE_FULL ? "full" : "limited", v->primaries, v->transfer);
-    if (v->rotation) printf("rotation:   %d degrees\n", v->rotation);
+    printf("colour:     matrix %s, primaries %s, transfer %s, range %s (%s)\n", matrix_av_name(v->matrix),
+           av_name(av_color_primaries_name(v->primaries)), av_name(av_color_transfer_name(v->transfer)),
+           range_av_name(v->range), v->range == OVNI_RANGE_FULL ? "full" : "limited");
+    printf("pixels:     SAR %d:%d, shown %dx%d\n", v->sar.num, v->sar.den, v->display_width, v->display_height);
+    printf("rotation:   %d degrees clockwise (the turn a player applies; ffprobe prints the display matrix "
+           "counter-clockwise: %d), %s%s\n", v->rotation, v->rotation ? v->rotation > 180 ? 360 - v->rotation : -v->rotation : 0,
+           orientation_words(v->orientation), v->orientation > 1 ? "; frames are turned upright when read" : "");
+    printf("fields:     %s\n", field_words(v->field_order));
     if (!v->naudio) printf("audio:      none\n");
     for (int i = 0; i < v->naudio && i < OVNI_MAX_AUDIO_STREAMS; i++) {
         const ovni_audio_info *a = &v->audio[i];

@@ -80,6 +80,10 @@ const char job_options_help[] =
     "  --fps RATE                output rate (30, 30000/1001, 29.97, ntsc); a video is resampled\n"
     "                            by time: output frame n shows the source frame on screen at n/RATE\n"
     "  --vsync cfr|passthrough   constant rate (default), or keep the source's timestamps\n"
+    "  --no-autorotate           keep the pixels as stored and write the display matrix (video) or\n"
+    "                            EXIF orientation (images) into the output instead of turning them\n"
+    "  --square-pixels           resample a source with non-square pixels (SAR) to square ones\n"
+    "                            (width x SAR); default: keep its pixels and write its SAR\n"
     "device and output:\n"
     "  --cpu | --device N        run on the CPU, or on CUDA device N (default: GPU 0 if usable)\n"
     "  --progress tty|plain|none one updating line (default on a terminal), log lines, or none\n"
@@ -154,7 +158,8 @@ int job_parse_option(job_opts *o, int argc, char **argv, int *i)
     char name[64];
     snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - a) : (int)strlen(a), a);
     static const char *const flags[] = {"--loop", "--cpu", "--quiet", "-q", "-y", "--overwrite", "-n",
-                                        "--no-overwrite", "--allow-playlists", NULL};
+                                        "--no-overwrite", "--allow-playlists", "--no-autorotate",
+                                        "--square-pixels", NULL};
     int is_flag = 0;
     for (int k = 0; flags[k]; k++) is_flag |= !strcmp(name, flags[k]);
     const char *v = NULL;
@@ -180,6 +185,8 @@ int job_parse_option(job_opts *o, int argc, char **argv, int *i)
     else if (!strcmp(name, "-y") || !strcmp(name, "--overwrite")) o->no_overwrite = 0;
     else if (!strcmp(name, "-n") || !strcmp(name, "--no-overwrite")) o->no_overwrite = 1;
     else if (!strcmp(name, "--allow-playlists")) o->allow_playlists = 1;
+    else if (!strcmp(name, "--no-autorotate")) o->no_autorotate = 1;
+    else if (!strcmp(name, "--square-pixels")) o->square_pixels = 1;
     else if (!strcmp(name, "--codec")) {
         if (!strcmp(v, "h264")) o->codec = OVNI_CODEC_H264;
         else if (!strcmp(v, "hevc") || !strcmp(v, "h265")) o->codec = OVNI_CODEC_HEVC;
@@ -269,6 +276,9 @@ typedef struct job {
     int64_t anchor;
     AVRational tb;
     int coded_w, coded_h;       /* the file's size (ovni_writer_coded_size) */
+    int square_w;               /* --square-pixels: the width frames are resampled to; 0: none */
+    int deinterlaced;           /* the chain has a deinterlace op: the output is progressive */
+    ovni_field_order field_order; /* of the first source frame (what the output is tagged with) */
 } job;
 
 static int open_writer(job *j, const ovni_frame *first)
@@ -289,6 +299,19 @@ static int open_writer(job *j, const ovni_frame *first)
     s.faststart = 1;
     if (j->in.kind == INPUT_VIDEO)
         s.matrix = j->in.info.matrix, s.range = j->in.info.range, s.chroma_loc = j->in.info.chroma_loc;
+    /* geometry: the SAR of the frames written (1:1 once resampled to square
+     * pixels), the display matrix when frames are kept as stored, the
+     * source's field order unless the chain deinterlaced it */
+    if (!j->square_w && j->in.sar.num > 0 && j->in.sar.den > 0) {
+        AVRational sar; /* the writer's SAR fields are 16 bits, as H.264's VUI */
+        av_reduce(&sar.num, &sar.den, j->in.sar.num, j->in.sar.den, 65535);
+        s.sar_num = (uint16_t)sar.num, s.sar_den = (uint16_t)sar.den;
+    }
+    if (!j->in.turned && j->in.orientation > OVNI_ORIENT_NORMAL) s.orientation = (uint8_t)j->in.orientation;
+    if (!j->deinterlaced) s.field_order = (uint8_t)j->field_order;
+    if (j->in.kind == INPUT_VIDEO && j->in.turned && j->in.orientation >= OVNI_ORIENT_TRANSPOSE &&
+        (s.chroma_loc == OVNI_CHROMA_LEFT || s.chroma_loc == OVNI_CHROMA_TOP)) /* ovni_orient swapped its axes */
+        s.chroma_loc = s.chroma_loc == OVNI_CHROMA_LEFT ? OVNI_CHROMA_TOP : OVNI_CHROMA_LEFT;
     s.no_overwrite = o->no_overwrite;
     s.max_memory = o->max_memory;
     s.allow_playlists = o->allow_playlists;
@@ -366,7 +389,7 @@ static int put_frame(job *j, job_stats *st, ovni_frame *src, int64_t n)
 {
     const job_opts *o = j->o;
     ovni_frame *f = NULL;
-    if (j->oc.nops) {
+    if (j->oc.nops || j->square_w) {
         /* leading ops that take the decoded frame (deinterlace), then RGB once
          * for the rest; a still is RGB already (a fresh copy, shown once: its
          * rate is the output's) */
@@ -380,6 +403,12 @@ static int put_frame(job *j, job_stats *st, ovni_frame *src, int64_t n)
             f = ovni_frame_ref(in); /* an image's alpha goes through the chain to the writer */
         else if (ovni_convert(in, OVNI_FORMAT_RGB24, &f) < 0) f = NULL;
         ovni_frame_unref(&in);
+        if (f && j->square_w && f->width != j->square_w) { /* --square-pixels: FFmpeg's scale=iw*sar:ih */
+            ovni_frame *sq = NULL;
+            if (ovni_resize(f, j->square_w, f->height, &sq) < 0) sq = NULL;
+            ovni_frame_unref(&f);
+            f = sq;
+        }
         if (!f) {
             fprintf(stderr, "ovni %s: %s\n", o->cmd, ovni_last_error());
             return 1;
@@ -435,6 +464,12 @@ static int read_first(job *j, ovni_frame **cur)
     j->tb = (AVRational){(*cur)->time_base.num, (*cur)->time_base.den};
     if (j->tb.num <= 0 || j->tb.den <= 0) j->tb = av_inv_q((AVRational){j->fps.num, j->fps.den});
     j->anchor = (*cur)->pts;
+    j->field_order = (*cur)->field_order;
+    if (j->field_order != OVNI_FIELD_PROGRESSIVE && !j->o->quiet)
+        fprintf(stderr, "ovni %s: warning: input \"%s\" is interlaced (%s field first): %s\n", j->o->cmd, j->o->in,
+                j->field_order == OVNI_FIELD_BB || j->field_order == OVNI_FIELD_TB ? "bottom" : "top",
+                j->deinterlaced ? "the chain's deinterlace makes it progressive"
+                                : "written interlaced with its field order; --vf deinterlace makes it progressive");
     return 0;
 }
 
@@ -633,8 +668,16 @@ int job_run(const job_opts *o, ovni_device *dev, job_stats *st)
         input_opts io = {j.dev, di.is_gpu ? OVNI_MEMORY_DEVICE : OVNI_MEMORY_HOST, o->start_frame, o->frames,
                          o->start_time, o->duration, o->loop, o->fps, o->allow_playlists, o->max_memory,
                          /* a pipe or FIFO is read once: the reader keeps its audio for the writer */
-                         !strcmp(o->audio, "copy") && !o->loop && cli_is_stream(o->in), o->audio_track};
+                         !strcmp(o->audio, "copy") && !o->loop && cli_is_stream(o->in), o->audio_track,
+                         o->no_autorotate};
         rc = input_open(&j.in, o->in, &io);
+    }
+    for (int i = 0; i < j.oc.nops; i++) j.deinterlaced |= !strcmp(j.oc.ops[i].def->name, "deinterlace");
+    if (!rc && o->square_pixels && j.in.sar.num > 0 && j.in.sar.den > 0 && j.in.sar.num != j.in.sar.den) {
+        /* the chain sees square pixels: W is the resampled width */
+        int64_t w = ((int64_t)j.in.width * j.in.sar.num + j.in.sar.den / 2) / j.in.sar.den;
+        j.square_w = w < 1 ? 1 : w > 16384 ? 16384 : (int)w;
+        j.in.width = j.square_w;
     }
     if (!rc && !j.oc.nops && (j.in.width > 8192 || j.in.height > 8192)) {
         /* with no chain the output has the input's size: refuse it before any work */

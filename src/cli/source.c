@@ -44,15 +44,16 @@ static int make_color(ovni_device *dev, ovni_memory memory, const uint8_t rgb[3]
 /* An image input: RGBA32 where the picture has transparent pixels (the
  * writer composites them over --background, after the chain), else RGB24.
  * Only formats that can carry alpha are decoded as RGBA32 first. */
-static int load_image(const input_opts *o, const char *path, ovni_frame **out)
+static int load_image(const input_opts *o, const char *path, int *orientation, ovni_frame **out)
 {
+    const unsigned flags = o->no_autorotate ? OVNI_IMAGE_AS_STORED : 0;
     static const char *const alpha_exts[] = {"png", "webp", "tif", "tiff", "tga", "bmp", NULL};
     const char *dot = strrchr(path, '.');
     int may_alpha = 0;
     for (int i = 0; dot && alpha_exts[i]; i++) may_alpha |= !strcasecmp(dot + 1, alpha_exts[i]);
     if (may_alpha) {
         ovni_frame *rgba = NULL;
-        int ret = ovni_image_load(o->dev, path, OVNI_FORMAT_RGBA32, OVNI_MEMORY_HOST, &rgba);
+        int ret = ovni_image_load_ex(o->dev, path, OVNI_FORMAT_RGBA32, OVNI_MEMORY_HOST, flags, orientation, &rgba);
         if (ret < 0) return ret;
         int opaque = 1;
         for (int y = 0; y < rgba->height && opaque; y++) {
@@ -70,7 +71,7 @@ static int load_image(const input_opts *o, const char *path, ovni_frame **out)
         }
         ovni_frame_unref(&rgba);
     }
-    return ovni_image_load(o->dev, path, OVNI_FORMAT_RGB24, o->memory, out);
+    return ovni_image_load_ex(o->dev, path, OVNI_FORMAT_RGB24, o->memory, flags, orientation, out);
 }
 
 /* "color:SPEC[:WxH]", SPEC as av_parse_color takes it (#336699, red, ...);
@@ -115,6 +116,8 @@ int input_open(cli_input *in, const char *spec, const input_opts *o)
 {
     memset(in, 0, sizeof(*in));
     in->spec = spec;
+    in->orientation = 1;
+    in->sar = (ovni_rational){1, 1};
     int ret;
     if (!strncmp(spec, "color:", 6) || cli_is_image_path(spec)) {
         in->fps = o->fps.num > 0 ? o->fps : (ovni_rational){30, 1};
@@ -125,7 +128,8 @@ int input_open(cli_input *in, const char *spec, const input_opts *o)
             ret = make_color(o->dev, o->memory, rgba, in->width, in->height, &in->still);
         } else {
             in->kind = INPUT_IMAGE;
-            ret = load_image(o, spec, &in->still);
+            ret = load_image(o, spec, &in->orientation, &in->still);
+            in->turned = !o->no_autorotate && in->orientation > 1;
         }
         if (ret < 0) {
             fprintf(stderr, "ovni: %s\n", ovni_last_error());
@@ -150,6 +154,7 @@ int input_open(cli_input *in, const char *spec, const input_opts *o)
     s.max_memory = o->max_memory;
     s.audio_feed = o->audio_feed;
     s.audio_track = o->audio_track;
+    s.no_autorotate = o->no_autorotate;
     if (ovni_reader_open(&in->reader, o->dev, spec, &s) < 0) {
         fprintf(stderr, "ovni: %s\n", ovni_last_error());
         return 1;
@@ -157,6 +162,14 @@ int input_open(cli_input *in, const char *spec, const input_opts *o)
     in->info = *ovni_reader_info(in->reader);
     in->width = in->info.width;
     in->height = in->info.height;
+    in->orientation = in->info.orientation;
+    in->turned = !o->no_autorotate && in->orientation > 1;
+    in->sar = in->info.sar;
+    if (in->turned && in->orientation >= OVNI_ORIENT_TRANSPOSE) { /* frames come height x width */
+        in->width = in->info.height;
+        in->height = in->info.width;
+        in->sar = (ovni_rational){in->info.sar.den, in->info.sar.num};
+    }
     in->fps = input_default_rate(&in->info);
     in->has_audio = in->info.naudio > 0;
     if (o->frames > 0) in->frames = o->frames;

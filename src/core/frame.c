@@ -177,6 +177,7 @@ void ovni_frame_copy_props(ovni_frame *dst, const ovni_frame *src)
     dst->matrix = src->matrix;
     dst->range = src->range;
     dst->chroma_loc = src->chroma_loc;
+    dst->field_order = src->field_order;
 }
 
 int frame_host_sync(const ovni_frame *f)

@@ -204,6 +204,13 @@ static int to_frame(cpu_decoder *c, const AVFrame *av, ovni_frame **out)
     }
     f->pts = av->best_effort_timestamp;
     f->time_base = (ovni_rational){c->p.st->time_base.num, c->p.st->time_base.den};
+#if LIBAVUTIL_VERSION_MAJOR > 58 || (LIBAVUTIL_VERSION_MAJOR == 58 && LIBAVUTIL_VERSION_MINOR >= 7)
+    f->field_order = !(av->flags & AV_FRAME_FLAG_INTERLACED) ? OVNI_FIELD_PROGRESSIVE
+                     : av->flags & AV_FRAME_FLAG_TOP_FIELD_FIRST ? OVNI_FIELD_TT : OVNI_FIELD_BB;
+#else
+    f->field_order = !av->interlaced_frame ? OVNI_FIELD_PROGRESSIVE
+                     : av->top_field_first ? OVNI_FIELD_TT : OVNI_FIELD_BB;
+#endif
     if (c->p.memory == OVNI_MEMORY_DEVICE) {
         ovni_frame *g = NULL;
         ret = ovni_frame_upload(f, &g);

@@ -294,6 +294,8 @@ static int CUDAAPI on_display(void *opaque, CUVIDPARSERDISPINFO *di)
     f->matrix = nv->p.matrix;
     f->range = nv->p.range;
     f->chroma_loc = nv->p.chroma_loc;
+    f->field_order = di->progressive_frame ? OVNI_FIELD_PROGRESSIVE
+                     : di->top_field_first ? OVNI_FIELD_TT : OVNI_FIELD_BB;
     /* emit may block on the reader's queue: nothing is mapped now. */
     ret = nv->p.emit(nv->p.emit_ctx, f);
     if (ret == DECODE_STOP) nv->stopped = 1;

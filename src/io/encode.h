@@ -31,6 +31,8 @@ typedef struct encode_params {
     enum AVColorPrimaries color_primaries;
     enum AVColorTransferCharacteristic color_trc;
     enum AVChromaLocation chroma_location;
+    AVRational sar;                     /* sample aspect ratio written (1:1 when untagged) */
+    enum AVFieldOrder field_order;      /* AV_FIELD_PROGRESSIVE, or the frames' interlaced order */
     int global_header;                  /* parameter sets out of band (extradata), not in the stream */
     int hvc1;                           /* HEVC tagged 'hvc1' (mp4/mov: Apple players want it) */
     AVCodecParameters *par;             /* filled by a successful open; untouched by a failed one */

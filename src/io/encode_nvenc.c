@@ -150,8 +150,14 @@ static int init_encoder(nvenc_enc *e)
     init.encodeGUID = codec;
     init.presetGUID = preset;
     init.tuningInfo = tuning;
-    init.encodeWidth = init.maxEncodeWidth = init.darWidth = (uint32_t)s->width;
-    init.encodeHeight = init.maxEncodeHeight = init.darHeight = (uint32_t)s->height;
+    init.encodeWidth = init.maxEncodeWidth = (uint32_t)s->width;
+    init.encodeHeight = init.maxEncodeHeight = (uint32_t)s->height;
+    {
+        int dw, dh; /* the display aspect: width x SAR : height */
+        av_reduce(&dw, &dh, (int64_t)s->width * e->p.sar.num, (int64_t)s->height * e->p.sar.den, 1 << 30);
+        init.darWidth = (uint32_t)dw;
+        init.darHeight = (uint32_t)dh;
+    }
     init.frameRateNum = (uint32_t)s->fps.num;
     init.frameRateDen = (uint32_t)s->fps.den;
     init.enablePTD = 1;
@@ -239,8 +245,8 @@ static int set_stream(nvenc_enc *e)
     par->width = s->width;
     par->height = s->height;
     par->format = AV_PIX_FMT_YUV420P;
-    par->sample_aspect_ratio = (AVRational){1, 1};
-    par->field_order = AV_FIELD_PROGRESSIVE;
+    par->sample_aspect_ratio = e->p.sar;
+    par->field_order = e->p.field_order;
     par->video_delay = e->reorder;
     par->color_space = e->p.color_space;
     par->color_range = e->p.color_range;

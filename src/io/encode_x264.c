@@ -45,7 +45,11 @@ static int configure(x264_enc *e, AVCodecContext *ctx, int x265)
     ctx->pix_fmt = x265 ? AV_PIX_FMT_YUV420P : AV_PIX_FMT_NV12;
     ctx->time_base = e->p.time_base;
     ctx->framerate = (AVRational){s->fps.num, s->fps.den};
-    ctx->sample_aspect_ratio = (AVRational){1, 1};
+    ctx->sample_aspect_ratio = e->p.sar;
+    ctx->field_order = e->p.field_order;
+    /* interlaced frames coded as such (MBAFF); each frame's TT/BB sets x264's tff */
+    if (e->p.field_order != AV_FIELD_PROGRESSIVE && !x265)
+        ctx->flags |= AV_CODEC_FLAG_INTERLACED_DCT | AV_CODEC_FLAG_INTERLACED_ME;
     ctx->thread_count = 0;
     ctx->gop_size = encode_gop_length(s);
     if (s->bframes >= 0) ctx->max_b_frames = s->bframes;
@@ -157,6 +161,7 @@ static int encode_host(x264_enc *e, ovni_frame *f, int64_t pts)
     pic->width = f->width;
     pic->height = f->height;
     pic->pts = pts;
+    const ovni_field_order f_field = f->field_order;
     if (e->planar) {
         pic->format = AV_PIX_FMT_YUV420P;
         if ((r = av_frame_get_buffer(pic, 0)) < 0) {
@@ -187,6 +192,16 @@ static int encode_host(x264_enc *e, ovni_frame *f, int64_t pts)
         pic->data[1] = f->data[1];
         pic->linesize[0] = (int)f->pitch[0];
         pic->linesize[1] = (int)f->pitch[1];
+    }
+    if (e->p.field_order != AV_FIELD_PROGRESSIVE) {
+        int tff = f_field == OVNI_FIELD_TT || (f_field != OVNI_FIELD_BB && (e->p.field_order == AV_FIELD_TT ||
+                                                                            e->p.field_order == AV_FIELD_TB));
+#if LIBAVUTIL_VERSION_MAJOR > 58 || (LIBAVUTIL_VERSION_MAJOR == 58 && LIBAVUTIL_VERSION_MINOR >= 7)
+        pic->flags |= AV_FRAME_FLAG_INTERLACED | (tff ? AV_FRAME_FLAG_TOP_FIELD_FIRST : 0);
+#else
+        pic->interlaced_frame = 1;
+        pic->top_field_first = tff;
+#endif
     }
     r = avcodec_send_frame(e->ctx, pic);
     av_frame_unref(pic);

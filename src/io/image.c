@@ -1,5 +1,6 @@
 /* Still images through libavformat/libavcodec (decode) and the PNG encoder. */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,6 +15,7 @@
 #include "../core/frame_internal.h"
 #include "../core/gpu.h"
 #include "ovni/image.h"
+#include "ovni/ops.h"
 
 /* Pictures beyond this many pixels are refused from their header. */
 #define OVNI_IMAGE_MAX_PIXELS (256 * 1000 * 1000)
@@ -192,8 +194,23 @@ int ovni_image_probe(const char *path, int *width, int *height)
     return 0;
 }
 
+/* The EXIF orientation libavcodec's decoder exported (1..8; 1: none). */
+static int exif_orientation(const AVFrame *pic)
+{
+    const AVDictionaryEntry *e = av_dict_get(pic->metadata, "Orientation", NULL, 0);
+    long v = e ? strtol(e->value, NULL, 10) : 1;
+    return v >= 1 && v <= 8 ? (int)v : 1;
+}
+
 int ovni_image_load(ovni_device *dev, const char *path, ovni_format format, ovni_memory memory, ovni_frame **out)
 {
+    return ovni_image_load_ex(dev, path, format, memory, 0, NULL, out);
+}
+
+int ovni_image_load_ex(ovni_device *dev, const char *path, ovni_format format, ovni_memory memory, unsigned flags,
+                       int *orientation, ovni_frame **out)
+{
+    if (orientation) *orientation = 1;
     if (!out) return ovni_error(OVNI_EINVAL, "ovni_image_load: out is NULL");
     *out = NULL;
     if (!dev || !path) return ovni_error(OVNI_EINVAL, "ovni_image_load: NULL device or path");
@@ -204,6 +221,8 @@ int ovni_image_load(ovni_device *dev, const char *path, ovni_format format, ovni
     AVFrame *pic = NULL;
     int ret = decode_first(dev, path, &pic);
     if (ret < 0) return ret;
+    int orient = exif_orientation(pic);
+    if (orientation) *orientation = orient;
     ovni_frame *host = NULL, *f = NULL;
     ret = ovni_frame_new(dev, format, pic->width, pic->height, OVNI_MEMORY_HOST, &host);
     if (ret == 0) {
@@ -224,6 +243,12 @@ int ovni_image_load(ovni_device *dev, const char *path, ovni_format format, ovni
         }
     }
     av_frame_free(&pic);
+    if (ret == 0 && orient != 1 && !(flags & OVNI_IMAGE_AS_STORED)) {
+        ovni_frame *turned = NULL;
+        ret = ovni_orient(host, orient, &turned);
+        ovni_frame_unref(&host);
+        host = turned;
+    }
     if (ret == 0 && memory == OVNI_MEMORY_DEVICE) {
         ret = ovni_frame_upload(host, &f);
         ovni_frame_unref(&host);

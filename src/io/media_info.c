@@ -34,25 +34,51 @@ static int pick_stream(AVFormatContext *fmt)
     return -1;
 }
 
-static int stream_rotation(const AVStream *st)
+static const int32_t *stream_matrix(const AVStream *st)
 {
-    const uint8_t *m = NULL;
 #if LIBAVFORMAT_VERSION_MAJOR > 60 || (LIBAVFORMAT_VERSION_MAJOR == 60 && LIBAVFORMAT_VERSION_MINOR >= 16)
     const AVPacketSideData *sd = av_packet_side_data_get(st->codecpar->coded_side_data,
                                                          st->codecpar->nb_coded_side_data,
                                                          AV_PKT_DATA_DISPLAYMATRIX);
-    if (sd && sd->size >= 9 * sizeof(int32_t)) m = sd->data;
+    return sd && sd->size >= 9 * sizeof(int32_t) ? (const int32_t *)sd->data : NULL;
 #else
     size_t size = 0;
-    m = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size);
-    if (size < 9 * sizeof(int32_t)) m = NULL;
+    const uint8_t *m = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size);
+    return size >= 9 * sizeof(int32_t) ? (const int32_t *)m : NULL;
 #endif
+}
+
+/* The matrix's turn in degrees clockwise, 0..270 (FFmpeg's get_rotation:
+ * the negated av_display_rotation_get, rounded to a quarter turn). */
+static int matrix_rotation(const int32_t *m)
+{
     if (!m) return 0;
-    double theta = -av_display_rotation_get((const int32_t *)m);
+    double theta = -av_display_rotation_get(m);
     if (!isfinite(theta)) return 0;
-    int deg = (int)lround(theta / 90.0) * 90; /* the angle the picture is to be turned clockwise */
+    int deg = (int)lround(theta / 90.0) * 90;
     deg %= 360;
     return deg < 0 ? deg + 360 : deg;
+}
+
+int media_orientation(const int32_t *m)
+{
+    if (!m) return OVNI_ORIENT_NORMAL;
+    /* (p, q) of the stored picture is shown at (a p + c q, b p + d q):
+     * libavutil/display.h; a, b, c, d in 16.16 fixed point. Quarter turns
+     * and mirrors have one of a, b and one of c, d at +-1, the others 0. */
+    double e[4] = {m[0] / 65536.0, m[1] / 65536.0, m[3] / 65536.0, m[4] / 65536.0};
+    double sx = hypot(e[0], e[2]), sy = hypot(e[1], e[3]);
+    if (!(sx > 0) || !(sy > 0)) return OVNI_ORIENT_NORMAL;
+    int a = (int)lround(e[0] / sx), c = (int)lround(e[2] / sx), b = (int)lround(e[1] / sy), d = (int)lround(e[3] / sy);
+    int transpose;
+    if (abs(a) == 1 && abs(d) == 1 && !b && !c) transpose = 0;
+    else if (abs(b) == 1 && abs(c) == 1 && !a && !d) transpose = 1;
+    else return OVNI_ORIENT_NORMAL; /* not quarter turns: left as stored */
+    /* The output pixel (x, y) shows stored (u, v): the matrix inverted
+     * (its transpose); a negative entry mirrors that axis. */
+    int h = transpose ? b < 0 : a < 0, v = transpose ? c < 0 : d < 0;
+    static const int from_bits[8] = {1, 4, 2, 3, 5, 6, 8, 7}; /* t<<2 | h<<1 | v, as flip.h's table */
+    return from_bits[transpose << 2 | h << 1 | v];
 }
 
 /* The stream's chroma siting; untagged, the codec's own default as FFmpeg's
@@ -78,6 +104,29 @@ ovni_chroma_loc media_chroma_loc(const AVCodecParameters *par)
     case AV_CODEC_ID_H263: return OVNI_CHROMA_CENTER;
     default: return OVNI_CHROMA_LEFT;
     }
+}
+
+ovni_field_order media_field_order(int av_field_order)
+{
+    switch (av_field_order) {
+    case AV_FIELD_TT: return OVNI_FIELD_TT;
+    case AV_FIELD_BB: return OVNI_FIELD_BB;
+    case AV_FIELD_TB: return OVNI_FIELD_TB;
+    case AV_FIELD_BT: return OVNI_FIELD_BT;
+    default: return OVNI_FIELD_PROGRESSIVE;
+    }
+}
+
+void media_display_size(int w, int h, ovni_rational sar, int orientation, int *dw, int *dh)
+{
+    if (orientation >= OVNI_ORIENT_TRANSPOSE) { /* turned a quarter: the pixels' aspect inverts */
+        int t = w;
+        w = h, h = t;
+        sar = (ovni_rational){sar.den, sar.num};
+    }
+    int64_t x = sar.num > 0 && sar.den > 0 ? ((int64_t)w * sar.num + sar.den / 2) / sar.den : w;
+    *dw = x < 1 ? 1 : x > INT32_MAX ? INT32_MAX : (int)x;
+    *dh = h;
 }
 
 static double ts_seconds(int64_t ts, AVRational tb)
@@ -144,7 +193,16 @@ static void fill_info(AVFormatContext *fmt, int si, ovni_video_info *info)
     info->chroma_loc = media_chroma_loc(par);
     info->primaries = (int)par->color_primaries;
     info->transfer = (int)par->color_trc;
-    info->rotation = stream_rotation(st);
+    const int32_t *matrix = stream_matrix(st);
+    info->rotation = matrix_rotation(matrix);
+    info->orientation = media_orientation(matrix);
+    AVRational sar = av_guess_sample_aspect_ratio(fmt, (AVStream *)st, NULL);
+    if (sar.num <= 0 || sar.den <= 0) sar = (AVRational){1, 1};
+    av_reduce(&sar.num, &sar.den, sar.num, sar.den, 1 << 20);
+    info->sar = (ovni_rational){sar.num, sar.den};
+    info->field_order = media_field_order(par->field_order);
+    media_display_size(par->width, par->height, info->sar, info->orientation, &info->display_width,
+                       &info->display_height);
     for (unsigned i = 0; i < fmt->nb_streams && info->naudio < OVNI_MAX_AUDIO_STREAMS; i++) {
         const AVStream *a = fmt->streams[i];
         if (a->codecpar->codec_type != AVMEDIA_TYPE_AUDIO) continue;

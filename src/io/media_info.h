@@ -19,6 +19,14 @@ int media_open(const char *path, AVIOContext *pb, const AVIOInterruptCB *interru
 /* The chroma siting of a stream (its tag, else its codec's default). */
 ovni_chroma_loc media_chroma_loc(const AVCodecParameters *par);
 
+/* The orientation (1..8) of a display matrix (NULL: 1); a matrix that is
+ * not quarter turns and mirrors gives 1. */
+int media_orientation(const int32_t *matrix);
+/* AVFieldOrder as ovni's (unknown: progressive). */
+ovni_field_order media_field_order(int av_field_order);
+/* The size a w x h picture of that SAR and orientation is shown at. */
+void media_display_size(int w, int h, ovni_rational sar, int orientation, int *dw, int *dh);
+
 /* Closes what media_open() opened, and the in-memory input it may hold. */
 void media_close(AVFormatContext **fmt);
 

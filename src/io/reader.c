@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../core/queue.h"
+#include "ovni/ops.h"
 #include "decode.h"
 #include "discont.h"
 #include "feed.h"
@@ -603,12 +604,21 @@ static int read_segments(ovni_reader *r, ovni_frame **out)
     return 0;
 }
 
-int ovni_reader_read(ovni_reader *r, ovni_frame **out)
+/* Autorotation: the frame turned upright by the stream's orientation, on
+ * the caller's thread, where the frame lives (exact: ovni_orient). */
+static int upright(ovni_reader *r, ovni_frame **f)
 {
-    if (!out) return ovni_error(OVNI_EINVAL, "ovni_reader_read: out is NULL");
-    *out = NULL;
-    if (!r) return ovni_error(OVNI_EINVAL, "ovni_reader_read: reader is NULL");
-    if (device_interrupted(r->dev)) return ovni_error(OVNI_ECANCELED, "%s: interrupted", r->path);
+    if (r->s.no_autorotate || r->info.orientation <= OVNI_ORIENT_NORMAL) return 0;
+    ovni_frame *o = NULL;
+    int ret = ovni_orient(*f, r->info.orientation, &o);
+    ovni_frame_unref(f);
+    if (ret < 0) return ovni_error_prefix(ret, r->path);
+    *f = o;
+    return 0;
+}
+
+static int read_next(ovni_reader *r, ovni_frame **out)
+{
     if (r->seg) {
         int ret = read_segments(r, out);
         r->taken += ret == 0;
@@ -622,6 +632,17 @@ int ovni_reader_read(ovni_reader *r, ovni_frame **out)
     }
     if (r->status == OVNI_EOF || r->status == 0) return OVNI_EOF;
     return ovni_error(r->status, "%s", r->message);
+}
+
+int ovni_reader_read(ovni_reader *r, ovni_frame **out)
+{
+    if (!out) return ovni_error(OVNI_EINVAL, "ovni_reader_read: out is NULL");
+    *out = NULL;
+    if (!r) return ovni_error(OVNI_EINVAL, "ovni_reader_read: reader is NULL");
+    if (device_interrupted(r->dev)) return ovni_error(OVNI_ECANCELED, "%s: interrupted", r->path);
+    int ret = read_next(r, out);
+    if (ret == 0) ret = upright(r, out);
+    return ret;
 }
 
 packet_feed *reader_feed(struct ovni_reader *r) { return r ? r->feed : NULL; }

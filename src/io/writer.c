@@ -105,6 +105,15 @@ static int check_settings(const char *path, const ovni_writer_settings *s)
         return ovni_error(OVNI_EINVAL, "%s: bframes=%d is outside -1..16", p, s->bframes);
     if ((unsigned)s->matrix > OVNI_MATRIX_BT2020 || (unsigned)s->range > OVNI_RANGE_FULL)
         return ovni_error(OVNI_EINVAL, "%s: unknown colour matrix %d or range %d", p, (int)s->matrix, (int)s->range);
+    if (!s->sar_num != !s->sar_den)
+        return ovni_error(OVNI_EINVAL, "%s: sar=%u:%u: expected two numbers 1..65535 (or 0:0 for 1:1)", p,
+                          (unsigned)s->sar_num, (unsigned)s->sar_den);
+    if (s->orientation > OVNI_ORIENT_ROTATE_270)
+        return ovni_error(OVNI_EINVAL, "%s: orientation=%d is outside 0..8 (1..8: EXIF's numbers, 0: none)", p,
+                          s->orientation);
+    if (s->field_order > OVNI_FIELD_BT)
+        return ovni_error(OVNI_EINVAL, "%s: field_order=%d: expected OVNI_FIELD_PROGRESSIVE..BT (0..4)", p,
+                          (int)s->field_order);
     if ((unsigned)s->chroma_loc > OVNI_CHROMA_TOP)
         return ovni_error(OVNI_EINVAL, "%s: unknown chroma location %d (expected OVNI_CHROMA_LEFT..TOP)", p,
                           (int)s->chroma_loc);
@@ -358,6 +367,10 @@ static int open_encoder(ovni_writer *w)
     };
     colour_tags(w, &p.color_space, &p.color_range, &p.color_primaries, &p.color_trc);
     p.chroma_location = (enum AVChromaLocation)(AVCHROMA_LOC_LEFT + (int)w->s.chroma_loc); /* H.273 type + 1 */
+    p.sar = w->s.sar_num > 0 ? (AVRational){w->s.sar_num, w->s.sar_den} : (AVRational){1, 1};
+    av_reduce(&p.sar.num, &p.sar.den, p.sar.num, p.sar.den, 65535);
+    p.field_order = (enum AVFieldOrder)(w->s.field_order == OVNI_FIELD_PROGRESSIVE ? AV_FIELD_PROGRESSIVE
+                                                                                 : AV_FIELD_TT + (int)w->s.field_order - 1);
     int ret;
     int try_nvenc = w->s.encoder != OVNI_ENCODER_X264;
     if (try_nvenc && !w->dev->is_gpu) {
@@ -389,6 +402,35 @@ static int open_output(ovni_writer *w, const char *muxer)
         return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
     w->vst->time_base = w->enc_tb;
     w->vst->avg_frame_rate = w->vst->r_frame_rate = (AVRational){w->s.fps.num, w->s.fps.den};
+    return 0;
+}
+
+/* The stream's geometry: SAR, and the display matrix of settings.orientation
+ * (the inverse of media_orientation(): a player turns the frames by it). */
+static int stream_geometry(ovni_writer *w)
+{
+    AVCodecParameters *par = w->vst->codecpar;
+    w->vst->sample_aspect_ratio = par->sample_aspect_ratio;
+    int o = w->s.orientation;
+    if (o <= OVNI_ORIENT_NORMAL) return 0;
+    /* (transpose, mirror x, mirror y) of each orientation, as flip.h's table;
+     * the matrix maps stored (p, q) to shown (a p + c q, b p + d q) */
+    static const int tb[9] = {0, 0, 2, 3, 1, 4, 5, 7, 6};
+    int t = tb[o] >> 2 & 1, h = tb[o] >> 1 & 1, v = tb[o] & 1;
+    int32_t m[9] = {0};
+    const int32_t one = 1 << 16;
+    if (t) m[1] = h ? -one : one, m[3] = v ? -one : one;
+    else m[0] = h ? -one : one, m[4] = v ? -one : one;
+    m[8] = 1 << 30;
+#if LIBAVFORMAT_VERSION_MAJOR > 60 || (LIBAVFORMAT_VERSION_MAJOR == 60 && LIBAVFORMAT_VERSION_MINOR >= 16)
+    AVPacketSideData *sd = av_packet_side_data_new(&par->coded_side_data, &par->nb_coded_side_data,
+                                                   AV_PKT_DATA_DISPLAYMATRIX, sizeof(m), 0);
+    uint8_t *dst = sd ? sd->data : NULL;
+#else
+    uint8_t *dst = av_stream_new_side_data(w->vst, AV_PKT_DATA_DISPLAYMATRIX, sizeof(m));
+#endif
+    if (!dst) return ovni_error(OVNI_ENOMEM, "%s: out of memory", w->path);
+    memcpy(dst, m, sizeof(m));
     return 0;
 }
 
@@ -481,7 +523,7 @@ int ovni_writer_open(ovni_writer **out, ovni_device *dev, const char *path, cons
     }
     if ((ret = w->tmp_fd = tmpfile_create(path, w->tmp, sizeof(w->tmp))) < 0 || (ret = open_output(w, muxer)) < 0 ||
         (ret = open_encoder(w)) < 0 || (w->audio_path && (ret = audio_open(w)) < 0) ||
-        (ret = start_file(w)) < 0) {
+        (ret = stream_geometry(w)) < 0 || (ret = start_file(w)) < 0) {
         writer_free(w, 1);
         return ret;
     }
@@ -632,6 +674,7 @@ int ovni_writer_write(ovni_writer *w, ovni_frame *frame)
             ovni_frame_unref(&f);
             return ret;
         }
+        f->field_order = frame->field_order;
     }
     writer_item *it = ovni_malloc(sizeof(*it));
     if (!it) {

@@ -92,13 +92,17 @@ int ovni_deinterlace_into(ovni_frame *dst, const ovni_frame *prev, const ovni_fr
         return ovni_error(OVNI_EINVAL, "deinterlace: parity=%d is not auto (-1), tff (0) or bff (1)", parity);
     if (field != 0 && field != 1)
         return ovni_error(OVNI_EINVAL, "deinterlace: field=%d is not 0 (first) or 1 (second)", field);
-    /* frames carry no field order yet: auto is top field first, as FFmpeg's
-     * bwdif does for a frame not flagged interlaced */
-    const int tff = parity != OVNI_DEINTERLACE_BFF;
+    /* auto: the frame's own field order (bottom first for BB and TB), else
+     * top field first, as FFmpeg's bwdif does for a frame not flagged
+     * interlaced */
+    const int tff = parity == OVNI_DEINTERLACE_AUTO
+                        ? cur->field_order != OVNI_FIELD_BB && cur->field_order != OVNI_FIELD_TB
+                        : parity != OVNI_DEINTERLACE_BFF;
     /* the first field's rows are the top (even) ones when the top field is first */
     const int keep = (tff ? 0 : 1) ^ field;
     const int intra = field ? next == NULL : prev == NULL;
     ovni_frame_copy_props(dst, cur);
+    dst->field_order = OVNI_FIELD_PROGRESSIVE;
     for (int pl = 0; pl < ovni_format_planes(cur->format); pl++) {
         deint_plane p = plane_make(dst, prev, cur, next, pl, keep, field, intra);
         if (op_on_gpu(dst)) {
