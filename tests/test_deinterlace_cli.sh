@@ -57,18 +57,22 @@ PY
 make_clip pan_tff tff "scroll=h=0.006:v=0.004," || { echo "deinterlace_cli: could not make the clip" >&2; exit 1; }
 make_clip pan_bff bff "scroll=h=0.006:v=0.004,"
 make_clip still tff "trim=end_frame=1,loop=loop=-1:size=1,"
+# the same pan coded interlaced with its frames flagged bottom field first
+# (x264-params tff=0 above codes progressive pictures: their flags say so)
+ff -f lavfi -i testsrc2=s=352x288:r=50 -vf "scroll=h=0.006:v=0.004,hue=s=0,interlace=scan=bff:lowpass=off" \
+    -frames:v 12 -c:v libx264 -qp 0 -pix_fmt yuv420p -flags +ildct+ilme -top 0 "$T/pan_bff_flagged.mp4"
 
 ok "$OVNI" run "$T/pan_tff.mp4" "$T/out_tff.mp4" --crf 0 -q --vf deinterlace=parity=tff
 ok "$OVNI" run "$T/pan_tff.mp4" "$T/out_auto.mp4" --crf 0 -q --vf deinterlace
 ok "$OVNI" run "$T/pan_bff.mp4" "$T/out_bff.mp4" --crf 0 -q --vf deinterlace=parity=bff
 # auto takes the decoded frames' own field order: bottom first here
-ok "$OVNI" run "$T/pan_bff.mp4" "$T/out_auto_bff.mp4" --crf 0 -q --vf deinterlace
+ok "$OVNI" run "$T/pan_bff_flagged.mp4" "$T/out_auto_bff.mp4" --crf 0 -q --vf deinterlace
 # after an RGB op it runs on the chain's RGB frame: the same on grey pictures
 ok "$OVNI" run "$T/pan_tff.mp4" "$T/out_rgb.mp4" --crf 0 -q --vf format,deinterlace=parity=tff
 p_tff=$(psnr_y "$T/out_tff.mp4" "$T/pan_tff.mp4" bwdif=mode=send_frame:parity=tff)
 p_auto=$(psnr_y "$T/out_auto.mp4" "$T/pan_tff.mp4" bwdif=mode=send_frame:parity=tff)
 p_bff=$(psnr_y "$T/out_bff.mp4" "$T/pan_bff.mp4" bwdif=mode=send_frame:parity=bff)
-p_auto_bff=$(psnr_y "$T/out_auto_bff.mp4" "$T/pan_bff.mp4" bwdif=mode=send_frame:parity=bff)
+p_auto_bff=$(psnr_y "$T/out_auto_bff.mp4" "$T/pan_bff_flagged.mp4" bwdif=mode=send_frame:parity=bff)
 p_rgb=$(psnr_y "$T/out_rgb.mp4" "$T/pan_tff.mp4" bwdif=mode=send_frame:parity=tff)
 p_yadif=$(psnr_y "$T/out_tff.mp4" "$T/pan_tff.mp4" yadif=parity=tff)
 p_weave=$(psnr_y "$T/pan_tff.mp4" "$T/pan_tff.mp4" bwdif=mode=send_frame:parity=tff)
