@@ -5,12 +5,14 @@
  * kernels' walks (thread grids, word loads, fast paths and their edge
  * fallbacks) where CI has no GPU; the GPU's own arithmetic (fused
  * multiply-adds) is checkops' part on the GPU machine.
- * Covered: colour.cu (RGB -> NV12, YUV -> RGB, every siting) and resize.cu
- * (map, GRAY8, scale-1 and wide kernels). */
+ * Covered: colour.cu (RGB -> NV12, YUV -> RGB, every siting), resize.cu
+ * (map, GRAY8, scale-1 and wide kernels) and flip.cu (flips and the eight
+ * orientations, at every pixel size a plane has: GRAY8 .. P010's UV pairs). */
 #include "cuda_emu.h"
 
 #include "../../src/ops/colour.cu"
 #include "../../src/ops/resize.cu"
+#include "../../src/ops/flip.cu"
 
 static int failures, checks;
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
@@ -177,6 +179,29 @@ static void resample(int sw, int sh, int dw, int dh, int bpp, double sx, double 
     plane_free(src), plane_free(dst), plane_free(dst2);
 }
 
+/* ---- flip.cu ---- */
+
+/* An output plane of orientation o of a sw x sh source of bpp-byte pixels. */
+static void orient(int sw, int sh, int bpp, int o, int skew)
+{
+    int t, hz, vt;
+    flip_orientation(o, &t, &hz, &vt);
+    const int w = t ? sh : sw, h = t ? sw : sh;
+    plane src = plane_new((size_t)sw * bpp, sh, skew), ref = plane_new((size_t)w * bpp, h, skew);
+    plane got = plane_copy(ref);
+    flip_map f = {src.data, src.pitch, ref.data, ref.pitch, w, h, bpp, hz, vt, t};
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) flip_px(&f, x, y);
+    f.dst = got.data;
+    EMU_LAUNCH_2D(ovni_flip, w, h, f);
+    char desc[96];
+    snprintf(desc, sizeof(desc), "%dx%d, %d bytes a pixel, orientation %d, skew %d", sw, sh, bpp, o, skew);
+    compare("ovni_flip", ref, got, desc);
+    plane_free(src);
+    plane_free(ref);
+    plane_free(got);
+}
+
 int main(void)
 {
     static const int sizes[][2] = {{1, 1}, {2, 2}, {3, 5}, {17, 9}, {33, 17}, {34, 6}, {35, 7}, {64, 48},
@@ -221,6 +246,9 @@ int main(void)
         }
         }
     }
+    static const int pixel_bytes[] = {1, 2, 3, 4, 8};
+    for (int i = 0; i < 80; i++)
+        orient(rnd_int(1, 70), rnd_int(1, 40), pixel_bytes[i % 5], 1 + i % 8, rnd() % 2 ? 0 : rnd_int(1, 3));
     /* the checkops timing shapes (resize_down, crop_scaled), cut to a few rows */
     resample(1920, 30, 640, 12, 1, 3.0, 0, 2.5, 0, SAMPLE_EDGE_CLAMP, 0, "resize_down");
     resample(1920, 30, 963, 11, 1, 1728.0 / 963, 96.25, 972.0 / 361, 1.5, SAMPLE_EDGE_CLAMP, 0, "crop_scaled");
