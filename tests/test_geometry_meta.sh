@@ -6,7 +6,8 @@
 #   frames upright, equal byte for byte to FFmpeg's autorotated decode (x264
 #   lossless), the upright size, no matrix; --no-autorotate keeps the stored
 #   pixels and writes the matrix, so FFmpeg's autorotated decode of the
-#   output equals that of the input; `info` gives the orientation;
+#   output equals that of the input; `info` gives the orientation; on a
+#   GPU (where there is one) the same turns through NVDEC and the kernel;
 # - EXIF orientations 1..8 on a JPEG: the output's size is FFmpeg's
 #   autorotated one, its luma equals the upright (orientation 1) output
 #   turned by FFmpeg exactly and FFmpeg's autorotated picture at >= 40 dB;
@@ -70,6 +71,16 @@ for c in "rot90 8 270" "rot180 3 180" "rot270 6 90" "mat2 2 180" "mat4 4 0" "mat
     ok eq "$(json "$T/keep_$name.mp4" "d['orientation']")" "$orient"
     ok same "$(frames "$T/keep_$name.mp4")" "$(frames "$in")" "$name kept with its matrix, as FFmpeg shows it"
 done
+# the same turns on a GPU where there is one: NVDEC's device frames turned by
+# the orient kernel (scripts/gpu-check.sh runs this test there)
+if OVNI_DEVICE=auto "$OVNI" info --gpu 2>/dev/null | grep -q "^compute:"; then
+    for name in rot90 rot180 rot270 mat2 mat4 mat5 mat7; do
+        ok env OVNI_DEVICE=gpu "$OVNI" transcode "$T/$name.mp4" "$T/gpu_$name.mp4" --crf 0 -q
+        ok same "$(frames "$T/gpu_$name.mp4")" "$(frames "$T/$name.mp4")" "$name upright on the GPU"
+    done
+else
+    echo "geometry_meta: no GPU here: the GPU turns (NVDEC frames, the orient kernel) are not checked"
+fi
 # the upright frames are what a player shows: not the stored ones
 ok eval '[ "$(frames "$T/up_rot180.mp4")" != "$(frames "$T/base.mp4")" ]'
 # info names the turn and its sign convention
