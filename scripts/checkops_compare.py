@@ -54,7 +54,10 @@ def parse(paths):
     for path in paths.split(","):
         for line in open(path):
             f = line.split()
-            # op gpu|d| cpu|d| guards cpu_ms launch_ms roofline graph_ms graph_roof
+            # op gpu|d| cpu|d| guards cpu_ms launch_ms roofline graph_ms graph_roof;
+            # older builds (5da07a9): op max|d| guards cpu_ms launch_ms roofline graph_ms graph_roof
+            if len(f) == 8:
+                f = f[:2] + ["-"] + f[2:]
             if len(f) != 9 or f[3] not in ("ok", "BROKEN") or f[0] == "op":
                 continue
             op, d, graph = f[0], f[1], f[7]

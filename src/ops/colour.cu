@@ -140,100 +140,13 @@ __device__ static inline void ovni_colour_yuv_to_rgb(const colour_yuv &s, uint8_
     else ovni_colour_yuv_block<3, HC, VT>(s, dst, dst_pitch, x0, m);
 }
 
-// RGB -> NV12: each thread makes COLOUR_NV12_N chroma samples of chroma
-// row by (columns cx0 ..) and the lumas of the 2N x 2 pixels under them.
-// Each source row the vertical filter reaches is loaded once, as 8-byte
-// words covering pixels x0-2 .. x0+2N (every horizontal tap of the N
-// samples), filtered along x for the N samples, and added to their
-// vertical sums with that row's weight (colour_down_add, in
-// colour_down_sum's order). Every value goes through colour.h (colour_down_sum,
-// colour_c_codes_sum, colour_y_code) with colour_rgb_to_nv12_block's taps
-// and weights; the sums are integers, so they are its values exactly.
-// Threads whose taps would be clamped (frame edges, an odd last sample) or
-// whose source rows are not 8-byte aligned run colour_rgb_to_nv12_block.
-template <int BPP, int HC, int VT>
-__device__ static inline void ovni_colour_nv12_run(const colour_rgb_to_nv12 &p, int cx0, int by)
-{
-    constexpr int N = COLOUR_NV12_N;
-    constexpr int NW = (8 + BPP * (2 * N + 1) + 3) / 4; // words from byte BPP x0 - 8 to pixel x0+2N's end
-    constexpr int Y0 = VT ? 2 : 1;                      // row y0 - Y0 is the first vertical tap
-    const int x0 = 2 * cx0, y0 = 2 * by;
-    if (BPP * x0 < 8 || BPP * x0 - 8 + 4 * NW > BPP * p.width || y0 < Y0 || y0 + 2 >= p.height ||
-        (((uintptr_t)p.src | p.src_pitch) & 7) != 0) {
-        for (int s = 0; s < N && cx0 + s < (p.width + 1) / 2; s++) colour_rgb_to_nv12_block(&p, cx0 + s, by, HC, VT);
-        return;
-    }
-    int wx[5], wy[5];
-    const int nx = colour_down_kernel(HC, wx), ny = colour_down_kernel(!VT, wy);
-    int sum[N][3] = {}; // the vertical filter's sums, row j added as it is met
-    uint32_t ywords[2][N / 2];
-#pragma unroll
-    for (int j = 0; j < ny; j++) {
-        const uint8_t *a = p.src + (size_t)(y0 - Y0 + j) * p.src_pitch + (size_t)BPP * x0 - 8;
-        uint32_t w[NW];
-        if ((BPP * 2 * N) % 8 == 0) { // a is 8-byte aligned
-#pragma unroll
-            for (int k = 0; k + 1 < NW; k += 2) {
-                const uint2 u = __ldg((const uint2 *)(a + 4 * k));
-                w[k] = u.x, w[k + 1] = u.y;
-            }
-            if (NW & 1) w[NW - 1] = __ldg((const unsigned int *)(a + 4 * (NW - 1)));
-        } else {
-#pragma unroll
-            for (int k = 0; k < NW; k++) w[k] = __ldg((const unsigned int *)(a + 4 * k));
-        }
-        // byte c of pixel x0 + q
-#define NV12_B(q, c) ((int)((w[(8 + BPP * (q) + (c)) >> 2] >> (8 * ((8 + BPP * (q) + (c)) & 3))) & 255u))
-#pragma unroll
-        for (int s = 0; s < N; s++) {
-            int v[3][5];
-#pragma unroll
-            for (int t = 0; t < nx; t++)
-#pragma unroll
-                for (int c = 0; c < 3; c++) v[c][t] = NV12_B(2 * s - (HC ? 1 : 2) + t, c);
-#pragma unroll
-            for (int c = 0; c < 3; c++) sum[s][c] = colour_down_add(sum[s][c], wy[j], colour_down_sum(v[c], wx, nx));
-        }
-        if (j == Y0 || j == Y0 + 1) {
-#pragma unroll
-            for (int k = 0; k < N / 2; k++) ywords[j - Y0][k] = 0;
-#pragma unroll
-            for (int q = 0; q < 2 * N; q++)
-                ywords[j - Y0][q / 4] |= (uint32_t)colour_y_code(&p.k, (float)NV12_B(q, 0), (float)NV12_B(q, 1),
-                                                                 (float)NV12_B(q, 2)) << (8 * (q % 4));
-        }
-#undef NV12_B
-    }
-    uint32_t uv[N / 2] = {0};
-#pragma unroll
-    for (int s = 0; s < N; s++) {
-        uint8_t u, v;
-        colour_c_codes_sum(&p.k, sum[s], &u, &v);
-        uv[s / 2] |= ((uint32_t)u | (uint32_t)v << 8) << (16 * (s % 2));
-    }
-    // 2N bytes a row: words where aligned, else bytes
-    uint8_t *d[3] = {p.y + (size_t)y0 * p.y_pitch + x0, p.y + (size_t)(y0 + 1) * p.y_pitch + x0,
-                     p.uv + (size_t)by * p.uv_pitch + 2 * (size_t)cx0};
-    const uint32_t *src[3] = {ywords[0], ywords[1], uv};
-#pragma unroll
-    for (int r = 0; r < 3; r++) {
-        if (((uintptr_t)d[r] & 3) == 0) {
-#pragma unroll
-            for (int k = 0; k < N / 2; k++) ((uint32_t *)d[r])[k] = src[r][k];
-        } else {
-#pragma unroll
-            for (int i = 0; i < 2 * N; i++) d[r][i] = (uint8_t)(src[r][i / 4] >> (8 * (i % 4)));
-        }
-    }
-}
-
+// RGB -> NV12: one thread per 2x2 block (colour_rgb_to_nv12_block).
 template <int HC, int VT>
 __device__ static inline void ovni_colour_rgb_to_nv12(const colour_rgb_to_nv12 &p)
 {
-    int cx0 = (blockIdx.x * blockDim.x + threadIdx.x) * COLOUR_NV12_N, by = blockIdx.y * blockDim.y + threadIdx.y;
-    if (cx0 >= (p.width + 1) / 2 || by >= (p.height + 1) / 2) return;
-    if (p.src_bpp == 4) ovni_colour_nv12_run<4, HC, VT>(p, cx0, by);
-    else ovni_colour_nv12_run<3, HC, VT>(p, cx0, by);
+    int bx = blockIdx.x * blockDim.x + threadIdx.x, by = blockIdx.y * blockDim.y + threadIdx.y;
+    if (bx >= (p.width + 1) / 2 || by >= (p.height + 1) / 2) return;
+    colour_rgb_to_nv12_block(&p, bx, by, HC, VT);
 }
 
 // One kernel per siting (colour.c picks it by the frame's chroma_loc),

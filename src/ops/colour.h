@@ -216,15 +216,11 @@ OVNI_HD int colour_down_taps(int c, int centred, int n, int pos[5], int w[5])
     return k;
 }
 
-/* One tap of a filter sum: walks that meet the taps one at a time (the
- * GPU's rows) add them with this, in colour_down_sum's order. */
-OVNI_HD int colour_down_add(int s, int w, int v) { return s + w * v; }
-
 /* One axis's filter over k taps: sum of w[t] v[t], eighths of the value. */
 OVNI_HD int colour_down_sum(const int *v, const int *w, int k)
 {
     int s = 0;
-    for (int t = 0; t < k; t++) s = colour_down_add(s, w[t], v[t]);
+    for (int t = 0; t < k; t++) s += w[t] * v[t];
     return s;
 }
 
@@ -266,10 +262,6 @@ OVNI_HD void colour_rgb_to_nv12_block(const colour_rgb_to_nv12 *p, int bx, int b
     uint8_t *uv = p->uv + (size_t)by * p->uv_pitch + 2 * (size_t)bx;
     colour_c_codes_sum(&p->k, s, &uv[0], &uv[1]);
 }
-
-/* GPU: chroma samples of a row per thread of the RGB -> NV12 kernels
- * (colour.c sizes the grid by it, colour.cu steps by it; even). */
-#define COLOUR_NV12_N 4
 
 /* RGB24 <-> RGBA32 (alpha 255 when added, dropped when removed). */
 OVNI_HD void colour_rgb_repack_px(const uint8_t *s, int sbpp, uint8_t *d, int dbpp)

@@ -80,11 +80,10 @@ static void rgb_to_nv12(int w, int h, int bpp, int loc, int skew)
     for (int by = 0; by < ch; by++)
         for (int bx = 0; bx < cw; bx++) colour_rgb_to_nv12_block(&p, bx, by, COLOUR_LOC_HCENTRE(loc), COLOUR_LOC_VTOP(loc));
     p.y = y2.data, p.uv = uv2.data;
-    const int gw = (cw + COLOUR_NV12_N - 1) / COLOUR_NV12_N;
-    if (loc == 0) EMU_LAUNCH_2D(ovni_colour_rgb_to_nv12_left, gw, ch, p);
-    if (loc == 1) EMU_LAUNCH_2D(ovni_colour_rgb_to_nv12_center, gw, ch, p);
-    if (loc == 2) EMU_LAUNCH_2D(ovni_colour_rgb_to_nv12_topleft, gw, ch, p);
-    if (loc == 3) EMU_LAUNCH_2D(ovni_colour_rgb_to_nv12_top, gw, ch, p);
+    if (loc == 0) EMU_LAUNCH_2D(ovni_colour_rgb_to_nv12_left, cw, ch, p);
+    if (loc == 1) EMU_LAUNCH_2D(ovni_colour_rgb_to_nv12_center, cw, ch, p);
+    if (loc == 2) EMU_LAUNCH_2D(ovni_colour_rgb_to_nv12_topleft, cw, ch, p);
+    if (loc == 3) EMU_LAUNCH_2D(ovni_colour_rgb_to_nv12_top, cw, ch, p);
     char desc[96];
     snprintf(desc, sizeof(desc), "%dx%d bpp %d siting %d skew %d", w, h, bpp, loc, skew);
     compare("rgb_to_nv12 Y", y, y2, desc);
