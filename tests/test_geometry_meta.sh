@@ -71,10 +71,17 @@ for c in "rot90 8 270" "rot180 3 180" "rot270 6 90" "mat2 2 180" "mat4 4 0" "mat
     ok eq "$(json "$T/keep_$name.mp4" "d['orientation']")" "$orient"
     ok same "$(frames "$T/keep_$name.mp4")" "$(frames "$in")" "$name kept with its matrix, as FFmpeg shows it"
 done
-# the same turns on a GPU where there is one: NVDEC's device frames turned by
-# the orient kernel (scripts/gpu-check.sh runs this test there)
+# the same turns on a GPU where there is one (scripts/gpu-check.sh runs this
+# test there). The clips above are lossless H.264 (High 4:4:4 Predictive),
+# which NVDEC cannot decode: the GPU reader takes them on the CPU and the
+# orient kernel turns the uploaded frames. The same turns of a High-profile
+# clip check NVDEC's device frames turned by the orient kernel.
 if OVNI_DEVICE=auto "$OVNI" info --gpu 2>/dev/null | grep -q "^compute:"; then
-    for name in rot90 rot180 rot270 mat2 mat4 mat5 mat7; do
+    ff -f lavfi -i testsrc2=s=160x96:r=10 -frames:v 3 -c:v libx264 -qp 10 -profile:v high -pix_fmt yuv420p \
+        "$T/hp.mp4" || { echo "geometry_meta: could not make the High-profile clip" >&2; exit 1; }
+    for r in 90 180 270; do ff -i "$T/hp.mp4" -c copy -metadata:s:v rotate=$r "$T/hp_rot$r.mp4"; done
+    for n in 2 4 5 7; do python3 "$HERE/orient_tag.py" mp4 "$T/hp.mp4" $n "$T/hp_mat$n.mp4"; done
+    for name in rot90 rot180 rot270 mat2 mat4 mat5 mat7 hp_rot90 hp_rot180 hp_rot270 hp_mat2 hp_mat4 hp_mat5 hp_mat7; do
         ok env OVNI_DEVICE=gpu "$OVNI" transcode "$T/$name.mp4" "$T/gpu_$name.mp4" --crf 0 -q
         ok same "$(frames "$T/gpu_$name.mp4")" "$(frames "$T/$name.mp4")" "$name upright on the GPU"
     done

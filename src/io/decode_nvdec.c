@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libavcodec/avcodec.h>
 #include <libavcodec/bsf.h>
 #include <libavutil/pixdesc.h>
 
@@ -471,6 +472,20 @@ int decoder_nvdec_open(decoder **out, const decode_params *p)
                           avcodec_get_name(par->codec_id), desc->name);
     if (depth > 10)
         return ovni_error(OVNI_EUNSUPPORTED, "%s: %d-bit video: ovni's NVDEC path takes 8 and 10 bits", p->path, depth);
+    /* NVDEC's H.264 profiles are Baseline, Main and High (High 10 where its
+     * caps say so). High 4:4:4 Predictive (x264's lossless, even in 4:2:0)
+     * passes the chroma and depth checks above, and NVDEC does not decode its
+     * transform-bypass blocks as the standard says: such streams go to the
+     * CPU decoder. */
+    int h264_profile = par->profile & 0xff; /* without the constraint flags */
+    if (par->codec_id == AV_CODEC_ID_H264 && par->profile != FF_PROFILE_UNKNOWN &&
+        h264_profile != FF_PROFILE_H264_BASELINE && h264_profile != FF_PROFILE_H264_MAIN &&
+        h264_profile != FF_PROFILE_H264_EXTENDED && h264_profile != FF_PROFILE_H264_HIGH &&
+        h264_profile != FF_PROFILE_H264_HIGH_10) { /* High 10: the caps check below decides */
+        const char *pname = avcodec_profile_name(par->codec_id, par->profile);
+        return ovni_error(OVNI_EUNSUPPORTED, "%s: H.264 profile %s (%d): NVDEC decodes Baseline, Main and High",
+                          p->path, pname ? pname : "?", par->profile);
+    }
     nv_decoder *nv = ovni_calloc(1, sizeof(*nv));
     if (!nv) return ovni_error(OVNI_ENOMEM, "%s: out of memory", p->path);
     nv->p = *p;
