@@ -17,37 +17,6 @@
  * compared with a naive host build of the expected picture. The GPU's
  * flatten and crop kernels do the writer's work here (tests/test_writer.c
  * is the same on the CPU). */
-#define OW 33
-#define OH 25
-static const uint8_t odd_bg[3] = {20, 40, 230};
-
-static void odd_src_px(int x, int y, int n, uint8_t p[4])
-{
-    p[3] = x < OW / 3 ? 0 : x < 2 * OW / 3 ? 128 : 255;
-    p[0] = p[3] ? (uint8_t)(60 + 5 * x + n) : 255;
-    p[1] = p[3] ? (uint8_t)(30 + 7 * y) : 0;
-    p[2] = p[3] ? (uint8_t)(100 + 2 * x + 3 * y) : 0;
-}
-
-static ovni_frame *odd_expected(ovni_device *d, int w, int h, int n)
-{
-    ovni_frame *rgb = NULL, *nv = NULL;
-    if (ovni_frame_new(d, OVNI_FORMAT_RGB24, w, h, OVNI_MEMORY_HOST, &rgb) < 0) return NULL;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            uint8_t p[4], *o = rgb->data[0] + (size_t)y * rgb->pitch[0] + 3 * (size_t)x;
-            odd_src_px(x < OW ? x : OW - 1, y < OH ? y : OH - 1, n, p);
-            for (int c = 0; c < 3; c++) o[c] = (uint8_t)((p[c] * p[3] + odd_bg[c] * (255 - p[3]) + 127) / 255);
-        }
-    if (ovni_frame_new(d, OVNI_FORMAT_NV12, w, h, OVNI_MEMORY_HOST, &nv) == 0) {
-        nv->matrix = OVNI_MATRIX_BT601;
-        nv->range = OVNI_RANGE_FULL;
-        if (ovni_convert_into(nv, rgb) < 0) ovni_frame_unref(&nv);
-    }
-    ovni_frame_unref(&rgb);
-    return nv;
-}
-
 /* NV12 sample of the odd source: luma and chroma as functions of position. */
 static uint8_t odd_y(int x, int y, int n) { return (uint8_t)(30 + 5 * x + 3 * y + n); }
 static uint8_t odd_c(int x, int y, int c) { return (uint8_t)(c ? 200 - 9 * y : 60 + 7 * x); }
@@ -84,7 +53,7 @@ static void odd_on_gpu(ovni_device *dev)
         s.rate_control = OVNI_RC_CQP, s.quality = 0;
         s.matrix = OVNI_MATRIX_BT601, s.range = OVNI_RANGE_FULL;
         s.even = cases[k].even;
-        memcpy(s.background, odd_bg, 3);
+        memcpy(s.background, (const uint8_t[3])ODD_BG, 3);
         ovni_writer *w = NULL;
         CHECK_OK(ovni_writer_open(&w, dev, path, &s));
         for (int n = 0; n < 4 && w; n++) {

@@ -204,4 +204,42 @@ static inline int wu_make_wav(const char *path, double seconds)
     return 0;
 }
 
+/* The odd-size and alpha cases of test_writer and test_writer_gpu: a 33x25
+ * RGBA32 source and its expected picture after the writer pads or crops to
+ * even and composites over ODD_BG (built naively on the host). */
+#define OW 33
+#define OH 25
+#define ODD_BG {20, 40, 230} /* the background colour, R G B */
+
+/* Source pixel (x, y) of frame n: a gradient; alpha 0 on the left third,
+ * 128 in the middle third, 255 on the right (the colours under alpha 0 are
+ * bright red, which must not show). */
+static inline void odd_src_px(int x, int y, int n, uint8_t p[4])
+{
+    p[3] = x < OW / 3 ? 0 : x < 2 * OW / 3 ? 128 : 255;
+    p[0] = p[3] ? (uint8_t)(60 + 5 * x + n) : 255;
+    p[1] = p[3] ? (uint8_t)(30 + 7 * y) : 0;
+    p[2] = p[3] ? (uint8_t)(100 + 2 * x + 3 * y) : 0;
+}
+
+static inline ovni_frame *odd_expected(ovni_device *d, int w, int h, int n)
+{
+    ovni_frame *rgb = NULL, *nv = NULL;
+    if (ovni_frame_new(d, OVNI_FORMAT_RGB24, w, h, OVNI_MEMORY_HOST, &rgb) < 0) return NULL;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint8_t p[4], *o = rgb->data[0] + (size_t)y * rgb->pitch[0] + 3 * (size_t)x;
+            odd_src_px(x < OW ? x : OW - 1, y < OH ? y : OH - 1, n, p); /* padding repeats the edge */
+            const uint8_t bg[3] = ODD_BG;
+            for (int c = 0; c < 3; c++) o[c] = (uint8_t)((p[c] * p[3] + bg[c] * (255 - p[3]) + 127) / 255);
+        }
+    if (ovni_frame_new(d, OVNI_FORMAT_NV12, w, h, OVNI_MEMORY_HOST, &nv) == 0) {
+        nv->matrix = OVNI_MATRIX_BT601;
+        nv->range = OVNI_RANGE_FULL;
+        if (ovni_convert_into(nv, rgb) < 0) ovni_frame_unref(&nv);
+    }
+    ovni_frame_unref(&rgb);
+    return nv;
+}
+
 #endif
