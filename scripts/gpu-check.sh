@@ -50,5 +50,8 @@ CHECKOPS_REQUIRE_GPU=1 CHECKOPS_TIMING=1 $b/tests/checkops > $out/checkops.txt 2
 rc=$?
 tail -60 $out/checkops.txt
 [ $rc = 0 ] || { echo "FAIL: checkops exit $rc (77: the GPU was not used)"; status=1; }
+# its golden hashes (tests/checkops_golden.txt, compiled in) must have been read
+grep -q "^checkops: golden hashes: [0-9]* cases checked" $out/checkops.txt ||
+  { echo "FAIL: checkops did not check its golden hashes"; status=1; }
 [ $status = 0 ] && echo "gpu-check: PASS" || echo "gpu-check: FAIL"
 exit $status

@@ -4,6 +4,7 @@
  * CPU is still compared (and must be exact) and the program passes; each
  * op prints SKIP for the GPU column, and with CHECKOPS_REQUIRE_GPU set it
  * exits 77 (skipped) instead. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -128,9 +129,13 @@ typedef struct result {
 
 /* Golden outputs, as libass's compare/: the FNV-1a hash of each case's
  * reference output at one size, checked in (tests/checkops_golden.txt, its
- * path in CHECKOPS_GOLDEN). A hash that differs fails; an intended change
- * rewrites the file (CHECKOPS_GOLDEN_UPDATE=1, every case) in the same
- * commit, with the reason in the commit message. */
+ * path compiled in by meson as CHECKOPS_GOLDEN_FILE; the env CHECKOPS_GOLDEN
+ * names another). A hash that differs fails, and so does a file that cannot
+ * be read; an intended change rewrites the file (CHECKOPS_GOLDEN_UPDATE=1,
+ * every case) in the same commit, with the reason in the commit message. */
+#ifndef CHECKOPS_GOLDEN_FILE
+#define CHECKOPS_GOLDEN_FILE NULL
+#endif
 #define GOLDEN_W 131
 #define GOLDEN_H 77
 
@@ -365,15 +370,17 @@ typedef struct golden {
     unsigned long long hash;
 } golden;
 
-/* Reads "name hash" lines; returns how many (at most max). */
+/* Reads "name hash" lines; returns how many (at most max), -1 if the file
+ * cannot be opened. */
 static int golden_read(const char *path, golden *g, int max)
 {
     FILE *f = path ? fopen(path, "r") : NULL;
+    if (!f) return -1;
     int n = 0;
     char line[256];
-    while (f && n < max && fgets(line, sizeof(line), f))
+    while (n < max && fgets(line, sizeof(line), f))
         if (line[0] != '#' && sscanf(line, "%63s %llx", g[n].name, &g[n].hash) == 2) n++;
-    if (f) fclose(f);
+    fclose(f);
     return n;
 }
 
@@ -405,10 +412,15 @@ int main(int argc, char **argv)
     printf("gpu|d|, cpu|d|: largest byte difference to the reference walk (checkops.h)\n");
     printf(TABLE_ROW, "op", "gpu|d|", "cpu|d|", "guards", "cpu ms", "launch ms", "roofline", "graph ms", "graph roof");
     const char *golden_path = getenv("CHECKOPS_GOLDEN");
+    if (!golden_path || !*golden_path) golden_path = CHECKOPS_GOLDEN_FILE;
     int update = getenv("CHECKOPS_GOLDEN_UPDATE") != NULL && !only;
     static golden gold[512];
     const int ngold = golden_read(golden_path, gold, 512);
+    CHECK_MSG(update || ngold >= 0, "checkops: golden hashes not checked: cannot read %s%s%s",
+              golden_path ? golden_path : "(no file: set CHECKOPS_GOLDEN)", golden_path ? ": " : "",
+              golden_path ? strerror(errno) : "");
     FILE *gout = update && golden_path ? fopen(golden_path, "w") : NULL;
+    int golden_checked = 0, golden_missing = 0;
     if (gout)
         fprintf(gout, "# checkops: FNV-1a of each case's reference output at %dx%d (tests/checkops.c)\n", GOLDEN_W,
                 GOLDEN_H);
@@ -432,12 +444,15 @@ int main(int argc, char **argv)
                 if (!strcmp(gold[k].name, c->name)) {
                     known = 1;
                     CHECK_MSG(update || gold[k].hash == r.hash,
-                              "%s: reference output hash %016llx, golden %016llx (tests/checkops_golden.txt; an "
-                              "intended change: CHECKOPS_GOLDEN_UPDATE=1 checkops, commit the file with the reason)",
-                              c->name, (unsigned long long)r.hash, gold[k].hash);
+                              "%s: reference output hash %016llx, golden %016llx (%s; an intended change: "
+                              "CHECKOPS_GOLDEN_UPDATE=1 checkops, commit the file with the reason)",
+                              c->name, (unsigned long long)r.hash, gold[k].hash, golden_path);
                 }
-            if (!known && !update)
+            golden_checked += known;
+            if (!known && !update && ngold >= 0) {
+                golden_missing++;
                 printf("%s: no golden hash yet (CHECKOPS_GOLDEN_UPDATE=1 checkops adds it)\n", c->name);
+            }
             if (gout) fprintf(gout, "%s %016llx\n", c->name, (unsigned long long)r.hash);
             char cpu_ms[32] = "-", gpu_ms[32] = "-", roof[32] = "-", diff[32] = "SKIP", cdiff[32];
             char graph_ms[32] = "-", graph_roof[32] = "-";
@@ -483,8 +498,20 @@ int main(int argc, char **argv)
             printf("\n");
         }
     if (gout) fclose(gout);
-    if (update) printf("checkops: golden hashes %s %s\n", gout ? "written to" : "NOT written (no CHECKOPS_GOLDEN)",
-                       golden_path ? golden_path : "");
+    if (update) {
+        CHECK_MSG(gout != NULL, "checkops: golden hashes NOT written: cannot write %s",
+                  golden_path ? golden_path : "(no file: set CHECKOPS_GOLDEN)");
+        if (gout) printf("checkops: golden hashes written to %s\n", golden_path);
+    } else if (ngold >= 0) {
+        printf("checkops: golden hashes: %d cases checked against %s, %d without a line\n", golden_checked,
+               golden_path, golden_missing);
+        for (int k = 0; k < ngold && !only; k++) { /* lines left by a renamed or removed case */
+            int found = 0;
+            for (size_t fi = 0; fi < sizeof(families) / sizeof(families[0]); fi++)
+                for (const checkops_case *c = families[fi].cases; c->name; c++) found |= !strcmp(c->name, gold[k].name);
+            if (!found) printf("checkops: golden line '%s' names no case\n", gold[k].name);
+        }
+    }
     const int had_gpu = gpu != NULL;
     if (!had_gpu) printf("SKIP: checkops: no GPU: the CPU walk compared with the reference, the GPU column not run\n");
     ovni_device_close(&gpu);

@@ -20,8 +20,9 @@
  *      `if (op_reference(dst))` that runs the header's per-pixel functions
  *      one pixel at a time (blur.c's blur_naive, blur_pyramid.c's
  *      blur_pyr_up_naive);
- *   3. its golden hash: CHECKOPS_GOLDEN=tests/checkops_golden.txt
- *      CHECKOPS_GOLDEN_UPDATE=1 build/tests/checkops (rewrites every line),
+ *   3. its golden hash: CHECKOPS_GOLDEN_UPDATE=1 build/tests/checkops
+ *      rewrites every line of tests/checkops_golden.txt (the file whose
+ *      path meson compiles in; CHECKOPS_GOLDEN=FILE names another),
  *      committed with the op. A case without a line prints a notice; a hash
  *      that differs fails, so an intended change of an op's output updates
  *      the file in the same commit, with the reason. */
