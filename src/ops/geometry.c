@@ -25,18 +25,6 @@ int geometry_shift_run(ovni_frame *dst, crop_shift *p)
     return 0;
 }
 
-resize_axis resize_axis_make(double scale, double off, int src_size)
-{
-    resize_axis a;
-    a.scale = (float)scale;
-    a.off = (float)off;
-    a.bil_off = (float)(off + 0.5 * scale - 0.5);
-    a.e0 = (float)(-off / scale);
-    a.e1 = (float)((src_size - off) / scale);
-    a.area = scale > 1.0;
-    return a;
-}
-
 int geometry_check(const char *op, ovni_frame *dst, const ovni_frame *src, int allow_gray)
 {
     int ret = op_begin(op, dst, src);
@@ -76,24 +64,6 @@ static void resize_subpx_rows(void *ctx, int y0, int y1)
         for (int x = 0; x < j->m->dst_w; x++) resize_subpx_px(j->m, &j->s, x, y);
 }
 
-/* resize_subpx's weights when m is bilinear at scale 1 on both axes
- * (normalised in double); 0 if it is not. */
-static int resize_subpx_make(const resize_map *m, resize_subpx *s)
-{
-    float f[2];
-    int i[2];
-    for (int a = 0; a < 2; a++) {
-        if (m->ax[a].area || m->ax[a].scale != 1.0f) return 0;
-        const float fi = floorf(m->ax[a].bil_off);
-        i[a] = (int)fi, f[a] = m->ax[a].bil_off - fi;
-    }
-    s->ix = i[0], s->iy = i[1];
-    const double w[4] = {(1.0 - f[0]) * (1.0 - f[1]), f[0] * (1.0 - f[1]), (1.0 - f[0]) * f[1], f[0] * f[1]};
-    const double sum = w[0] + w[1] + w[2] + w[3];
-    for (int k = 0; k < 4; k++) s->w[k] = (float)(w[k] / sum);
-    return 1;
-}
-
 /* A whole-pixel shift (scale 1 and integer offsets on both axes) is a copy. */
 static int resize_as_shift(ovni_frame *dst, const resize_map *m)
 {
@@ -112,12 +82,6 @@ static int resize_as_shift(ovni_frame *dst, const resize_map *m)
     return geometry_shift_run(dst, &p);
 }
 
-/* Most taps a footprint along this axis can have. */
-static double resize_axis_taps(const resize_axis *ax, int size)
-{
-    return ax->area ? fmin(size, ceil(ax->scale) + 1.0) : 2.0;
-}
-
 int geometry_resample(const char *op, ovni_frame *dst, const ovni_frame *src, resize_map *m, const uint8_t fill[4])
 {
     m->src.data = src->data[0];
@@ -130,7 +94,7 @@ int geometry_resample(const char *op, ovni_frame *dst, const ovni_frame *src, re
     m->dst_w = dst->width;
     m->dst_h = dst->height;
     resize_fill_colour(fill, m->fill);
-    m->wide = resize_axis_taps(&m->ax[0], src->width) * resize_axis_taps(&m->ax[1], src->height) > RESIZE_WIDE_TAPS;
+    m->wide = resize_map_wide(m);
     ovni_frame_copy_props(dst, src);
     int ret = resize_as_shift(dst, m);
     if (ret <= 0) return ret;

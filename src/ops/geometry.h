@@ -14,11 +14,6 @@
  * destination pixels apart from the source's. */
 int geometry_check(const char *op, ovni_frame *dst, const ovni_frame *src, int allow_gray);
 
-/* Axis from "output edge 0 is at source `off`, `scale` source pixels per
- * output pixel"; area when scale > 1 (shrinking). e0/e1 from the source
- * size (used by SAMPLE_EDGE_ZERO). Computed in double, stored as float. */
-resize_axis resize_axis_make(double scale, double off, int src_size);
-
 /* A colour parameter (NULL: all zero) as sample_store_over's background. */
 void resize_fill_colour(const uint8_t fill[4], float out[4]);
 

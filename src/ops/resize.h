@@ -29,7 +29,7 @@ typedef struct resize_map {
     resize_axis ax[2]; /* x, y */
     int edge;          /* SAMPLE_EDGE_CLAMP or SAMPLE_EDGE_ZERO */
     float fill[4];     /* ZERO: the colour outside (straight, alpha 0..1) */
-    int wide;          /* footprints of more than RESIZE_WIDE_TAPS: resize_acc_wide (set by geometry_resample) */
+    int wide;          /* footprints of more than RESIZE_WIDE_TAPS: resize_acc_wide (resize_map_wide) */
 } resize_map;
 
 /* Taps i0 .. i0+n-1 along one axis: weight w0 for the first, wn for the
@@ -262,6 +262,52 @@ typedef struct resize_subpx {
     int ix, iy;
     float w[4]; /* taps (0,0), (1,0), (0,1), (1,1) */
 } resize_subpx;
+
+/* The map's set-up, on the host (geometry.c; tests/kernel_emu sets up the
+ * maps it gives the kernels with these same functions). */
+
+/* Axis from "output edge 0 is at source `off`, `scale` source pixels per
+ * output pixel"; area when scale > 1 (shrinking). e0/e1 from the source
+ * size (used by SAMPLE_EDGE_ZERO). Computed in double, stored as float. */
+static inline resize_axis resize_axis_make(double scale, double off, int src_size)
+{
+    resize_axis a;
+    a.scale = (float)scale;
+    a.off = (float)off;
+    a.bil_off = (float)(off + 0.5 * scale - 0.5);
+    a.e0 = (float)(-off / scale);
+    a.e1 = (float)((src_size - off) / scale);
+    a.area = scale > 1.0;
+    return a;
+}
+
+/* Whether m's footprints (m->ax and m->src set) may hold more than
+ * RESIZE_WIDE_TAPS taps: the most along x times the most along y. */
+static inline int resize_map_wide(const resize_map *m)
+{
+    const int size[2] = {m->src.width, m->src.height};
+    double taps = 1.0;
+    for (int a = 0; a < 2; a++) taps *= m->ax[a].area ? fmin(size[a], ceil(m->ax[a].scale) + 1.0) : 2.0;
+    return taps > RESIZE_WIDE_TAPS;
+}
+
+/* resize_subpx's weights when m is bilinear at scale 1 on both axes
+ * (normalised in double); 0 if it is not. */
+static inline int resize_subpx_make(const resize_map *m, resize_subpx *s)
+{
+    float f[2];
+    int i[2];
+    for (int a = 0; a < 2; a++) {
+        if (m->ax[a].area || m->ax[a].scale != 1.0f) return 0;
+        const float fi = floorf(m->ax[a].bil_off);
+        i[a] = (int)fi, f[a] = m->ax[a].bil_off - fi;
+    }
+    s->ix = i[0], s->iy = i[1];
+    const double w[4] = {(1.0 - f[0]) * (1.0 - f[1]), f[0] * (1.0 - f[1]), (1.0 - f[0]) * f[1], f[0] * f[1]};
+    const double sum = w[0] + w[1] + w[2] + w[3];
+    for (int k = 0; k < 4; k++) s->w[k] = (float)(w[k] / sum);
+    return 1;
+}
 
 /* Pixel p's 4 bytes as floats; on the GPU one 32-bit load where aligned. */
 OVNI_HD void resize_load4(const uint8_t *p, float v[4])

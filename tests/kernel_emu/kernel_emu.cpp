@@ -114,31 +114,6 @@ static void yuv_to_rgb(int w, int h, int wide, int bpp, int loc, int skew)
 
 /* ---- resize.cu ---- */
 
-/* geometry.c's resize_axis_make and resize_subpx_make, as they set up maps. */
-static resize_axis axis_make(double scale, double off, int src_size)
-{
-    resize_axis a;
-    a.scale = (float)scale, a.off = (float)off, a.bil_off = (float)(off + 0.5 * scale - 0.5);
-    a.e0 = (float)(-off / scale), a.e1 = (float)((src_size - off) / scale), a.area = scale > 1.0;
-    return a;
-}
-
-static int subpx_make(const resize_map *m, resize_subpx *s)
-{
-    float f[2];
-    int i[2];
-    for (int a = 0; a < 2; a++) {
-        if (m->ax[a].area || m->ax[a].scale != 1.0f) return 0;
-        const float fi = floorf(m->ax[a].bil_off);
-        i[a] = (int)fi, f[a] = m->ax[a].bil_off - fi;
-    }
-    s->ix = i[0], s->iy = i[1];
-    const double w[4] = {(1.0 - f[0]) * (1.0 - f[1]), f[0] * (1.0 - f[1]), (1.0 - f[0]) * f[1], f[0] * f[1]};
-    const double sum = w[0] + w[1] + w[2] + w[3];
-    for (int k = 0; k < 4; k++) s->w[k] = (float)(w[k] / sum);
-    return 1;
-}
-
 static void resample(int sw, int sh, int dw, int dh, int bpp, double sx, double ox, double sy, double oy, int edge,
                      int skew, const char *kind)
 {
@@ -147,15 +122,13 @@ static void resample(int sw, int sh, int dw, int dh, int bpp, double sx, double 
     resize_map m = {};
     m.src = {src.data, src.pitch, sw, sh, bpp};
     m.dst = dst.data, m.dst_pitch = dst.pitch, m.dst_w = dw, m.dst_h = dh;
-    m.ax[0] = axis_make(sx, ox, sw), m.ax[1] = axis_make(sy, oy, sh);
+    m.ax[0] = resize_axis_make(sx, ox, sw), m.ax[1] = resize_axis_make(sy, oy, sh);
     m.edge = edge;
     for (int k = 0; k < 3; k++) m.fill[k] = (float)rnd_int(0, 255);
     m.fill[3] = rnd_int(0, 1) ? 1.0f : 0.0f;
-    const double taps = (m.ax[0].area ? fmin(sw, ceil(m.ax[0].scale) + 1.0) : 2.0) *
-                        (m.ax[1].area ? fmin(sh, ceil(m.ax[1].scale) + 1.0) : 2.0);
-    m.wide = taps > RESIZE_WIDE_TAPS;
+    m.wide = resize_map_wide(&m); /* the set-up of geometry.c's geometry_resample */
     resize_subpx s;
-    const int subpx = subpx_make(&m, &s);
+    const int subpx = resize_subpx_make(&m, &s);
     for (int y = 0; y < dh; y++)
         for (int x = 0; x < dw; x++)
             if (subpx) resize_subpx_px(&m, &s, x, y);
