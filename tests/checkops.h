@@ -65,6 +65,15 @@ typedef struct checkops_case {
     double (*bytes)(int w, int h);
 } checkops_case;
 
+/* A format by the word case names spell it with, for tables that build a
+ * case's name and formats from the same words: CHECKOPS_FMT(nv12). */
+#define CHECKOPS_FMT(f) CHECKOPS_FMT_##f
+#define CHECKOPS_FMT_gray8 OVNI_FORMAT_GRAY8
+#define CHECKOPS_FMT_rgb24 OVNI_FORMAT_RGB24
+#define CHECKOPS_FMT_rgba32 OVNI_FORMAT_RGBA32
+#define CHECKOPS_FMT_nv12 OVNI_FORMAT_NV12
+#define CHECKOPS_FMT_p010 OVNI_FORMAT_P010
+
 /* Random helpers for draw() (test RNG). */
 double checkops_uniform(double lo, double hi);
 int checkops_int(int lo, int hi);

@@ -19,32 +19,29 @@ static void draw_tags(checkops_params *p, int w, int h)
 }
 
 /* One case per chroma siting: each has its own kernels (colour.cu). */
-#define DRAW_SITING(loc)                                                  \
+#define DRAW_SITING(loc, LOC)                                             \
     static void draw_##loc(checkops_params *p, int w, int h)               \
     {                                                                      \
         draw_tags(p, w, h);                                                \
-        p->i[2] = OVNI_CHROMA_##loc;                                       \
+        p->i[2] = OVNI_CHROMA_##LOC;                                       \
     }
-DRAW_SITING(LEFT)
-DRAW_SITING(CENTER)
-DRAW_SITING(TOPLEFT)
-DRAW_SITING(TOP)
+DRAW_SITING(left, LEFT)
+DRAW_SITING(center, CENTER)
+DRAW_SITING(topleft, TOPLEFT)
+DRAW_SITING(top, TOP)
 
-#define CONVERT(name_, from, to, loc)                                                               \
-    {.name = name_, CHECKOPS_FLOAT, .ninputs = 1, .noutputs = 1, .in_fmt = {from}, .out_fmt = {to}, \
-     .draw = draw_##loc, .run = run_convert}
-#define CONVERT_SITED(name_, from, to)                                                                        \
-    CONVERT(name_ "_left", from, to, LEFT), CONVERT(name_ "_center", from, to, CENTER),                      \
-        CONVERT(name_ "_topleft", from, to, TOPLEFT), CONVERT(name_ "_top", from, to, TOP)
+/* Case names: FROM_to_TO_SITING (nv12_to_rgb24_left ...); between RGB
+ * formats (no chroma) FROM_to_TO. */
+#define CONVERT_AS(name_, from, to, loc)                                                                        \
+    {.name = name_, CHECKOPS_FLOAT, .ninputs = 1, .noutputs = 1, .in_fmt = {CHECKOPS_FMT(from)},                  \
+     .out_fmt = {CHECKOPS_FMT(to)}, .draw = draw_##loc, .run = run_convert}
+#define CONVERT(from, to, loc) CONVERT_AS(#from "_to_" #to "_" #loc, from, to, loc)
+#define CONVERT_SITED(from, to) \
+    CONVERT(from, to, left), CONVERT(from, to, center), CONVERT(from, to, topleft), CONVERT(from, to, top)
 
 const checkops_case checkops_colour[] = {
-    CONVERT_SITED("nv12_to_rgb24", OVNI_FORMAT_NV12, OVNI_FORMAT_RGB24),
-    CONVERT_SITED("nv12_to_rgba32", OVNI_FORMAT_NV12, OVNI_FORMAT_RGBA32),
-    CONVERT_SITED("p010_to_rgb24", OVNI_FORMAT_P010, OVNI_FORMAT_RGB24),
-    CONVERT_SITED("p010_to_rgba32", OVNI_FORMAT_P010, OVNI_FORMAT_RGBA32),
-    CONVERT_SITED("rgb24_to_nv12", OVNI_FORMAT_RGB24, OVNI_FORMAT_NV12),
-    CONVERT_SITED("rgba32_to_nv12", OVNI_FORMAT_RGBA32, OVNI_FORMAT_NV12),
-    CONVERT("rgb24_to_rgba32", OVNI_FORMAT_RGB24, OVNI_FORMAT_RGBA32, LEFT),
-    CONVERT("rgba32_to_rgb24", OVNI_FORMAT_RGBA32, OVNI_FORMAT_RGB24, LEFT),
+    CONVERT_SITED(nv12, rgb24), CONVERT_SITED(nv12, rgba32), CONVERT_SITED(p010, rgb24), CONVERT_SITED(p010, rgba32),
+    CONVERT_SITED(rgb24, nv12), CONVERT_SITED(rgba32, nv12),
+    CONVERT_AS("rgb24_to_rgba32", rgb24, rgba32, left), CONVERT_AS("rgba32_to_rgb24", rgba32, rgb24, left),
     {0},
 };

@@ -23,24 +23,15 @@ static int run_deinterlace(ovni_frame *const *out, ovni_frame *const *in, const 
     return ovni_deinterlace_into(out[0], prev, in[1], next, p->i[0], p->i[1]);
 }
 
-#define DEINT(name_, fmt, draw_)                                                                                   \
-    {                                                                                                              \
-        .name = name_, .ninputs = 3, .noutputs = 1, .in_fmt = {fmt, fmt, fmt},        \
-        .out_fmt = {fmt}, .draw = draw_, .run = run_deinterlace,                                                   \
-    }
+/* Case names: deinterlace_FORMAT_MODE (draw_MODE sets the situation). */
+#define DEINT(fmt, mode)                                                                                   \
+    {.name = "deinterlace_" #fmt "_" #mode, .ninputs = 3, .noutputs = 1,                                   \
+     .in_fmt = {CHECKOPS_FMT(fmt), CHECKOPS_FMT(fmt), CHECKOPS_FMT(fmt)}, .out_fmt = {CHECKOPS_FMT(fmt)},  \
+     .draw = draw_##mode, .run = run_deinterlace}
 
 const checkops_case checkops_deinterlace[] = {
-    DEINT("deinterlace_nv12_tff", OVNI_FORMAT_NV12, draw_tff),
-    DEINT("deinterlace_nv12_bff_second", OVNI_FORMAT_NV12, draw_bff_second),
-    DEINT("deinterlace_nv12_first_frame", OVNI_FORMAT_NV12, draw_first_frame),
-    DEINT("deinterlace_nv12_last_frame", OVNI_FORMAT_NV12, draw_last_frame),
-    DEINT("deinterlace_nv12_still", OVNI_FORMAT_NV12, draw_still),
-    DEINT("deinterlace_nv12_random", OVNI_FORMAT_NV12, draw_random),
-    DEINT("deinterlace_p010_random", OVNI_FORMAT_P010, draw_random),
-    DEINT("deinterlace_rgb24_tff", OVNI_FORMAT_RGB24, draw_tff),
-    DEINT("deinterlace_rgb24_random", OVNI_FORMAT_RGB24, draw_random),
-    DEINT("deinterlace_rgba32_random", OVNI_FORMAT_RGBA32, draw_random),
-    DEINT("deinterlace_gray8_random", OVNI_FORMAT_GRAY8, draw_random),
-    DEINT("deinterlace_gray8_still", OVNI_FORMAT_GRAY8, draw_still),
+    DEINT(nv12, tff), DEINT(nv12, bff_second), DEINT(nv12, first_frame), DEINT(nv12, last_frame),
+    DEINT(nv12, still), DEINT(nv12, random), DEINT(p010, random), DEINT(rgb24, tff), DEINT(rgb24, random),
+    DEINT(rgba32, random), DEINT(gray8, random), DEINT(gray8, still),
     {0},
 };
