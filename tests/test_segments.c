@@ -30,12 +30,6 @@ static const char *tmp(const char *name)
     return buf[i];
 }
 
-/* Up to MAXF frames kept (tests/media.c does the reading). */
-static int read_all(ovni_device *dev, const char *path, const ovni_reader_settings *s, ovni_frame **out)
-{
-    return media_read_all(dev, path, s, out, MAXF);
-}
-
 static void unref_all(ovni_frame **f, int n) { media_unref_all(f, n < MAXF ? n : MAXF); }
 
 /* Reads up to MAXF frames into out, with the reader's stats at the end. */
@@ -55,9 +49,22 @@ static int read_stats(ovni_device *dev, const char *path, const ovni_reader_sett
         else ovni_frame_unref(&f);
         n++;
     }
+    if (ret != OVNI_EOF) fprintf(stderr, "read %s: %s\n", path, ovni_last_error());
     ovni_reader_get_stats(r, st);
     ovni_reader_close(&r);
     return ret == OVNI_EOF ? n : -1;
+}
+
+/* The sequential read every parallel read is compared with: one CPU
+ * decoder (segments=1) with `threads` threads (0: the default). */
+static int read_sequential(ovni_device *dev, const char *path, int threads, ovni_frame **out, ovni_reader_stats *st)
+{
+    ovni_reader_settings s;
+    ovni_reader_default_settings(&s);
+    s.decoder = OVNI_DECODER_CPU;
+    s.segments = 1;
+    s.threads = threads;
+    return read_stats(dev, path, &s, out, st);
 }
 
 /* Reads `path` with `segments` decoders and compares with ref[first ...].
@@ -120,11 +127,8 @@ static void check_clip(ovni_device *dev, const char *name, int frames, int gop, 
         return;
     }
     static ovni_frame *ref[MAXF];
-    ovni_reader_settings s;
-    ovni_reader_default_settings(&s);
-    s.decoder = OVNI_DECODER_CPU;
-    s.segments = 1;
-    int n = read_all(dev, m.path, &s, ref);
+    ovni_reader_stats st;
+    int n = read_sequential(dev, m.path, 0, ref, &st);
     CHECK_MSG(n == frames, "%s: sequential read gave %d frames of %d", name, n, frames);
     if (n == frames) {
         for (int k = 2; k <= 4; k++) compare(dev, m.path, ref, n, k, 0, 0, split);
@@ -157,11 +161,8 @@ static void check_editlist(ovni_device *dev)
         return;
     }
     static ovni_frame *ref[MAXF];
-    ovni_reader_settings s;
-    ovni_reader_default_settings(&s);
-    s.decoder = OVNI_DECODER_CPU;
-    s.segments = 1;
-    int n = read_all(dev, tmp("cut.mp4"), &s, ref);
+    ovni_reader_stats st;
+    int n = read_sequential(dev, tmp("cut.mp4"), 0, ref, &st);
     /* 200 frames from 1.3 s: 161 (ffmpeg's own decode of the cut gives the same) */
     CHECK_MSG(n == 161, "cut.mp4: sequential read gave %d frames, want 161", n);
     if (n == 161) {
@@ -208,7 +209,8 @@ static void check_robust(ovni_device *dev)
         fclose(fp);
     }
     static ovni_frame *got[MAXF];
-    int n = read_all(dev, m.path, &s, got);
+    ovni_reader_stats st;
+    int n = read_stats(dev, m.path, &s, got, &st);
     printf("damaged, segments=3: %d frames\n", n);
     CHECK_MSG(n >= 150 && n <= 200, "damaged file with segments=3 gave %d frames", n);
     unref_all(got, n);
@@ -279,13 +281,8 @@ static void check_damaged_keyframes(ovni_device *dev)
         CHECK(size[k] > cases[c].skip + 100);
         CHECK_OK(copy_zeroed(m.path, path, pos[k] + cases[c].skip, size[k] - cases[c].skip));
         static ovni_frame *ref[MAXF];
-        ovni_reader_settings s;
-        ovni_reader_default_settings(&s);
-        s.decoder = OVNI_DECODER_CPU;
-        s.segments = 1;
-        s.threads = 1;
         ovni_reader_stats st;
-        int n = read_stats(dev, path, &s, ref, &st);
+        int n = read_sequential(dev, path, 1, ref, &st);
         CHECK_MSG(n >= 190 && n <= 200 && st.corrupt_packets > 0, "%s: sequential read gave %d frames, %lld damaged",
                   cases[c].name, n, (long long)st.corrupt_packets);
         if (n > 0) {
