@@ -15,16 +15,10 @@
 # Usage: test_audio_inputs.sh OVNI
 set -u
 OVNI=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
+source "$(dirname "$0")/lib.sh"
 SYNC="python3 $HERE/av_sync.py"
 export OVNI_LOG_LEVEL=${OVNI_LOG_LEVEL:-warning}
-T=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
-fails=0 checks=0
-fail() { fails=$((fails + 1)); echo "FAIL: $*" >&2; }
-FF="ffmpeg -v error -nostdin -y"
 S=160x90
-mk() { "$@" || { echo "FAIL: could not make an input: $*" >&2; exit 1; }; }
 mk $FF -f lavfi -i "color=black:s=$S:r=30:d=4,drawbox=c=white:t=fill:enable='between(t,2,2+0.5/30)'" \
     -itsoffset 0.1 -f lavfi -i "sine=f=1000:r=48000:d=3.9,volume=enable='not(between(t,1.9,2.0))':volume=0" \
     -c:v libx264 -preset ultrafast -g 30 -pix_fmt yuv420p -c:a aac "$T/fb.ts"
@@ -127,5 +121,4 @@ rc=$?
 [ $rc = 1 ] && grep -q -- "--audio-codec copy: a .mp4 file cannot hold opus audio" "$T/err" &&
     grep -q -- "--audio-codec aac or opus" "$T/err" && ! grep -q audio_mode "$T/err" ||
     fail "--audio-codec copy of Opus into .mp4: exit $rc: $(cat "$T/err")"
-echo "audio_inputs: $checks checks, $fails failed"
-[ $fails = 0 ]
+finish audio_inputs

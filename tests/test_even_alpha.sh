@@ -9,16 +9,10 @@
 # Usage: test_even_alpha.sh OVNI
 set -u
 OVNI=$1
+source "$(dirname "$0")/lib.sh"
 export OVNI_DEVICE=cpu OVNI_LOG_LEVEL=warning
-command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || { echo "SKIP: no ffmpeg/ffprobe"; exit 77; }
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0 checks=0
-fail() { fails=$((fails + 1)); echo "FAIL: $*" >&2; }
-ok() { checks=$((checks + 1)); if ! "$@"; then fail "$*"; fi; }
-ff() { ffmpeg -nostdin -v error -y "$@"; }
+need_ffmpeg
 size() { ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0:s=x "$1"; }
-eq() { [ "$1" = "$2" ] || { echo "  got '$1', wanted '$2'" >&2; return 1; }; }
 # psnr A B FILTER_A FILTER_B: "y u v" PSNR of A's frames against B's, paired
 # by index, after each side's filter (in yuv444p, so any crop is exact;
 # PSNR_FMT=yuv420p compares the coded planes themselves)
@@ -193,5 +187,4 @@ ok eq $? 2
 "$OVNI" run "$T/alpha.png" "$T/x.mp4" --background nocolour -q 2>/dev/null
 ok eq $? 2
 
-echo "$checks checks, $fails failed"
-[ $fails -eq 0 ]
+finish

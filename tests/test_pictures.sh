@@ -6,14 +6,9 @@
 set -u
 OVNI=$1
 GROUP=$2
+source "$(dirname "$0")/lib.sh"
 export OVNI_DEVICE=cpu OVNI_LOG_LEVEL=warning
-command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || { echo "SKIP: no ffmpeg/ffprobe"; exit 77; }
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0 checks=0
-fail() { fails=$((fails + 1)); echo "FAIL: $*" >&2; }
-ok() { checks=$((checks + 1)); if ! "$@"; then fail "$*"; fi; }
-ff() { ffmpeg -nostdin -v error -y "$@"; }
+need_ffmpeg
 # psnr A B: "y u v" PSNR (dB) of A against B, first frames
 psnr() {
     ffmpeg -nostdin -v info -i "$1" -i "$2" -lavfi "[0:v][1:v]psnr" -f null - 2>&1 |
@@ -21,7 +16,6 @@ psnr() {
 }
 # probe FILE KEY: one stream field of the first video stream
 probe() { ffprobe -v error -select_streams v:0 -show_entries stream="$2" -of default=nw=1:nk=1 "$1" | head -1; }
-eq() { [ "$1" = "$2" ] || { echo "  got '$1', wanted '$2'" >&2; return 1; }; }
 # at_least GOT WANT WHAT: GOT >= WANT (floats; inf counts as large)
 at_least() {
     awk -v g="$1" -v w="$2" 'BEGIN { exit !(g == "inf" || (w != "inf" && g ~ /^[0-9.]+$/ && g + 0 >= w + 0)) }' ||
@@ -187,5 +181,4 @@ siting) siting ;;
 rgb) rgb ;;
 *) echo "unknown group $GROUP" >&2; exit 2 ;;
 esac
-echo "$checks checks, $fails failed"
-[ "$fails" = 0 ]
+finish

@@ -13,21 +13,15 @@
 set -u
 OVNI=$1
 STARTS=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
+source "$(dirname "$0")/lib.sh"
 SYNC="python3 $HERE/av_sync.py"
 export OVNI_LOG_LEVEL=${OVNI_LOG_LEVEL:-warning}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0 checks=0
-fail() { fails=$((fails + 1)); echo "FAIL: $*" >&2; }
-FF="ffmpeg -v error -nostdin -y"
 S=160x90
 
 # ---- the clips ----
 BEEP="sine=f=1000:r=48000:d=7,volume=enable='not(between(t,4,4.1))':volume=0"
 flash() { echo "color=black:s=$S:r=$1:d=$2,drawbox=c=white:t=fill:enable='between(t,$3,$3+0.5/$1)'"; }
 X264="-c:v libx264 -preset ultrafast -g 30 -pix_fmt yuv420p"
-mk() { "$@" || { echo "FAIL: could not make an input: $*" >&2; exit 1; }; }
 mk $FF -f lavfi -i "$(flash 30 6 4)" -f lavfi -i "$BEEP" $X264 -c:a aac -shortest "$T/cfr.mp4"
 mk $FF -f lavfi -i "color=black:s=$S:r=15:d=3" -f lavfi -i "$(flash 30 3 1)" -f lavfi -i "$BEEP" \
     -filter_complex "[0:v][1:v]concat=n=2:v=1:a=0[v]" -map "[v]" -map 2:a -fps_mode vfr $X264 -c:a aac -t 6 "$T/vfr15_30.mp4"
@@ -218,5 +212,4 @@ checks=$((checks + 1))
 [ "$(jq "$T/x.avi" "d['video']['frames_exact']")" = False ] && [ "$(jq "$T/idx.mp4" "d['video']['frames'], d['video']['frames_exact']")" = "(90, True)" ] ||
     fail "info: exact frame counts"
 
-echo "test_timeline: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+finish test_timeline
