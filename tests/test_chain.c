@@ -124,7 +124,7 @@ static void test_expr(void)
     CHECK_MSG(strstr(err, "x*2") && strstr(err, "variables"), "%s", err);
     CHECK(cli_expr_parse(&e, "", err, sizeof(err)) < 0);
     CHECK(cli_expr_parse(&e, "sin(", err, sizeof(err)) < 0);
-    /* av_expr's size limits (it says nothing itself; was "syntax error"):
+    /* av_expr's size limits (it says nothing itself, so ovni names them):
      * 100 nested parentheses or calls, a sum of 102 terms; one less parses */
     {
         static char big[1024];

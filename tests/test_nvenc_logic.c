@@ -68,7 +68,7 @@ static void test_ring(void)
             CHECK_MSG(simulate_ring(ring, fip - 1 + la, 300) == 0, "fip %d lookahead %d ring %d", fip, la, ring);
             /* ring - 1 frames stay in flight once the pipe is full */
             CHECK(nvenc_outputs_due(ring - 1, ring, 0) == 0);
-            /* the former size, reorder + 3, is short as soon as lookahead is on */
+            /* a ring of reorder + 3 (lookahead not counted) is short as soon as lookahead is on */
             if (la > 0)
                 CHECK_MSG(simulate_ring(fip - 1 + 3, fip - 1 + la, 300) < 0, "fip %d lookahead %d", fip, la);
         }
@@ -126,9 +126,9 @@ static int check_dts(const int64_t *pts, int n, int fip, int pyramid, int64_t ti
     return bad;
 }
 
-/* The former rule, dts = pts(input order) - reorder * frame_ticks: how many
- * packets it gave a dts above their pts or not increasing. */
-static int old_rule_violations(const int64_t *pts, int n, int fip, int64_t ticks)
+/* The naive rule, dts = pts(input order) - reorder * frame_ticks: how many
+ * packets it gives a dts above their pts or not increasing. */
+static int naive_rule_violations(const int64_t *pts, int n, int fip, int64_t ticks)
 {
     int order[512];
     decode_order(n, fip, 0, order);
@@ -176,10 +176,10 @@ static void test_dts(void)
             for (int pyr = 0; pyr <= 1; pyr++)
                 CHECK_MSG(check_dts(pts, 300, fip, pyr, 3000, NULL) == 0, "rep %d fip %d pyramid %d", rep, fip, pyr);
     }
-    /* the sequence that broke the former rule: a gap longer than the
+    /* a sequence that breaks the naive rule: a gap longer than the
      * reorder delay before a B-frame (a pause in a screen recording) */
     const int64_t vfr[8] = {0, 3000, 60000, 63000, 66000, 69000, 72000, 75000};
-    CHECK(old_rule_violations(vfr, 8, 3, 3000) > 0);
+    CHECK(naive_rule_violations(vfr, 8, 3, 3000) > 0);
     CHECK(check_dts(vfr, 8, 3, 0, 3000, dts) == 0);
     /* short streams: fewer frames than the reorder delay */
     CHECK(check_dts(vfr, 1, 3, 0, 3000, dts) == 0 && dts[0] == -6000);

@@ -7,7 +7,8 @@
 #include "op_internal.h"
 
 /* log2 of the shrink factor: the largest power of two f <= sigma / 3, so
- * that sigma' (below) stays near 3 or more; at most BLUR_PYR_MAX_SHIFT. */
+ * that the small frame's sigma (blur_pyr_sigma) stays near 3 or more; at
+ * most BLUR_PYR_MAX_SHIFT. */
 static int blur_pyr_shift(double sigma)
 {
     int shift = 0;
