@@ -140,13 +140,93 @@ __device__ static inline void ovni_colour_yuv_to_rgb(const colour_yuv &s, uint8_
     else ovni_colour_yuv_block<3, HC, VT>(s, dst, dst_pitch, x0, m);
 }
 
-// RGB -> NV12: one thread per 2x2 block (colour_rgb_to_nv12_block).
+// RGB -> NV12: one thread per 2x2 block, the values of
+// colour_rgb_to_nv12_block (colour_down_taps, colour_down_sum,
+// colour_c_codes_sum, colour_y_code) walked with the pixel size a constant
+// (BPP), each tap row's address computed once, and the block's four lumas
+// taken from the filter's own loads (the taps at 2bx, 2bx+1 of rows 2by,
+// 2by+1: indices HC ? 1 : 2 along x and VT ? 2 : 1 along y, clamped edges
+// included). The kernel is bound by issued instructions (docs/benchmarks.md).
+template <int HC, int VT, int BPP>
+__device__ static inline void ovni_colour_nv12_block(const colour_rgb_to_nv12 &p, int bx, int by)
+{
+    int xs[5], ys[5], wx[5], wy[5], rows[3][5], s[3];
+    const int nx = colour_down_taps(bx, HC, p.width, xs, wx);
+    const int ny = colour_down_taps(by, !VT, p.height, ys, wy);
+    const int lx = HC ? 1 : 2, ly = VT ? 2 : 1; // tap indices of luma 2bx, 2by
+    const int ncols = 2 * bx + 1 < p.width ? 2 : 1, nrows = 2 * by + 1 < p.height ? 2 : 1;
+#pragma unroll
+    for (int j = 0; j < 5; j++) {
+        if (j >= ny) break;
+        const uint8_t *row = p.src + (size_t)ys[j] * p.src_pitch;
+        int v[3][5];
+#pragma unroll
+        for (int i = 0; i < 5; i++) {
+            if (i >= nx) break;
+            const uint8_t *q = row + xs[i] * BPP;
+            v[0][i] = q[0], v[1][i] = q[1], v[2][i] = q[2];
+        }
+#pragma unroll
+        for (int c = 0; c < 3; c++) rows[c][j] = colour_down_sum(v[c], wx, nx);
+        if (j >= ly && j - ly < nrows) {
+            uint8_t *y = p.y + (size_t)(2 * by + j - ly) * p.y_pitch + 2 * (size_t)bx;
+#pragma unroll
+            for (int dx = 0; dx < 2; dx++)
+                if (dx < ncols)
+                    y[dx] = colour_y_code(&p.k, (float)v[0][lx + dx], (float)v[1][lx + dx], (float)v[2][lx + dx]);
+        }
+    }
+#pragma unroll
+    for (int c = 0; c < 3; c++) s[c] = colour_down_sum(rows[c], wy, ny);
+    uint8_t *uv = p.uv + (size_t)by * p.uv_pitch + 2 * (size_t)bx;
+    colour_c_codes_sum(&p.k, s, &uv[0], &uv[1]);
+}
+
+// The same for a block whose taps all lie inside the frame (every block
+// but those of the outer 1-2 rows and columns): there colour_down_taps's
+// positions are the unclamped 2bx - (HC ? 1 : 2) + t and its weights those
+// of colour_down_kernel, so both are constants here and each tap is a load
+// at a fixed offset from its row's address.
+template <int HC, int VT, int BPP>
+__device__ static inline void ovni_colour_nv12_block_inner(const colour_rgb_to_nv12 &p, int bx, int by)
+{
+    int wx[5], wy[5], rows[3][5], s[3];
+    const int nx = colour_down_kernel(HC, wx), ny = colour_down_kernel(!VT, wy);
+    const int lx = HC ? 1 : 2, ly = VT ? 2 : 1;
+    const uint8_t *src = p.src + (size_t)(2 * by - ly) * p.src_pitch + (2 * bx - lx) * BPP;
+#pragma unroll
+    for (int j = 0; j < ny; j++) {
+        const uint8_t *row = src + (size_t)j * p.src_pitch;
+        int v[3][5];
+#pragma unroll
+        for (int i = 0; i < nx; i++) v[0][i] = row[i * BPP], v[1][i] = row[i * BPP + 1], v[2][i] = row[i * BPP + 2];
+#pragma unroll
+        for (int c = 0; c < 3; c++) rows[c][j] = colour_down_sum(v[c], wx, nx);
+        if (j == ly || j == ly + 1) {
+            uint8_t *y = p.y + (size_t)(2 * by + j - ly) * p.y_pitch + 2 * (size_t)bx;
+#pragma unroll
+            for (int dx = 0; dx < 2; dx++)
+                y[dx] = colour_y_code(&p.k, (float)v[0][lx + dx], (float)v[1][lx + dx], (float)v[2][lx + dx]);
+        }
+    }
+#pragma unroll
+    for (int c = 0; c < 3; c++) s[c] = colour_down_sum(rows[c], wy, ny);
+    uint8_t *uv = p.uv + (size_t)by * p.uv_pitch + 2 * (size_t)bx;
+    colour_c_codes_sum(&p.k, s, &uv[0], &uv[1]);
+}
+
 template <int HC, int VT>
 __device__ static inline void ovni_colour_rgb_to_nv12(const colour_rgb_to_nv12 &p)
 {
     int bx = blockIdx.x * blockDim.x + threadIdx.x, by = blockIdx.y * blockDim.y + threadIdx.y;
     if (bx >= (p.width + 1) / 2 || by >= (p.height + 1) / 2) return;
-    colour_rgb_to_nv12_block(&p, bx, by, HC, VT);
+    // taps 2bx-2..2bx+2 (2bx-1.. centred) and 2by-2..2by+2 (2by-1.. between rows)
+    const bool inner = 2 * bx - (HC ? 1 : 2) >= 0 && 2 * bx + 2 < p.width && 2 * by - (VT ? 2 : 1) >= 0 &&
+                       2 * by + 2 < p.height;
+    if (inner && p.src_bpp == 4) ovni_colour_nv12_block_inner<HC, VT, 4>(p, bx, by);
+    else if (inner) ovni_colour_nv12_block_inner<HC, VT, 3>(p, bx, by);
+    else if (p.src_bpp == 4) ovni_colour_nv12_block<HC, VT, 4>(p, bx, by);
+    else ovni_colour_nv12_block<HC, VT, 3>(p, bx, by);
 }
 
 // One kernel per siting (colour.c picks it by the frame's chroma_loc),
