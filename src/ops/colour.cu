@@ -187,6 +187,28 @@ __device__ static inline void ovni_colour_nv12_block(const colour_rgb_to_nv12 &p
 // positions are the unclamped 2bx - (HC ? 1 : 2) + t and its weights those
 // of colour_down_kernel, so both are constants here and each tap is a load
 // at a fixed offset from its row's address.
+// The N taps (pixels) from `row` of an inner block as R, G, B ints, read
+// as aligned 4-byte words shifted into place (5 loads for 5 RGB24 taps, not
+// 15 byte loads: the kernel is bound by issued instructions and L1). The
+// words reach up to 2 pixels past the last tap (pixel 2bx+4 at most), which
+// the inner test leaves inside the row.
+template <int BPP, int N>
+__device__ static inline void ovni_colour_nv12_load_taps(const uint8_t *row, int v[3][5])
+{
+    constexpr int NW = (N * BPP + 3) / 4; // words of the N pixels, aligned to `row`
+    const unsigned off = (unsigned)((uintptr_t)row & 3);
+    const unsigned int *w = (const unsigned int *)(row - off);
+    uint32_t raw[NW + 1], b[NW];
+#pragma unroll
+    for (int k = 0; k < NW + 1; k++) raw[k] = __ldg(w + k);
+#pragma unroll
+    for (int k = 0; k < NW; k++) b[k] = __funnelshift_r(raw[k], raw[k + 1], 8 * off);
+#pragma unroll
+    for (int i = 0; i < N; i++)
+#pragma unroll
+        for (int c = 0; c < 3; c++) v[c][i] = (b[(i * BPP + c) / 4] >> (8 * ((i * BPP + c) % 4))) & 255u;
+}
+
 template <int HC, int VT, int BPP>
 __device__ static inline void ovni_colour_nv12_block_inner(const colour_rgb_to_nv12 &p, int bx, int by)
 {
@@ -198,8 +220,7 @@ __device__ static inline void ovni_colour_nv12_block_inner(const colour_rgb_to_n
     for (int j = 0; j < ny; j++) {
         const uint8_t *row = src + (size_t)j * p.src_pitch;
         int v[3][5];
-#pragma unroll
-        for (int i = 0; i < nx; i++) v[0][i] = row[i * BPP], v[1][i] = row[i * BPP + 1], v[2][i] = row[i * BPP + 2];
+        ovni_colour_nv12_load_taps<BPP, HC ? 4 : 5>(row, v);
 #pragma unroll
         for (int c = 0; c < 3; c++) rows[c][j] = colour_down_sum(v[c], wx, nx);
         if (j == ly || j == ly + 1) {
@@ -221,7 +242,8 @@ __device__ static inline void ovni_colour_rgb_to_nv12(const colour_rgb_to_nv12 &
     int bx = blockIdx.x * blockDim.x + threadIdx.x, by = blockIdx.y * blockDim.y + threadIdx.y;
     if (bx >= (p.width + 1) / 2 || by >= (p.height + 1) / 2) return;
     // taps 2bx-2..2bx+2 (2bx-1.. centred) and 2by-2..2by+2 (2by-1.. between rows)
-    const bool inner = 2 * bx - (HC ? 1 : 2) >= 0 && 2 * bx + 2 < p.width && 2 * by - (VT ? 2 : 1) >= 0 &&
+    // and two more pixels to the right for the word loads' reach
+    const bool inner = 2 * bx - (HC ? 1 : 2) >= 0 && 2 * bx + 4 < p.width && 2 * by - (VT ? 2 : 1) >= 0 &&
                        2 * by + 2 < p.height;
     if (inner && p.src_bpp == 4) ovni_colour_nv12_block_inner<HC, VT, 4>(p, bx, by);
     else if (inner) ovni_colour_nv12_block_inner<HC, VT, 3>(p, bx, by);
