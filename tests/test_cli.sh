@@ -122,6 +122,15 @@ ok eq "$(json "$T/demo/readback.mp4" "d['video']['frames'], d['video']['width']"
 A=$T/demo/assets
 ok "$OVNI" run "$T/in.mp4" "$T/comp.mp4" -q --vf "overlay=file=$A/photo.png:x='W-w*0.2-n':y=10:s=0.2:alpha=0.8,blend=file=$A/shadow.png:s=0.1,warp=file=$T/in.mp4:x1=100:y1=10:x2=90:y2=90:x3=5:y3=80,crossfade=file=$A/background.png:t=0.5,ass=file=$A/captions.ass"
 ok eq "$(json "$T/comp.mp4" "d['video']['frames']")" 30
+# a file source keyed on its own colour (key= of overlay, blend, warp) leaves
+# the frame as it was; unkeyed, it covers it
+ok "$OVNI" run 'color:white:64x48' "$T/white.mp4" --frames 3 -q
+for op in overlay blend warp; do
+    ok "$OVNI" run 'color:black:64x48' "$T/keyed.mp4" --frames 3 -q --vf "$op=file=$T/white.mp4:key=white"
+    ok "$FRAMES" "$T/keyed.mp4" 0:16 2:16
+    ok "$OVNI" run 'color:black:64x48' "$T/keyed.mp4" --frames 3 -q --vf "$op=file=$T/white.mp4"
+    ok "$FRAMES" "$T/keyed.mp4" 0:235 2:235
+done
 ok "$OVNI" run "$A/background.png" "$T/still.mp4" --frames 12 --fps 24 -q --vf "chroma_key=key=black,round_corners=radius=20,format=format=rgb24,flip=1:1,adjust=saturation=0,make_shadow=x=10:y=10:width=30:height=20"
 ok eq "$(json "$T/still.mp4" "d['video']['frames'], d['video']['fps']")" "(12, 24)"
 ok "$OVNI" demo --png "$T/png" >/dev/null

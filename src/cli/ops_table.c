@@ -228,6 +228,17 @@ static int ck_apply(op_inst *op, ovni_frame **f, int64_t n)
     ovni_frame *o = NULL;
     return replace(op, f, chroma_key(*f, op->params, &o), &o);
 }
+/* The op's file source for this frame, chroma keyed when k has a key: a
+ * new reference in *out (NULL on failure). */
+static int keyed_source(const op_inst *op, const ck_p *k, ovni_frame **out)
+{
+    *out = NULL;
+    if (!k->key.set) {
+        *out = ovni_frame_ref(op->src.current);
+        return 0;
+    }
+    return chroma_key(op->src.current, k, out);
+}
 
 /* Corner keys: radius for all four, or each one (-1: radius). */
 typedef struct corner_p { double radius, radius_tl, radius_tr, radius_br, radius_bl, smoothing; } corner_p;
@@ -324,15 +335,9 @@ typedef struct overlay_p {
  * is set when the result carries alpha that must be blended. */
 static int prepare_source(op_inst *op, const overlay_p *p, ovni_frame **out, int *alpha_used)
 {
-    ovni_frame *f = ovni_frame_ref(op->src.current), *o = NULL;
-    int ret = 0;
-    *alpha_used = 0;
-    if (p->k.key.set) {
-        ret = chroma_key(f, &p->k, &o);
-        ovni_frame_unref(&f);
-        f = o;
-        *alpha_used = 1;
-    }
+    ovni_frame *f = NULL, *o = NULL;
+    int ret = keyed_source(op, &p->k, &f);
+    *alpha_used = p->k.key.set;
     if (ret == 0 && p->s != 1) {
         int w = (int)ceil(f->width * p->s), h = (int)ceil(f->height * p->s);
         ret = ovni_scale_translate(f, (float)p->s, 0, 0, w > DIM ? (int)DIM : w, h > DIM ? (int)DIM : h, &o);
@@ -401,13 +406,8 @@ static const op_key warp_keys[] = {
 static int warp_apply(op_inst *op, ovni_frame **f, int64_t n)
 {
     const warp_p *p = op->params;
-    ovni_frame *s = ovni_frame_ref(op->src.current), *o = NULL;
-    int ret = 0;
-    if (p->k.key.set) {
-        ret = chroma_key(s, &p->k, &o);
-        ovni_frame_unref(&s);
-        s = o;
-    }
+    ovni_frame *s = NULL;
+    int ret = keyed_source(op, &p->k, &s);
     const float c[8] = {(float)p->x0, (float)p->y0, (float)p->x1, (float)p->y1,
                         (float)p->x2, (float)p->y2, (float)p->x3, (float)p->y3};
     if (ret == 0) ret = ovni_warp(*f, s, c, (float)p->opacity);
