@@ -366,7 +366,9 @@ static void drop_frame(void *item)
     ovni_frame_unref(&f);
 }
 
-static int open_decoder(ovni_reader *r, ovni_memory memory)
+/* The decoder of r's stream, frames in `memory`, emitted to r's queue (the
+ * parallel read's workers start from it too). */
+static decode_params reader_decode_params(ovni_reader *r, ovni_memory memory)
 {
     decode_params p = {
         .dev = r->dev,
@@ -380,6 +382,12 @@ static int open_decoder(ovni_reader *r, ovni_memory memory)
         .emit = emit_frame,
         .emit_ctx = r,
     };
+    return p;
+}
+
+static int open_decoder(ovni_reader *r, ovni_memory memory)
+{
+    decode_params p = reader_decode_params(r, memory);
     int ret;
     if (r->s.decoder == OVNI_DECODER_NVDEC && !r->dev->is_gpu)
         return ovni_error(OVNI_ENODEV, "%s: decoder=nvdec needs a GPU device; this reader's device is the CPU",
@@ -427,20 +435,14 @@ static int start_segments(ovni_reader *r, ovni_memory memory)
     }
     int threads = r->s.threads > 0 ? r->s.threads : ovni_cpu_threads(r->dev);
     segments_params p = {
-        .dev = r->dev,
-        .path = r->path,
-        .st = r->st,
+        .dec = reader_decode_params(r, memory),
         .nvdec = !strcmp(r->dec->name, "nvdec"),
-        .memory = memory,
-        .matrix = r->info.matrix,
-        .range = r->info.range,
-        .chroma_loc = r->info.chroma_loc,
-        .threads = threads / n > 0 ? threads / n : 1, /* the cores shared among the CPU decoders */
         .workers = n,
         .target_pts = r->target_pts,
         .frame_dur = r->frame_dur,
         .format = r->fmt->iformat,
     };
+    p.dec.threads = threads / n > 0 ? threads / n : 1; /* the cores shared among the CPU decoders */
     device_log(r->dev, OVNI_LOG_DEBUG, "%s: %d %s decoders on %d chunks from chunk %d (longest %lld frames)", r->path, n,
              r->dec->name, chunks, plan.first, (long long)plan.max_frames);
     r->dec->close(r->dec); /* the workers open their own */

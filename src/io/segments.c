@@ -168,7 +168,7 @@ static int worker_emit(void *ctx, ovni_frame *f)
 static int next_packet(worker *w, AVPacket *pkt)
 {
     segments *s = w->s;
-    int si = s->p.st->index;
+    int si = s->p.dec.st->index;
     for (int errors = 0;;) {
         if (atomic_load(&s->stop)) return DECODE_STOP;
         int e = av_read_frame(w->fmt, pkt);
@@ -223,7 +223,7 @@ static int feed_leading(worker *w, AVPacket *pkt, AVPacket *held)
 static int decode_span(worker *w, int c, int from, int64_t *chunk_lo, AVPacket *pkt, AVPacket *held)
 {
     segments *s = w->s;
-    const char *path = s->p.path;
+    const char *path = s->p.dec.path;
     int64_t start = s->plan.ts[from], next = c + 1 < s->plan.n ? s->plan.ts[c + 1] : INT64_MAX;
     int ret = w->dec->flush(w->dec);
     if (ret < 0) return ret;
@@ -233,7 +233,7 @@ static int decode_span(worker *w, int c, int from, int64_t *chunk_lo, AVPacket *
     w->checked = 0;
     w->bad_start = 0;
     w->can_retry = from > 0;
-    int e = av_seek_frame(w->fmt, s->p.st->index, start, AVSEEK_FLAG_BACKWARD);
+    int e = av_seek_frame(w->fmt, s->p.dec.st->index, start, AVSEEK_FLAG_BACKWARD);
     if (e < 0) {
         char why[128];
         av_strerror(e, why, sizeof(why));
@@ -294,12 +294,12 @@ static int decode_chunk(worker *w, int c, AVPacket *pkt, AVPacket *held)
         int ret = decode_span(w, c, from, &lo, pkt, held);
         if (ret == SPAN_EMPTY) {
             ovni_log(OVNI_LOG_DEBUG, "%s: chunk %d's keyframe is missing: the chunk before reads its span",
-                     w->s->p.path, c);
+                     w->s->p.dec.path, c);
             return 0;
         }
         if (ret != SPAN_RETRY) return ret;
         ovni_log(OVNI_LOG_DEBUG, "%s: chunk %d: the keyframe of chunk %d is damaged: decoding from chunk %d's",
-                 w->s->p.path, c, from, from - 1);
+                 w->s->p.dec.path, c, from, from - 1);
         atomic_store(&w->dec->corrupt, corrupt); /* the span is decoded again: its damage counted once */
     }
 }
@@ -307,7 +307,7 @@ static int decode_chunk(worker *w, int c, AVPacket *pkt, AVPacket *held)
 static int interrupted(void *opaque)
 {
     segments *s = opaque;
-    return atomic_load(&s->stop) || device_interrupted(s->p.dev);
+    return atomic_load(&s->stop) || device_interrupted(s->p.dec.dev);
 }
 
 /* The worker's own demuxer on the same file. Stream parameters come from
@@ -315,15 +315,15 @@ static int interrupted(void *opaque)
 static int open_input(worker *w)
 {
     segments *s = w->s;
-    const AVStream *ref = s->p.st;
+    const AVStream *ref = s->p.dec.st;
     guard_params gp = {.kind = GUARD_MEDIA, .allow_playlists = 0, .format = s->p.format,
                        .interrupt = {interrupted, s}};
-    int r = guard_open(&w->fmt, s->p.path, &gp);
+    int r = guard_open(&w->fmt, s->p.dec.path, &gp);
     if (r < 0) return ovni_error_prefix(r, "parallel decode: cannot open the file again");
     if ((unsigned)ref->index >= w->fmt->nb_streams ||
         w->fmt->streams[ref->index]->codecpar->codec_id != ref->codecpar->codec_id ||
         av_cmp_q(w->fmt->streams[ref->index]->time_base, ref->time_base) != 0)
-        return ovni_error(OVNI_EFORMAT, "%s: parallel decode: the file changed since it was opened", s->p.path);
+        return ovni_error(OVNI_EFORMAT, "%s: parallel decode: the file changed since it was opened", s->p.dec.path);
     for (unsigned i = 0; i < w->fmt->nb_streams; i++)
         if ((int)i != ref->index) w->fmt->streams[i]->discard = AVDISCARD_ALL;
     return 0;
@@ -332,18 +332,9 @@ static int open_input(worker *w)
 static int open_worker_decoder(worker *w)
 {
     segments *s = w->s;
-    decode_params p = {
-        .dev = s->p.dev,
-        .path = s->p.path,
-        .st = s->p.st,
-        .memory = s->p.memory,
-        .matrix = s->p.matrix,
-        .range = s->p.range,
-        .chroma_loc = s->p.chroma_loc,
-        .threads = s->p.threads,
-        .emit = worker_emit,
-        .emit_ctx = w,
-    };
+    decode_params p = s->p.dec;
+    p.emit = worker_emit;
+    p.emit_ctx = w;
     return s->p.nvdec ? decoder_nvdec_open(&w->dec, &p) : decoder_cpu_open(&w->dec, &p);
 }
 
@@ -352,7 +343,7 @@ static void *worker_main(void *arg)
     worker *w = arg;
     segments *s = w->s;
     AVPacket *pkt = av_packet_alloc(), *held = av_packet_alloc();
-    int ret = pkt && held ? 0 : ovni_error(OVNI_ENOMEM, "%s: out of memory", s->p.path);
+    int ret = pkt && held ? 0 : ovni_error(OVNI_ENOMEM, "%s: out of memory", s->p.dec.path);
     if (ret == 0) ret = open_input(w);
     for (int c = s->plan.first + w->id; ret == 0 && c < s->plan.n; c += s->n) {
         ret = decode_chunk(w, c, pkt, held);
@@ -432,7 +423,7 @@ void segments_close(segments *s)
         if (w->dec) w->dec->close(w->dec);
         guard_close(&w->fmt);
     }
-    if (s->reserved) pool_reserve(s->p.dev, -s->reserved);
+    if (s->reserved) pool_reserve(s->p.dec.dev, -s->reserved);
     free(s->w);
     segments_plan_free(&s->plan);
     free(s);
@@ -444,7 +435,7 @@ int segments_open(segments **out, const segments_params *p, seg_plan *plan)
     segments *s = calloc(1, sizeof(*s));
     if (!s) {
         segments_plan_free(plan);
-        return ovni_error(OVNI_ENOMEM, "%s: out of memory", p->path);
+        return ovni_error(OVNI_ENOMEM, "%s: out of memory", p->dec.path);
     }
     s->p = *p;
     s->plan = *plan;
@@ -459,7 +450,7 @@ int segments_open(segments **out, const segments_params *p, seg_plan *plan)
     /* Each queue holds a whole chunk (so a worker decodes its next chunk
      * while the reader is still on earlier ones) plus slack, up to
      * SEG_QUEUE_BYTES of frames, and one slot for the chunk-end mark. */
-    const AVCodecParameters *par = p->st->codecpar;
+    const AVCodecParameters *par = p->dec.st->codecpar;
     int64_t frame_bytes = (int64_t)par->width * par->height * 3 / 2 * (decode_stream_bit_depth(par) > 8 ? 2 : 1);
     int64_t cap = frame_bytes > 0 ? SEG_QUEUE_BYTES / frame_bytes : 64;
     int64_t want = s->plan.max_frames + SEG_SLACK;
@@ -467,25 +458,25 @@ int segments_open(segments **out, const segments_params *p, seg_plan *plan)
     if (want < 8) want = 8;
     int depth = (int)want + 1;
     s->w = calloc((size_t)s->n, sizeof(*s->w));
-    int ret = s->w ? 0 : ovni_error(OVNI_ENOMEM, "%s: out of memory", p->path);
+    int ret = s->w ? 0 : ovni_error(OVNI_ENOMEM, "%s: out of memory", p->dec.path);
     /* Decoders are opened here, not on the workers' threads: an NVDEC
      * failure is reported by ovni_reader_open(), and w->dec is set before
      * ovni_reader_corrupt_packets() can read it from another thread. */
     for (int i = 0; i < s->n && ret == 0; i++) {
         s->w[i].s = s;
         s->w[i].id = i;
-        if (queue_init(&s->w[i].q, depth) < 0) ret = ovni_error(OVNI_ENOMEM, "%s: out of memory", p->path);
+        if (queue_init(&s->w[i].q, depth) < 0) ret = ovni_error(OVNI_ENOMEM, "%s: out of memory", p->dec.path);
         else ret = open_worker_decoder(&s->w[i]);
     }
     if (ret == 0) {
         /* Frames released by the caller go back to the pool instead of
          * being freed and allocated again by a worker. */
         s->reserved = s->n * depth;
-        pool_reserve(p->dev, s->reserved);
+        pool_reserve(p->dec.dev, s->reserved);
     }
     for (int i = 0; i < s->n && ret == 0; i++) {
         if (pthread_create(&s->w[i].thread, NULL, worker_main, &s->w[i]) != 0)
-            ret = ovni_error(OVNI_ENOMEM, "%s: cannot start a decode thread", p->path);
+            ret = ovni_error(OVNI_ENOMEM, "%s: cannot start a decode thread", p->dec.path);
         else
             s->w[i].started = 1;
     }

@@ -33,15 +33,11 @@ int segments_plan(AVFormatContext *fmt, int si, int64_t target_pts, int64_t fram
 void segments_plan_free(seg_plan *plan);
 
 typedef struct segments_params {
-    ovni_device *dev;
-    const char *path;
-    const AVStream *st;    /* the reader's stream: codec parameters and time base for every worker */
+    /* Every worker's decoder, as the reader's: dec.st is the reader's stream
+     * (codec parameters and time base), dec.threads each worker's CPU
+     * decoder threads; each worker sets emit to its own queue. */
+    decode_params dec;
     int nvdec;             /* 1: NVDEC sessions, 0: libavcodec */
-    ovni_memory memory;
-    ovni_matrix matrix;
-    ovni_chroma_loc chroma_loc;
-    ovni_range range;
-    int threads;           /* CPU decoder threads for each worker */
     int workers;
     int64_t target_pts;    /* frames before it (less half a frame) are dropped; INT64_MIN: none */
     int64_t frame_dur;
