@@ -3,7 +3,5 @@
 
 extern "C" __global__ void ovni_chromakey_kernel(chromakey_params p)
 {
-    int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
-    if (x >= p.width || y >= p.height) return;
-    chromakey_px(&p, x, y);
+    ovni_px_kernel<chromakey_px>(p, p.width, p.height);
 }

@@ -2,9 +2,4 @@
 // deinterlace.h.
 #include "deinterlace.h"
 
-extern "C" __global__ void ovni_deinterlace_kernel(deint_plane p)
-{
-    int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
-    if (x >= p.width || y >= p.height) return;
-    deint_px(&p, x, y);
-}
+extern "C" __global__ void ovni_deinterlace_kernel(deint_plane p) { ovni_px_kernel<deint_px>(p, p.width, p.height); }

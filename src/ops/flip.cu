@@ -1,9 +1,4 @@
 // Flip kernel: the math is in flip.h.
 #include "flip.h"
 
-extern "C" __global__ void ovni_flip(flip_map f)
-{
-    int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
-    if (x >= f.w || y >= f.h) return;
-    flip_px(&f, x, y);
-}
+extern "C" __global__ void ovni_flip(flip_map f) { ovni_px_kernel<flip_px>(f, f.w, f.h); }

@@ -4,14 +4,10 @@
 
 extern "C" __global__ void ovni_mix_crossfade_kernel(mix_crossfade_params p)
 {
-    int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
-    if (x >= p.width || y >= p.height) return;
-    mix_crossfade_px(&p, x, y);
+    ovni_px_kernel<mix_crossfade_px>(p, p.width, p.height);
 }
 
 extern "C" __global__ void ovni_mix_adjust_kernel(mix_adjust_params p)
 {
-    int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
-    if (x >= p.width || y >= p.height) return;
-    mix_adjust_px(&p, x, y);
+    ovni_px_kernel<mix_adjust_px>(p, p.width, p.height);
 }

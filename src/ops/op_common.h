@@ -13,6 +13,17 @@
 #define OVNI_HD static inline
 #endif
 
+#ifdef __CUDACC__
+/* The body of a one-thread-per-pixel kernel: the thread at (x, y) of a grid
+ * over w x h makes that pixel with PX(&p, x, y) (a math header's per-pixel
+ * function); the threads past the edge do nothing. */
+template <auto PX, class P> __device__ __forceinline__ void ovni_px_kernel(const P &p, int w, int h)
+{
+    const int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
+    if (x < w && y < h) PX(&p, x, y);
+}
+#endif
+
 /* Round to nearest and clamp to 0..255 (NaN gives 0). No early return:
  * on the GPU the clamps compile to two min/max instructions (FMNMX), whose
  * NaN rule (the other operand) gives what the comparison does (NaN > 0 is

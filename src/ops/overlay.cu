@@ -3,12 +3,7 @@
 #include "overlay.h"
 
 // Any formats, any alignment: the parameters' own bpp and use_alpha.
-extern "C" __global__ void ovni_overlay_region(overlay_params p, int w, int h)
-{
-    int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
-    if (x >= w || y >= h) return;
-    overlay_px(&p, x, y);
-}
+extern "C" __global__ void ovni_overlay_region(overlay_params p, int w, int h) { ovni_px_kernel<overlay_px>(p, w, h); }
 
 // Specialised: source bpp SB, destination bpp DB and use_alpha UA fixed,
 // both planes 4-byte aligned (overlay.c checks), so a 4-byte pixel is one

@@ -141,12 +141,7 @@ extern "C" __global__ void ovni_resize_wide(resize_map m)
 }
 
 // One thread per pixel (RGB24, RGBA32).
-extern "C" __global__ void ovni_resize_map(resize_map m)
-{
-    int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
-    if (x >= m.dst_w || y >= m.dst_h) return;
-    resize_px(&m, x, y);
-}
+extern "C" __global__ void ovni_resize_map(resize_map m) { ovni_px_kernel<resize_px>(m, m.dst_w, m.dst_h); }
 
 // GRAY8 with the edge mode and each axis's tap bound (resize_gray_taps) as
 // constants: a copy of the map whose bpp, edge and filters the compiler can

@@ -2,12 +2,7 @@
 // blurs the mask between the two with blur.cu's kernels.
 #include "shadow.h"
 
-extern "C" __global__ void ovni_shadow_mask(shadow_mask s)
-{
-    int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
-    if (x >= s.width || y >= s.height) return;
-    shadow_mask_px(&s, x, y);
-}
+extern "C" __global__ void ovni_shadow_mask(shadow_mask s) { ovni_px_kernel<shadow_mask_px>(s, s.width, s.height); }
 
 extern "C" __global__ void ovni_shadow_colour(const uint8_t *mask, size_t mask_pitch, uint8_t *dst, size_t dst_pitch,
                                               int w, int h, uint8_t r, uint8_t g, uint8_t b)
