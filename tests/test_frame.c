@@ -6,6 +6,17 @@
 static int released;
 static void on_release(void *opaque) { released += *(int *)opaque; }
 
+/* A pipeline's step: an NV12 and an RGB24 frame made, then released (the
+ * RGB24 first when `reverse`). */
+static void pipeline_step(ovni_device *dev, int reverse)
+{
+    ovni_frame *x = NULL, *y = NULL;
+    CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_NV12, 320, 240, OVNI_MEMORY_HOST, &x));
+    CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_RGB24, 320, 240, OVNI_MEMORY_HOST, &y));
+    ovni_frame_unref(reverse ? &y : &x);
+    ovni_frame_unref(reverse ? &x : &y);
+}
+
 int main(void)
 {
     ovni_device *dev = NULL;
@@ -52,21 +63,9 @@ int main(void)
 
     /* Pools: after warm-up a steady pipeline allocates nothing. */
     ovni_device_stats warm, after;
-    for (int n = 0; n < 3; n++) {
-        ovni_frame *x = NULL, *y = NULL;
-        CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_NV12, 320, 240, OVNI_MEMORY_HOST, &x));
-        CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_RGB24, 320, 240, OVNI_MEMORY_HOST, &y));
-        ovni_frame_unref(&x);
-        ovni_frame_unref(&y);
-    }
+    for (int n = 0; n < 3; n++) pipeline_step(dev, 0);
     ovni_device_get_stats(dev, &warm);
-    for (int n = 0; n < 1000; n++) {
-        ovni_frame *x = NULL, *y = NULL;
-        CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_NV12, 320, 240, OVNI_MEMORY_HOST, &x));
-        CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_RGB24, 320, 240, OVNI_MEMORY_HOST, &y));
-        ovni_frame_unref(&y);
-        ovni_frame_unref(&x);
-    }
+    for (int n = 0; n < 1000; n++) pipeline_step(dev, 1);
     ovni_device_get_stats(dev, &after);
     CHECK_MSG(after.host_allocs == warm.host_allocs, "pool allocated %llu buffers after warm-up",
               (unsigned long long)(after.host_allocs - warm.host_allocs));
