@@ -19,6 +19,7 @@ extern const checkops_case checkops_compose[];
 extern const checkops_case checkops_effects[];
 extern const checkops_case checkops_geometry[];
 extern const checkops_case checkops_deinterlace[];
+extern const checkops_case checkops_depth[];
 
 static const struct {
     const char *name;
@@ -29,6 +30,7 @@ static const struct {
     {"effects", checkops_effects},
     {"geometry", checkops_geometry},
     {"deinterlace", checkops_deinterlace},
+    {"depth", checkops_depth},
 };
 
 #define GUARD_COLS 64 /* bytes left and right of each row (left: plus the run's shift) */

@@ -1,6 +1,6 @@
 # Sourced by the shell tests that compare ovni with the ffmpeg program
 # (test_even_alpha.sh, test_pictures.sh, test_audio_inputs.sh,
-# test_timeline.sh), after their `set -u`: $HERE (tests/), a scratch
+# test_timeline.sh, test_depth_cli.sh), after their `set -u`: $HERE (tests/), a scratch
 # directory $T removed at exit (a test's background jobs killed first), the
 # check counters and helpers, ffmpeg as the tests call it, and the end line.
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

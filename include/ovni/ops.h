@@ -41,7 +41,11 @@ extern "C" {
  * (ovni_convert: the source's tags). Chroma is upsampled bilinearly from
  * MPEG-2 siting (co-sited horizontally, centred vertically) and downsampled
  * by averaging each 2x2 block. RGBA output gets alpha 255; RGBA -> RGB and
- * -> NV12 drop alpha. */
+ * -> NV12 drop alpha.
+ * P010 -> NV12 reduces 10 bits to 8 as libswscale does for yuv420p10 ->
+ * yuv420p (a 2x2 ordered dither; the same bytes as `ffmpeg -pix_fmt
+ * yuv420p`; docs/ops.md, "Depth"); the codes keep their meaning, so dst
+ * takes src's matrix, range, siting and field order. */
 OVNI_API int ovni_convert(const ovni_frame *src, ovni_format format, ovni_frame **out);
 OVNI_API int ovni_convert_into(ovni_frame *dst, const ovni_frame *src);
 

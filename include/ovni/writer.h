@@ -115,7 +115,13 @@ typedef struct ovni_writer_settings {
                                  * audio_start); no audio_loop. The reader may be closed first */
     uint16_t sar_num, sar_den;  /* sample (pixel) aspect ratio written (bitstream VUI and
                                  * container), each 1..65535; 0:0 (default): 1:1 */
-    uint8_t reserved[4];
+    uint8_t primaries;          /* colour primaries tagged (VUI and container), an ISO/IEC 23091-4
+                                 * (H.273) code as ovni_video_info.primaries: 1 BT.709, 9 BT.2020,
+                                 * ...; 0 (default): the matrix's (BT.709, SMPTE 170M, BT.2020) */
+    uint8_t transfer;           /* transfer characteristics tagged, an H.273 code: 1 BT.709, 16 PQ
+                                 * (SMPTE ST 2084), 18 HLG, ...; 0 (default): the matrix's
+                                 * (BT.709, SMPTE 170M, BT.2020 10-bit) */
+    uint8_t reserved[2];
 } ovni_writer_settings;
 
 OVNI_API void ovni_writer_default_settings(ovni_writer_settings *s);
@@ -130,7 +136,9 @@ OVNI_API void ovni_remove_temp_files(void);
 OVNI_API int ovni_writer_open(ovni_writer **out, ovni_device *dev, const char *path,
                               const ovni_writer_settings *s);
 
-/* Queues one frame: NV12 of the output size (RGB24/RGBA32 are converted;
+/* Queues one frame: NV12 of the output size (P010 is reduced to 8 bits, the
+ * encoders coding 8 bits, as `ffmpeg -pix_fmt yuv420p` does, with one info
+ * line; RGB24/RGBA32 are converted;
  * RGBA32 is first composited over settings.background, and a frame with an
  * odd side is padded or cropped to even as settings.even says, on the
  * frame's own device), host or device memory. The writer takes its own reference; the caller

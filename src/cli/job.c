@@ -12,6 +12,7 @@
 #include <libavutil/avutil.h>
 #include <libavutil/mathematics.h>
 #include <libavutil/parseutils.h>
+#include <libavutil/pixdesc.h>
 
 #include "chain.h"
 #include "cli.h"
@@ -297,8 +298,16 @@ static int open_writer(job *j, const ovni_frame *first)
     else if (o->bitrate) s.rate_control = OVNI_RC_VBR, s.bitrate = o->bitrate;
     s.gop = o->gop;
     s.faststart = 1;
-    if (j->in.kind == INPUT_VIDEO)
+    if (j->in.kind == INPUT_VIDEO) {
         s.matrix = j->in.info.matrix, s.range = j->in.info.range, s.chroma_loc = j->in.info.chroma_loc;
+        /* the source's primaries and transfer (PQ, HLG) where it tags them; else the matrix's */
+        if (j->in.info.primaries != AVCOL_PRI_UNSPECIFIED && j->in.info.primaries > 0 && j->in.info.primaries < 256 &&
+            av_color_primaries_name((enum AVColorPrimaries)j->in.info.primaries))
+            s.primaries = (uint8_t)j->in.info.primaries;
+        if (j->in.info.transfer != AVCOL_TRC_UNSPECIFIED && j->in.info.transfer > 0 && j->in.info.transfer < 256 &&
+            av_color_transfer_name((enum AVColorTransferCharacteristic)j->in.info.transfer))
+            s.transfer = (uint8_t)j->in.info.transfer;
+    }
     /* geometry: the SAR of the frames written (1:1 once resampled to square
      * pixels), the display matrix when frames are kept as stored, the
      * source's field order unless the chain deinterlaced it */

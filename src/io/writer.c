@@ -13,6 +13,7 @@
 
 #include <libavutil/mem.h>
 #include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
 
 #include "ovni/ops.h"
 #include "guard.h"
@@ -105,6 +106,11 @@ static int check_settings(const char *path, const ovni_writer_settings *s)
         return ovni_error(OVNI_EINVAL, "%s: bframes=%d is outside -1..16", p, s->bframes);
     if ((unsigned)s->matrix > OVNI_MATRIX_BT2020 || (unsigned)s->range > OVNI_RANGE_FULL)
         return ovni_error(OVNI_EINVAL, "%s: unknown colour matrix %d or range %d", p, (int)s->matrix, (int)s->range);
+    if ((s->primaries && !av_color_primaries_name((enum AVColorPrimaries)s->primaries)) ||
+        (s->transfer && !av_color_transfer_name((enum AVColorTransferCharacteristic)s->transfer)))
+        return ovni_error(OVNI_EINVAL, "%s: primaries=%d / transfer=%d: expected 0 (the matrix's) or an ISO/IEC "
+                          "23091-4 code (1: BT.709, 9: BT.2020; transfer 16: PQ, 18: HLG)", p, s->primaries,
+                          s->transfer);
     if (!s->sar_num != !s->sar_den)
         return ovni_error(OVNI_EINVAL, "%s: sar=%u:%u: expected two numbers 1..65535 (or 0:0 for 1:1)", p,
                           (unsigned)s->sar_num, (unsigned)s->sar_den);
@@ -168,6 +174,8 @@ static void colour_tags(const ovni_writer *w, enum AVColorSpace *cs, enum AVColo
         break;
     }
     *range = w->s.range == OVNI_RANGE_FULL ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG;
+    if (w->s.primaries) *prim = (enum AVColorPrimaries)w->s.primaries;
+    if (w->s.transfer) *trc = (enum AVColorTransferCharacteristic)w->s.transfer;
 }
 
 /* ---- errors crossing from the writer thread ---- */
@@ -630,6 +638,22 @@ static int writer_prepare(ovni_writer *w, ovni_frame *frame, ovni_frame **out)
     return 0;
 }
 
+/* A P010 frame as NV12: every encoder behind encode.h codes 8 bits, so 10
+ * bits are reduced as libswscale does for `-pix_fmt yuv420p` (depth.h), on
+ * the frame's own device and memory, its tags kept; one info line at the
+ * first such frame. */
+static int writer_depth(ovni_writer *w, const ovni_frame *frame, ovni_frame **out)
+{
+    if (!w->depth_noted) {
+        w->depth_noted = 1;
+        device_log(w->dev, OVNI_LOG_INFO, "%s: the frames are 10-bit (p010) and %s codes 8 bits: written 8-bit "
+                   "(dithered as FFmpeg's -pix_fmt yuv420p), colour tags kept", w->path, w->enc->name);
+    }
+    int ret = ovni_frame_new(frame->device, OVNI_FORMAT_NV12, frame->width, frame->height, frame->memory, out);
+    if (ret == 0 && (ret = ovni_convert_into(*out, frame)) < 0) ovni_frame_unref(out);
+    return ret;
+}
+
 const char *ovni_writer_encoder_name(const ovni_writer *w) { return w && w->enc ? w->enc->name : NULL; }
 
 int ovni_writer_write(ovni_writer *w, ovni_frame *frame)
@@ -638,8 +662,9 @@ int ovni_writer_write(ovni_writer *w, ovni_frame *frame)
     if (!w) return ovni_error(OVNI_EINVAL, "ovni_writer_write: writer is NULL");
     if ((ret = thread_status(w)) < 0) return ret;
     if ((ret = frame_check("ovni_writer_write", "the", frame)) < 0) return ret;
-    if (frame->format != OVNI_FORMAT_NV12 && frame->format != OVNI_FORMAT_RGB24 && frame->format != OVNI_FORMAT_RGBA32)
-        return ovni_error(OVNI_EINVAL, "%s: frame format %s: the writer takes nv12, rgb24 or rgba32", w->path,
+    if (frame->format != OVNI_FORMAT_NV12 && frame->format != OVNI_FORMAT_P010 && frame->format != OVNI_FORMAT_RGB24 &&
+        frame->format != OVNI_FORMAT_RGBA32)
+        return ovni_error(OVNI_EINVAL, "%s: frame format %s: the writer takes nv12, p010, rgb24 or rgba32", w->path,
                           ovni_format_name(frame->format));
     if (frame->width != w->frame_w || frame->height != w->frame_h)
         return ovni_error(OVNI_EINVAL, "%s: frame size %dx%d differs from the output size %dx%d (resize it first)",
@@ -656,8 +681,11 @@ int ovni_writer_write(ovni_writer *w, ovni_frame *frame)
             return ovni_error(OVNI_EINVAL, "%s: pts passthrough: frame pts %lld (%d/%d) does not increase", w->path,
                               (long long)frame->pts, frame->time_base.num, frame->time_base.den);
     }
-    ovni_frame *f = NULL, *rgb = NULL;
-    if ((ret = writer_prepare(w, frame, &rgb)) < 0) return ret;
+    ovni_frame *f = NULL, *rgb = NULL, *low = NULL;
+    if (frame->format == OVNI_FORMAT_P010 && (ret = writer_depth(w, frame, &low)) < 0) return ret;
+    ret = writer_prepare(w, low ? low : frame, &rgb);
+    ovni_frame_unref(&low);
+    if (ret < 0) return ret;
     if (rgb->format == OVNI_FORMAT_NV12) {
         f = rgb;
     } else {

@@ -41,6 +41,7 @@ struct ovni_writer {
     /* Caller side. */
     int frame_w, frame_h;           /* size of the frames written (s.width/height: the coded, even size) */
     int alpha_noted;                /* the background notice was logged */
+    int depth_noted;                /* the 8-bit notice (P010 frames) was logged */
     int64_t frames_queued;
     int64_t last_pts;               /* last queued pts in enc_tb (passthrough check) */
 

@@ -131,9 +131,10 @@ int ovni_convert_into(ovni_frame *dst, const ovni_frame *src)
     if (is_yuv(src->format) && is_rgb(dst->format)) ret = yuv_to_rgb(dst, src);
     else if (is_rgb(src->format) && dst->format == OVNI_FORMAT_NV12) ret = rgb_to_nv12(dst, src);
     else if (is_rgb(src->format) && is_rgb(dst->format)) ret = rgb_repack(dst, src);
+    else if (src->format == OVNI_FORMAT_P010 && dst->format == OVNI_FORMAT_NV12) ret = depth_p010_to_nv12(dst, src);
     else
         return ovni_error(OVNI_EUNSUPPORTED, "convert: %s -> %s is not supported (supported: nv12/p010 -> rgb24/rgba32, "
-                          "rgb24/rgba32 -> nv12, rgb24 <-> rgba32)",
+                          "rgb24/rgba32 -> nv12, p010 -> nv12, rgb24 <-> rgba32)",
                           ovni_format_name(src->format), ovni_format_name(dst->format));
     dst->pts = pts;
     dst->time_base = tb;

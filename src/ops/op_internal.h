@@ -33,6 +33,10 @@ static inline int op_reference(const ovni_frame *f) { return f->device->referenc
 /* Checks a float parameter: finite and within [lo, hi]. */
 int op_check_float(const char *op, const char *name, double v, double lo, double hi);
 
+/* P010 -> NV12 at 8 bits (depth.c, depth.h's rule), for ovni_convert: dst
+ * takes src's tags. */
+int depth_p010_to_nv12(ovni_frame *dst, const ovni_frame *src);
+
 /* A new frame like `like` (device, memory) with the given format and size. */
 int op_new_frame(const ovni_frame *like, ovni_format format, int w, int h, ovni_frame **out);
 
