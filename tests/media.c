@@ -170,6 +170,10 @@ int media_write(const media_spec *s, uint8_t **pictures)
         e->height = s->height;
         e->pix_fmt = s->bits == 10 ? AV_PIX_FMT_YUV420P10LE : AV_PIX_FMT_YUV420P;
         if (s->full_range) e->color_range = AVCOL_RANGE_JPEG;
+        if (s->interlaced) {
+            e->flags |= AV_CODEC_FLAG_INTERLACED_DCT | AV_CODEC_FLAG_INTERLACED_ME;
+            e->field_order = s->interlaced == 1 ? AV_FIELD_TT : AV_FIELD_BB;
+        }
         e->time_base = av_inv_q(fps);
         e->framerate = fps;
         e->gop_size = s->gop > 0 ? s->gop : 12;
@@ -239,6 +243,14 @@ int media_write(const media_spec *s, uint8_t **pictures)
                 }
             if (!all) free(pic);
             f->pts = v.next++;
+            if (s->interlaced) { /* libx264 codes each frame's field order (its tff follows the frame's) */
+#if LIBAVUTIL_VERSION_MAJOR > 58 || (LIBAVUTIL_VERSION_MAJOR == 58 && LIBAVUTIL_VERSION_MINOR >= 7)
+                f->flags |= AV_FRAME_FLAG_INTERLACED | (s->interlaced == 1 ? AV_FRAME_FLAG_TOP_FIELD_FIRST : 0);
+#else
+                f->interlaced_frame = 1;
+                f->top_field_first = s->interlaced == 1;
+#endif
+            }
             if (drain(&v, f) < 0) goto done;
         } else if (audio_frame(&a, samples) < 0) {
             goto done;

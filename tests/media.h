@@ -23,6 +23,8 @@ typedef struct media_spec {
     const char *encoder;    /* NULL: "libx264"; or "libaom-av1", "libvpx-vp9" */
     int bits;               /* 0 or 8; 10: yuv420p10 (each 8-bit pattern value times 4) */
     int full_range;         /* 1: tagged full range (the pattern's codes as they are) */
+    int interlaced;         /* libx264: 0 progressive; 1 top field first, 2 bottom field first:
+                             * coded interlaced (MBAFF, +ildct+ilme), every frame flagged */
 } media_spec;
 
 /* Bytes of one yuv420p picture of the spec's size. */

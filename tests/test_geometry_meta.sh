@@ -85,8 +85,34 @@ if OVNI_DEVICE=auto "$OVNI" info --gpu 2>/dev/null | grep -q "^compute:"; then
         ok env OVNI_DEVICE=gpu "$OVNI" transcode "$T/$name.mp4" "$T/gpu_$name.mp4" --crf 0 -q
         ok same "$(frames "$T/gpu_$name.mp4")" "$(frames "$T/$name.mp4")" "$name upright on the GPU"
     done
+    # Interlaced High-profile H.264 (MBAFF, which NVDEC decodes; the lossless
+    # clips below go to the CPU), top and bottom field first: NVDEC's frames
+    # carry the CPU decoder's field order, so the GPU's transcode (x264, which
+    # codes each frame's own order) has the CPU's stream tag, frame flags
+    # and pictures.
+    for fo in tt bb; do
+        top=1 scan=tff
+        [ $fo = bb ] && top=0 scan=bff
+        ff -f lavfi -i testsrc2=s=320x240:r=50 -vf "interlace=scan=$scan:lowpass=off" -frames:v 8 -c:v libx264 \
+            -qp 10 -profile:v high -pix_fmt yuv420p -flags +ildct+ilme -x264opts $scan=1 -top $top "$T/hpi_$fo.mp4" ||
+            { echo "geometry_meta: could not make the interlaced High-profile clip" >&2; exit 1; }
+        ok "$OVNI" transcode "$T/hpi_$fo.mp4" "$T/cpu_hpi_$fo.mkv" --crf 0 -q --encoder x264
+        OVNI_DEVICE=gpu OVNI_LOG_LEVEL=info "$OVNI" transcode "$T/hpi_$fo.mp4" "$T/gpu_hpi_$fo.mkv" --crf 0 \
+            --encoder x264 --progress none 2>"$T/log_gpu_$fo"
+        ok eq $? 0
+        ok eq "$(grep -c "decoding on the CPU" "$T/log_gpu_$fo")" 0 # NVDEC read it
+        ok eq "$(probe "$T/gpu_hpi_$fo.mkv" stream=field_order)" $fo
+        ok eq "$(probe "$T/gpu_hpi_$fo.mkv" stream=field_order)" "$(probe "$T/cpu_hpi_$fo.mkv" stream=field_order)"
+        ok eq "$(frame_flags "$T/gpu_hpi_$fo.mkv" interlaced_frame,top_field_first)" "1,$top "
+        ok eq "$(frame_flags "$T/gpu_hpi_$fo.mkv" interlaced_frame,top_field_first)" \
+            "$(frame_flags "$T/cpu_hpi_$fo.mkv" interlaced_frame,top_field_first)"
+        ok same "$(frames "$T/gpu_hpi_$fo.mkv")" "$(frames "$T/cpu_hpi_$fo.mkv")" "interlaced $fo through NVDEC"
+        echo "geometry_meta: interlaced $fo on the GPU: field_order $(probe "$T/gpu_hpi_$fo.mkv" stream=field_order)" \
+            "(CPU $(probe "$T/cpu_hpi_$fo.mkv" stream=field_order)), frame flags" \
+            "$(frame_flags "$T/gpu_hpi_$fo.mkv" interlaced_frame,top_field_first)"
+    done
 else
-    echo "geometry_meta: no GPU here: the GPU turns (NVDEC frames, the orient kernel) are not checked"
+    echo "SKIP: geometry_meta: no GPU here: the GPU turns (NVDEC frames, the orient kernel) and NVDEC's field order are not checked"
 fi
 # the upright frames are what a player shows: not the stored ones
 ok eval '[ "$(frames "$T/up_rot180.mp4")" != "$(frames "$T/base.mp4")" ]'

@@ -313,6 +313,27 @@ static void test_early_close(ovni_device *dev, const char *mp4)
     ovni_reader_close(&r);
 }
 
+/* Interlaced H.264 from media_write (MBAFF, top and bottom field first;
+ * reader_gpu compares NVDEC's frames with these): every frame carries the
+ * clip's field order, and the stream is tagged with it. */
+static void test_interlaced(ovni_device *dev)
+{
+    for (int order = 1; order <= 2; order++) {
+        const char *path = tmp(order == 1 ? "tff.mp4" : "bff.mp4");
+        media_spec m = {.path = path, .width = 64, .height = 48, .fps_num = 25, .fps_den = 1, .frames = 6,
+                        .interlaced = order};
+        CHECK(media_write(&m, NULL) == 0);
+        ovni_frame *f[8] = {0};
+        int n = media_read_all(dev, path, NULL, f, 8), fields = 0;
+        ovni_field_order want = order == 1 ? OVNI_FIELD_TT : OVNI_FIELD_BB;
+        for (int i = 0; i < n && i < 8; i++) fields += f[i]->field_order == want;
+        CHECK_MSG(n == 6 && fields == 6, "interlaced %s: %d of %d frames with field order %d",
+                  order == 1 ? "tff" : "bff", fields, n, (int)want);
+        media_unref_all(f, n < 8 ? n : 8);
+        unlink(path);
+    }
+}
+
 int main(void)
 {
     snprintf(dir, sizeof(dir), "/tmp/ovni_test_reader_XXXXXX");
@@ -342,6 +363,7 @@ int main(void)
     media_unref_all(full, N + 8);
     test_containers(dev);
     test_10bit(dev);
+    test_interlaced(dev);
     test_damaged(dev, mp4);
     test_errors(dev, mp4);
     test_early_close(dev, mp4);

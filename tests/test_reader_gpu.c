@@ -3,8 +3,9 @@
  * output, start frame and loop through NVDEC, a full-range stream (frames
  * tagged full range by both), parallel NVDEC sessions on one file
  * (settings.segments) against one session, and the CPU fallback for a codec
- * the GPU cannot decode. Frames must also carry the same matrix, range and
- * chroma siting. Without a GPU: SKIP (77). */
+ * the GPU cannot decode. Frames must also carry the same matrix, range,
+ * chroma siting and field order (interlaced H.264, top and bottom field
+ * first). Without a GPU: SKIP (77). */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -68,11 +69,13 @@ static void compare(ovni_device *gpu, const char *path, ovni_reader_settings s, 
     int same = 0;
     for (int i = 0; i < na && i < nb && i < MAXF; i++) {
         int ok = media_same_pixels(a[i], b[i]) && a[i]->pts == b[i]->pts && a[i]->matrix == b[i]->matrix &&
-                 a[i]->range == b[i]->range && a[i]->chroma_loc == b[i]->chroma_loc;
+                 a[i]->range == b[i]->range && a[i]->chroma_loc == b[i]->chroma_loc &&
+                 a[i]->field_order == b[i]->field_order;
         if (!ok && same == i)
-            fprintf(stderr, "%s: frame %d differs (pts %lld vs %lld; matrix %d/%d, range %d/%d, siting %d/%d)\n", what,
-                    i, (long long)a[i]->pts, (long long)b[i]->pts, (int)a[i]->matrix, (int)b[i]->matrix,
-                    (int)a[i]->range, (int)b[i]->range, (int)a[i]->chroma_loc, (int)b[i]->chroma_loc);
+            fprintf(stderr, "%s: frame %d differs (pts %lld vs %lld; matrix %d/%d, range %d/%d, siting %d/%d, "
+                    "field order %d/%d)\n", what, i, (long long)a[i]->pts, (long long)b[i]->pts, (int)a[i]->matrix,
+                    (int)b[i]->matrix, (int)a[i]->range, (int)b[i]->range, (int)a[i]->chroma_loc,
+                    (int)b[i]->chroma_loc, (int)a[i]->field_order, (int)b[i]->field_order);
         same += ok;
     }
     CHECK_MSG(same == na, "%s: %d of %d frames identical", what, same, na);
@@ -170,6 +173,31 @@ int main(void)
         release(f, n);
         compare(gpu, full, s, 1, "mp4 h264 full range, device output");
         unlink(full);
+    }
+    /* Interlaced H.264 (MBAFF, top and bottom field first): NVDEC's frames
+     * carry the CPU decoder's field order, frame by frame (compare), and the
+     * CPU's are interlaced in the clip's order, so equal progressive flags
+     * cannot pass for it. */
+    for (int order = 1; order <= 2; order++) {
+        char il[600], what[64];
+        snprintf(il, sizeof(il), "%s/interlaced_%s.mp4", dir, order == 1 ? "tff" : "bff");
+        media_spec is = {.path = il, .width = 320, .height = 240, .fps_num = 25, .fps_den = 1, .frames = 20,
+                         .gop = 10, .interlaced = order};
+        CHECK(media_write(&is, NULL) == 0);
+        static ovni_frame *f[MAXF];
+        char dec[32] = "";
+        ovni_reader_settings cs = s;
+        cs.decoder = OVNI_DECODER_CPU;
+        int n = read_frames(gpu, il, &cs, f, dec, sizeof(dec)), fields = 0;
+        for (int i = 0; i < n && i < MAXF; i++) fields += f[i]->field_order == (order == 1 ? OVNI_FIELD_TT : OVNI_FIELD_BB);
+        CHECK_MSG(n == 20 && fields == n, "interlaced %s clip: %d of %d CPU frames %s", order == 1 ? "tff" : "bff",
+                  fields, n, order == 1 ? "TT" : "BB");
+        release(f, n);
+        snprintf(what, sizeof(what), "interlaced h264 %s, host output", order == 1 ? "tff" : "bff");
+        compare(gpu, il, s, 0, what);
+        snprintf(what, sizeof(what), "interlaced h264 %s, device output", order == 1 ? "tff" : "bff");
+        compare(gpu, il, s, 1, what);
+        unlink(il);
     }
     s.start_frame = 17;
     compare(gpu, mp4, s, 1, "start_frame 17");
