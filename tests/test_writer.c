@@ -14,10 +14,7 @@
 #define H 240
 #define NFRAMES 64
 
-static char dir[256];
 static ovni_device *dev;
-
-static void path_in(char *out, size_t len, const char *name) { snprintf(out, len, "%s/%s", dir, name); }
 
 static int exists(const char *p)
 {
@@ -29,7 +26,7 @@ static int exists(const char *p)
 static int temporaries(void)
 {
     int n = 0;
-    DIR *d = opendir(dir);
+    DIR *d = opendir(wu_dir());
     struct dirent *e;
     while (d && (e = readdir(d)))
         if (strstr(e->d_name, ".ovni-")) n++;
@@ -37,41 +34,18 @@ static int temporaries(void)
     return n;
 }
 
-static void settings_base(ovni_writer_settings *s)
-{
-    ovni_writer_default_settings(s);
-    s->width = W;
-    s->height = H;
-    s->fps = (ovni_rational){30000, 1001};
-    s->encoder = OVNI_ENCODER_X264;
-    s->preset = "p1";
-}
+static void settings_base(ovni_writer_settings *s) { wu_settings(s, W, H, (ovni_rational){30000, 1001}); }
 
+/* wu_fill_nv12 frames, their pts in milliseconds (for passthrough) */
 static int write_nv12(const char *path, const ovni_writer_settings *s, int nframes)
 {
-    ovni_writer *w = NULL;
-    int ret = ovni_writer_open(&w, dev, path, s);
-    if (ret < 0) return ret;
-    for (int n = 0; n < nframes && ret == 0; n++) {
-        ovni_frame *f = NULL;
-        if ((ret = ovni_frame_new(dev, OVNI_FORMAT_NV12, W, H, OVNI_MEMORY_HOST, &f)) < 0) break;
-        wu_fill_nv12(f, n);
-        f->pts = (int64_t)n * 1001 / 30; /* milliseconds, for passthrough */
-        f->time_base = (ovni_rational){1, 1000};
-        ret = ovni_writer_write(w, f);
-        ovni_frame_unref(&f);
-    }
-    if (ret < 0) {
-        ovni_writer_cancel(&w);
-        return ret;
-    }
-    return ovni_writer_close(&w);
+    return wu_write(dev, path, s, nframes, wu_fill_nv12, NULL);
 }
 
 static void round_trip(const char *name, int exact_fps)
 {
     char path[512];
-    path_in(path, sizeof(path), name);
+    wu_path(path, sizeof(path), name);
     ovni_writer_settings s;
     settings_base(&s);
     CHECK_OK(write_nv12(path, &s, NFRAMES));
@@ -90,22 +64,16 @@ static void round_trip(const char *name, int exact_fps)
 
 static ovni_frame *ref_from_rgb(ovni_device *d, int w, int h, int n)
 {
-    ovni_frame *rgb = NULL, *nv = NULL;
+    ovni_frame *rgb = NULL;
     if (ovni_frame_new(d, OVNI_FORMAT_RGBA32, w, h, OVNI_MEMORY_HOST, &rgb) < 0) return NULL;
     wu_fill_rgb(rgb, n);
-    if (ovni_frame_new(d, OVNI_FORMAT_NV12, w, h, OVNI_MEMORY_HOST, &nv) == 0) {
-        nv->matrix = OVNI_MATRIX_BT601;
-        nv->range = OVNI_RANGE_FULL;
-        if (ovni_convert_into(nv, rgb) < 0) ovni_frame_unref(&nv);
-    }
-    ovni_frame_unref(&rgb);
-    return nv;
+    return wu_nv12_of(&rgb);
 }
 
 static void rgb_input(void)
 {
     char path[512];
-    path_in(path, sizeof(path), "rgb.mp4");
+    wu_path(path, sizeof(path), "rgb.mp4");
     ovni_writer_settings s;
     settings_base(&s);
     s.matrix = OVNI_MATRIX_BT601;
@@ -151,7 +119,7 @@ static void odd_sizes_and_alpha(void)
 
     for (int crop = 0; crop < 2; crop++) {
         char path[512];
-        path_in(path, sizeof(path), crop ? "odd_crop.mkv" : "odd_pad.mkv");
+        wu_path(path, sizeof(path), crop ? "odd_crop.mkv" : "odd_pad.mkv");
         settings_base(&s);
         s.width = OW, s.height = OH;
         s.even = crop ? OVNI_EVEN_CROP : OVNI_EVEN_PAD;
@@ -187,7 +155,7 @@ static double audio_case(const char *name, const char *src, double src_len, ovni
                          enum AVCodecID want)
 {
     char path[512];
-    path_in(path, sizeof(path), name);
+    wu_path(path, sizeof(path), name);
     ovni_writer_settings s;
     settings_base(&s);
     s.audio_path = src;
@@ -215,7 +183,7 @@ static double audio_case(const char *name, const char *src, double src_len, ovni
 static void passthrough_and_faststart(void)
 {
     char path[512];
-    path_in(path, sizeof(path), "pass.mp4");
+    wu_path(path, sizeof(path), "pass.mp4");
     ovni_writer_settings s;
     settings_base(&s);
     s.pts_passthrough = 1;
@@ -238,7 +206,7 @@ static void passthrough_and_faststart(void)
     CHECK_MSG(moov >= 0 && mdat >= 0 && moov < mdat, "faststart: moov at %ld, mdat at %ld", moov, mdat);
 
     /* Non-increasing pts are refused by name. */
-    path_in(path, sizeof(path), "pass2.mkv");
+    wu_path(path, sizeof(path), "pass2.mkv");
     ovni_writer *w = NULL;
     CHECK_OK(ovni_writer_open(&w, dev, path, &s));
     ovni_frame *f = NULL;
@@ -256,7 +224,7 @@ static void passthrough_and_faststart(void)
 static void bad_settings(void)
 {
     char path[512];
-    path_in(path, sizeof(path), "bad.mp4");
+    wu_path(path, sizeof(path), "bad.mp4");
     ovni_writer *w = NULL;
     ovni_writer_settings s;
 #define BAD(field_set, code, word)                                        \
@@ -289,7 +257,7 @@ static void bad_settings(void)
     settings_base(&s);
     CHECK_ERR(ovni_writer_open(&w, dev, "out.avi", &s), OVNI_EINVAL, "extension");
     CHECK_ERR(ovni_writer_open(&w, dev, "noext", &s), OVNI_EINVAL, "extension");
-    path_in(path, sizeof(path), "x.webm");
+    wu_path(path, sizeof(path), "x.webm");
     CHECK_ERR(ovni_writer_open(&w, dev, path, &s), OVNI_EUNSUPPORTED, "webm");
     CHECK_ERR(ovni_writer_open(&w, dev, NULL, &s), OVNI_EINVAL, "NULL");
     CHECK(temporaries() == 0 && !exists(path));
@@ -308,7 +276,7 @@ static void failures(const char *wav)
     CHECK_ERR(ovni_writer_open(&w, dev, "/proc/version/out.mp4", &s), OVNI_EIO, "out.mp4");
 
     /* COPY where the codec does not fit the container. */
-    path_in(path, sizeof(path), "copy.mp4");
+    wu_path(path, sizeof(path), "copy.mp4");
     s.audio_path = wav;
     s.audio_mode = OVNI_AUDIO_COPY;
     CHECK_ERR(ovni_writer_open(&w, dev, path, &s), OVNI_EUNSUPPORTED, "COPY");
@@ -316,7 +284,7 @@ static void failures(const char *wav)
     settings_base(&s);
 
     /* Cancel: no target, no temporary. */
-    path_in(path, sizeof(path), "cancel.mp4");
+    wu_path(path, sizeof(path), "cancel.mp4");
     CHECK_OK(ovni_writer_open(&w, dev, path, &s));
     CHECK(temporaries() == 1);
     for (int n = 0; n < 10 && w; n++) {
@@ -333,7 +301,7 @@ static void failures(const char *wav)
     CHECK(ovni_writer_close(&w) == 0);
 
     /* Wrong frames: named errors; closing with no frames fails, no file. */
-    path_in(path, sizeof(path), "wrong.mkv");
+    wu_path(path, sizeof(path), "wrong.mkv");
     CHECK_OK(ovni_writer_open(&w, dev, path, &s));
     ovni_frame *f = NULL;
     CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_NV12, 160, 120, OVNI_MEMORY_HOST, &f));
@@ -347,7 +315,7 @@ static void failures(const char *wav)
     CHECK(w == NULL && !exists(path) && temporaries() == 0);
 
     /* Existing target untouched on failure. */
-    path_in(path, sizeof(path), "keep.mp4");
+    wu_path(path, sizeof(path), "keep.mp4");
     FILE *fp = fopen(path, "wb");
     if (fp) {
         fputs("precious", fp);
@@ -366,7 +334,7 @@ static void hevc(void)
         return;
     }
     char path[512];
-    path_in(path, sizeof(path), "hevc.mp4");
+    wu_path(path, sizeof(path), "hevc.mp4");
     ovni_writer_settings s;
     settings_base(&s);
     s.codec = OVNI_CODEC_HEVC;
@@ -382,7 +350,7 @@ static void hevc(void)
 static void encoder_name_and_rc(void)
 {
     char path[512];
-    path_in(path, sizeof(path), "auto.mkv");
+    wu_path(path, sizeof(path), "auto.mkv");
     ovni_writer_settings s;
     settings_base(&s);
     s.encoder = OVNI_ENCODER_AUTO; /* CPU device: x264 */
@@ -407,20 +375,14 @@ static void encoder_name_and_rc(void)
     settings_base(&s);
     s.rate_control = OVNI_RC_CBR;
     s.bitrate = 1500000;
-    path_in(path, sizeof(path), "cbr.ts");
+    wu_path(path, sizeof(path), "cbr.ts");
     CHECK_OK(write_nv12(path, &s, 20));
     CHECK(wu_read_back(path, dev, wu_ref_nv12, &r) == 0 && r.frames == 20);
 }
 
 int main(void)
 {
-    av_log_set_level(AV_LOG_ERROR);
-    snprintf(dir, sizeof(dir), "/tmp/ovni-writer-XXXXXX");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
-    CHECK_OK(ovni_device_open(&dev, "cpu"));
+    if (wu_start("writer", &dev) < 0) return 1;
     round_trip("clip.mp4", 1);
     round_trip("clip.mkv", 0);
     round_trip("clip.mov", 1);
@@ -429,13 +391,13 @@ int main(void)
     odd_sizes_and_alpha();
 
     char wav[512], clip_aac[512];
-    path_in(wav, sizeof(wav), "sine.wav");
+    wu_path(wav, sizeof(wav), "sine.wav");
     CHECK(wu_make_wav(wav, 4.0) == 0);
     double aac_len = audio_case("aac.mp4", wav, 4.0, OVNI_AUDIO_AUTO, 0.0, AV_CODEC_ID_AAC); /* PCM cannot go in mp4 */
     audio_case("pcm.mkv", wav, 4.0, OVNI_AUDIO_AUTO, 0.0, AV_CODEC_ID_PCM_S16LE);             /* copied */
     audio_case("aac2.mkv", wav, 4.0, OVNI_AUDIO_AAC, 1.0, AV_CODEC_ID_AAC);
     audio_case("late.mkv", wav, 4.0, OVNI_AUDIO_AUTO, 3.0, AV_CODEC_ID_PCM_S16LE); /* audio shorter than video */
-    path_in(clip_aac, sizeof(clip_aac), "aac.mp4");
+    wu_path(clip_aac, sizeof(clip_aac), "aac.mp4");
     audio_case("copy.mov", clip_aac, aac_len, OVNI_AUDIO_COPY, 0.5, AV_CODEC_ID_AAC); /* AAC copied from mp4 */
     audio_case("copy.ts", clip_aac, aac_len, OVNI_AUDIO_AUTO, 0.0, AV_CODEC_ID_AAC);
 
@@ -445,13 +407,5 @@ int main(void)
     bad_settings();
     failures(wav);
     ovni_device_close(&dev);
-
-    if (!test_failures) { /* leave the files for a look when something failed */
-        char cmd[300];
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
-    } else {
-        fprintf(stderr, "outputs kept in %s\n", dir);
-    }
-    return test_result("writer");
+    return wu_finish("writer");
 }

@@ -22,7 +22,6 @@
  * (printed by every run). */
 #define PSNR_FLOOR 45.0
 
-static char dir[256];
 static ovni_device *dev;
 
 /* wu_fill_nv12's gradient with the frame index, BITS bits, as BLOCKxBLOCK
@@ -79,24 +78,12 @@ static int read_file(const char *path, readback *rb)
 {
     memset(rb, 0, sizeof(*rb));
     rb->psnr_min = 99;
-    AVFormatContext *ic = NULL;
-    if (avformat_open_input(&ic, path, NULL, NULL) < 0) return -1;
-    if (avformat_find_stream_info(ic, NULL) < 0) {
-        avformat_close_input(&ic);
-        return -1;
-    }
-    int vi = av_find_best_stream(ic, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
-    if (vi < 0) {
-        avformat_close_input(&ic);
-        return -1;
-    }
-    AVStream *vs = ic->streams[vi];
-    const AVCodec *dc = avcodec_find_decoder(vs->codecpar->codec_id);
-    AVCodecContext *dec = avcodec_alloc_context3(dc);
-    avcodec_parameters_to_context(dec, vs->codecpar);
-    dec->pkt_timebase = vs->time_base;
-    dec->thread_count = 1;
-    avcodec_open2(dec, dc, NULL);
+    wu_input in;
+    if (wu_open(path, 1, &in) < 0) return -1;
+    AVFormatContext *ic = in.ic;
+    AVStream *vs = in.vs;
+    AVCodecContext *dec = in.dec;
+    const int vi = in.vi;
     AVPacket *pkt = av_packet_alloc();
     AVFrame *fr = av_frame_alloc();
     int64_t pkt_pts[MAXF], key_pts[MAXF], maxpts = INT64_MIN, end = 0;
@@ -148,45 +135,18 @@ static int read_file(const char *path, readback *rb)
     rb->seconds = (double)(end - (np ? pkt_pts[0] : 0)) * av_q2d(vs->time_base);
     av_frame_free(&fr);
     av_packet_free(&pkt);
-    avcodec_free_context(&dec);
-    avformat_close_input(&ic);
+    wu_close(&in);
     return 0;
 }
 
-static void settings_base(ovni_writer_settings *s)
-{
-    ovni_writer_default_settings(s);
-    s->width = W;
-    s->height = H;
-    s->fps = (ovni_rational){30, 1};
-    s->encoder = OVNI_ENCODER_X264;
-    s->preset = "p1";
-}
+static void settings_base(ovni_writer_settings *s) { wu_settings(s, W, H, (ovni_rational){30, 1}); }
 
 /* Writes n frames; pts_ms (may be NULL) gives each frame's pts in ms. */
 static int write_frames(const char *path, const ovni_writer_settings *s, int n, const int64_t *pts_ms,
                         void (*fill)(ovni_frame *, int))
 {
-    ovni_writer *w = NULL;
-    int ret = ovni_writer_open(&w, dev, path, s);
-    if (ret < 0) return ret;
-    for (int i = 0; i < n && ret == 0; i++) {
-        ovni_frame *f = NULL;
-        if ((ret = ovni_frame_new(dev, OVNI_FORMAT_NV12, W, H, OVNI_MEMORY_HOST, &f)) < 0) break;
-        fill(f, i);
-        f->time_base = (ovni_rational){1, 1000};
-        f->pts = pts_ms ? pts_ms[i] : (int64_t)i * 1000 / 30;
-        ret = ovni_writer_write(w, f);
-        ovni_frame_unref(&f);
-    }
-    if (ret < 0) {
-        ovni_writer_cancel(&w);
-        return ret;
-    }
-    return ovni_writer_close(&w);
+    return wu_write(dev, path, s, n, fill, pts_ms);
 }
-
-static void path_in(char *out, size_t len, const char *name) { snprintf(out, len, "%s/%s", dir, name); }
 
 /* Frames decode back at their own place, index by index. */
 static int ids_in_order(const readback *rb, int n)
@@ -203,7 +163,7 @@ static int ids_in_order(const readback *rb, int n)
 static void identity_and_gop(const char *name, int gop, int bframes)
 {
     char path[512];
-    path_in(path, sizeof(path), name);
+    wu_path(path, sizeof(path), name);
     ovni_writer_settings s;
     settings_base(&s);
     s.gop = gop;
@@ -251,7 +211,7 @@ static void fill_noisy(ovni_frame *f, int n)
 static double rate_case(const char *name, ovni_rate_control rc, int64_t bitrate)
 {
     char path[512];
-    path_in(path, sizeof(path), name);
+    wu_path(path, sizeof(path), name);
     ovni_writer_settings s;
     settings_base(&s);
     s.rate_control = rc;
@@ -284,7 +244,7 @@ static void rates(void)
 static void passthrough(const char *name, int bframes)
 {
     char path[512];
-    path_in(path, sizeof(path), name);
+    wu_path(path, sizeof(path), name);
     ovni_writer_settings s;
     settings_base(&s);
     s.pts_passthrough = 1;
@@ -315,13 +275,7 @@ static void passthrough(const char *name, int bframes)
 
 int main(void)
 {
-    av_log_set_level(AV_LOG_ERROR);
-    snprintf(dir, sizeof(dir), "/tmp/ovni-writer-frames-XXXXXX");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
-    CHECK_OK(ovni_device_open(&dev, "cpu"));
+    if (wu_start("writer-frames", &dev) < 0) return 1;
     identity_and_gop("gop10.mp4", 10, 0);
     identity_and_gop("gop7b2.mkv", 7, 2);
     identity_and_gop("gop30b3.mp4", 30, 3);
@@ -330,12 +284,5 @@ int main(void)
     passthrough("passb2.mp4", 2);
     passthrough("passb2.mkv", 2);
     ovni_device_close(&dev);
-    if (!test_failures) {
-        char cmd[300];
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
-    } else {
-        fprintf(stderr, "outputs kept in %s\n", dir);
-    }
-    return test_result("writer_frames");
+    return wu_finish("writer_frames");
 }

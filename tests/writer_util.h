@@ -4,12 +4,135 @@
 #define OVNI_TESTS_WRITER_UTIL_H
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 
 #include "test.h"
+
+/* The test's scratch directory (made by wu_start) and a path in it. */
+static inline char *wu_dir(void)
+{
+    static char dir[256];
+    return dir;
+}
+static inline void wu_path(char *out, size_t len, const char *name) { snprintf(out, len, "%s/%s", wu_dir(), name); }
+
+/* A CPU writer test's start: FFmpeg's messages at errors only, a fresh
+ * /tmp/ovni-NAME-XXXXXX as wu_dir(), the CPU device in *dev. 0, or -1. */
+static inline int wu_start(const char *name, ovni_device **dev)
+{
+    av_log_set_level(AV_LOG_ERROR);
+    snprintf(wu_dir(), 256, "/tmp/ovni-%s-XXXXXX", name);
+    if (!mkdtemp(wu_dir())) {
+        perror("mkdtemp");
+        return -1;
+    }
+    CHECK_OK(ovni_device_open(dev, "cpu"));
+    return 0;
+}
+
+/* Its end: the directory removed when every check passed (kept for a look
+ * otherwise), the verdict line and exit status. */
+static inline int wu_finish(const char *name)
+{
+    if (!test_failures) {
+        char cmd[300];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", wu_dir());
+        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", wu_dir());
+    } else {
+        fprintf(stderr, "outputs kept in %s\n", wu_dir());
+    }
+    return test_result(name);
+}
+
+/* The settings the writer tests start from: x264 at preset p1. */
+static inline void wu_settings(ovni_writer_settings *s, int w, int h, ovni_rational fps)
+{
+    ovni_writer_default_settings(s);
+    s->width = w;
+    s->height = h;
+    s->fps = fps;
+    s->encoder = OVNI_ENCODER_X264;
+    s->preset = "p1";
+}
+
+/* Writes n host NV12 frames of s's size, made by fill(f, i), to path; pts
+ * in milliseconds: pts_ms[i], or frame i's time at s->fps when pts_ms is
+ * NULL. 0, or the error (the output cancelled). */
+static inline int wu_write(ovni_device *dev, const char *path, const ovni_writer_settings *s, int n,
+                           void (*fill)(ovni_frame *, int), const int64_t *pts_ms)
+{
+    ovni_writer *w = NULL;
+    int ret = ovni_writer_open(&w, dev, path, s);
+    if (ret < 0) return ret;
+    for (int i = 0; i < n && ret == 0; i++) {
+        ovni_frame *f = NULL;
+        if ((ret = ovni_frame_new(dev, OVNI_FORMAT_NV12, s->width, s->height, OVNI_MEMORY_HOST, &f)) < 0) break;
+        fill(f, i);
+        f->time_base = (ovni_rational){1, 1000};
+        f->pts = pts_ms ? pts_ms[i] : (int64_t)i * 1000 * s->fps.den / s->fps.num;
+        ret = ovni_writer_write(w, f);
+        ovni_frame_unref(&f);
+    }
+    if (ret < 0) {
+        ovni_writer_cancel(&w);
+        return ret;
+    }
+    return ovni_writer_close(&w);
+}
+
+/* A written file opened for reading back: its best video stream and that
+ * stream's decoder (threads: 0 libavcodec's choice, 1 one thread). */
+typedef struct wu_input {
+    AVFormatContext *ic;
+    int vi;
+    AVStream *vs;
+    AVCodecContext *dec;
+} wu_input;
+
+static inline void wu_close(wu_input *in)
+{
+    avcodec_free_context(&in->dec);
+    avformat_close_input(&in->ic);
+}
+
+/* 0, or -1 with nothing left open. */
+static inline int wu_open(const char *path, int threads, wu_input *in)
+{
+    memset(in, 0, sizeof(*in));
+    if (avformat_open_input(&in->ic, path, NULL, NULL) < 0) return -1;
+    if (avformat_find_stream_info(in->ic, NULL) < 0 ||
+        (in->vi = av_find_best_stream(in->ic, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0)) < 0) {
+        wu_close(in);
+        return -1;
+    }
+    in->vs = in->ic->streams[in->vi];
+    const AVCodec *dc = avcodec_find_decoder(in->vs->codecpar->codec_id);
+    in->dec = avcodec_alloc_context3(dc);
+    avcodec_parameters_to_context(in->dec, in->vs->codecpar);
+    in->dec->pkt_timebase = in->vs->time_base;
+    if (threads) in->dec->thread_count = threads;
+    avcodec_open2(in->dec, dc, NULL);
+    return 0;
+}
+
+/* The NV12 (BT.601, full range: what the writer tests' RGB inputs are
+ * written as) of host RGB frame *rgb, which it releases; NULL on failure. */
+static inline ovni_frame *wu_nv12_of(ovni_frame **rgb)
+{
+    ovni_frame *nv = NULL;
+    if (ovni_frame_new((*rgb)->device, OVNI_FORMAT_NV12, (*rgb)->width, (*rgb)->height, OVNI_MEMORY_HOST, &nv) == 0) {
+        nv->matrix = OVNI_MATRIX_BT601;
+        nv->range = OVNI_RANGE_FULL;
+        if (ovni_convert_into(nv, *rgb) < 0) ovni_frame_unref(&nv);
+    }
+    ovni_frame_unref(rgb);
+    return nv;
+}
 
 /* A smooth gradient that moves with n. Through x264 at CRF 23, preset p1,
  * 320x240 it decodes at 49.1 dB (PSNR min over frames; 49.6 from RGB input,
@@ -96,30 +219,18 @@ static inline int wu_read_back(const char *path, ovni_device *dev, wu_ref_fn ref
     res->psnr_min = 99;
     res->monotonic = 1;
     res->audio_start = 1e9;
-    AVFormatContext *ic = NULL;
-    if (avformat_open_input(&ic, path, NULL, NULL) < 0) return -1;
-    if (avformat_find_stream_info(ic, NULL) < 0) {
-        avformat_close_input(&ic);
-        return -1;
-    }
-    int vi = av_find_best_stream(ic, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
-    int ai = av_find_best_stream(ic, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
-    if (vi < 0) {
-        avformat_close_input(&ic);
-        return -1;
-    }
-    AVStream *vs = ic->streams[vi];
+    wu_input in;
+    if (wu_open(path, 0, &in) < 0) return -1;
+    AVFormatContext *ic = in.ic;
+    AVStream *vs = in.vs;
+    AVCodecContext *dec = in.dec;
+    const int vi = in.vi, ai = av_find_best_stream(ic, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
     res->width = vs->codecpar->width;
     res->height = vs->codecpar->height;
     res->fps = av_q2d(vs->avg_frame_rate);
     res->colorspace = vs->codecpar->color_space;
     res->color_range = vs->codecpar->color_range;
     if (ai >= 0) res->audio_codec = ic->streams[ai]->codecpar->codec_id;
-    const AVCodec *dc = avcodec_find_decoder(vs->codecpar->codec_id);
-    AVCodecContext *dec = avcodec_alloc_context3(dc);
-    avcodec_parameters_to_context(dec, vs->codecpar);
-    dec->pkt_timebase = vs->time_base;
-    avcodec_open2(dec, dc, NULL);
     AVPacket *pkt = av_packet_alloc();
     AVFrame *fr = av_frame_alloc();
     int64_t last = INT64_MIN;
@@ -162,8 +273,7 @@ static inline int wu_read_back(const char *path, ovni_device *dev, wu_ref_fn ref
     }
     av_frame_free(&fr);
     av_packet_free(&pkt);
-    avcodec_free_context(&dec);
-    avformat_close_input(&ic);
+    wu_close(&in);
     return 0;
 }
 
@@ -224,7 +334,7 @@ static inline void odd_src_px(int x, int y, int n, uint8_t p[4])
 
 static inline ovni_frame *odd_expected(ovni_device *d, int w, int h, int n)
 {
-    ovni_frame *rgb = NULL, *nv = NULL;
+    ovni_frame *rgb = NULL;
     if (ovni_frame_new(d, OVNI_FORMAT_RGB24, w, h, OVNI_MEMORY_HOST, &rgb) < 0) return NULL;
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
@@ -233,13 +343,7 @@ static inline ovni_frame *odd_expected(ovni_device *d, int w, int h, int n)
             const uint8_t bg[3] = ODD_BG;
             for (int c = 0; c < 3; c++) o[c] = (uint8_t)((p[c] * p[3] + bg[c] * (255 - p[3]) + 127) / 255);
         }
-    if (ovni_frame_new(d, OVNI_FORMAT_NV12, w, h, OVNI_MEMORY_HOST, &nv) == 0) {
-        nv->matrix = OVNI_MATRIX_BT601;
-        nv->range = OVNI_RANGE_FULL;
-        if (ovni_convert_into(nv, rgb) < 0) ovni_frame_unref(&nv);
-    }
-    ovni_frame_unref(&rgb);
-    return nv;
+    return wu_nv12_of(&rgb);
 }
 
 #endif
