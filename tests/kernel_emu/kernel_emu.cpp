@@ -6,13 +6,15 @@
  * fallbacks) where CI has no GPU; the GPU's own arithmetic (fused
  * multiply-adds) is checkops' part on the GPU machine.
  * Covered: colour.cu (RGB -> NV12, YUV -> RGB, every siting), resize.cu
- * (map, GRAY8, scale-1 and wide kernels) and flip.cu (flips and the eight
- * orientations, at every pixel size a plane has: GRAY8 .. P010's UV pairs). */
+ * (map, GRAY8, scale-1 and wide kernels), flip.cu (flips and the eight
+ * orientations, at every pixel size a plane has: GRAY8 .. P010's UV pairs)
+ * and depth.cu (P010 -> NV12, luma and UV planes, both ranges). */
 #include "cuda_emu.h"
 
 #include "../../src/ops/colour.cu"
 #include "../../src/ops/resize.cu"
 #include "../../src/ops/flip.cu"
+#include "../../src/ops/depth.cu"
 
 static int failures, checks;
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
@@ -174,6 +176,27 @@ static void orient(int sw, int sh, int bpp, int o, int skew)
     plane_free(got);
 }
 
+/* ---- depth.cu ---- */
+
+/* One plane of P010 -> NV12: w x h pixels of `samples` words (1 luma, 2 UV);
+ * skew 0 or 2 (P010 words sit on 2-byte boundaries). */
+static void depth(int w, int h, int samples, int full, int skew)
+{
+    plane src = plane_new((size_t)w * samples * 2, h, skew), ref = plane_new((size_t)w * samples, h, skew);
+    plane got = plane_copy(ref);
+    depth_plane p = {src.data, src.pitch, ref.data, ref.pitch, w, h, samples, full}; /* even pitches (plane_new) */
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) depth_px(&p, x, y);
+    p.dst = got.data;
+    EMU_LAUNCH_2D(ovni_depth_p010_to_nv12, w, h, p);
+    char desc[96];
+    snprintf(desc, sizeof(desc), "%dx%d, %d samples a pixel, full %d, skew %d", w, h, samples, full, skew);
+    compare("ovni_depth_p010_to_nv12", ref, got, desc);
+    plane_free(src);
+    plane_free(ref);
+    plane_free(got);
+}
+
 int main(void)
 {
     static const int sizes[][2] = {{1, 1}, {2, 2}, {3, 5}, {17, 9}, {33, 17}, {34, 6}, {35, 7}, {64, 48},
@@ -221,6 +244,7 @@ int main(void)
     static const int pixel_bytes[] = {1, 2, 3, 4, 8};
     for (int i = 0; i < 80; i++)
         orient(rnd_int(1, 70), rnd_int(1, 40), pixel_bytes[i % 5], 1 + i % 8, rnd() % 2 ? 0 : rnd_int(1, 3));
+    for (int i = 0; i < 40; i++) depth(rnd_int(1, 140), rnd_int(1, 20), 1 + i % 2, i / 2 % 2, rnd() % 2 ? 0 : 2);
     /* the checkops timing shapes (resize_down, crop_scaled), cut to a few rows */
     resample(1920, 30, 640, 12, 1, 3.0, 0, 2.5, 0, SAMPLE_EDGE_CLAMP, 0, "resize_down");
     resample(1920, 30, 963, 11, 1, 1728.0 / 963, 96.25, 972.0 / 361, 1.5, SAMPLE_EDGE_CLAMP, 0, "crop_scaled");
