@@ -26,11 +26,14 @@ at_least() {
         { echo "  $3: $1 < $2 dB" >&2; return 1; }
 }
 # planes_psnr A B W H [AW AH]: "y u v" PSNR (dB) of two files' decoded
-# frames, all of them, raw in their own 8-bit 4:2:0 layout, over B's W x H
-# (A may be larger, AW x AH: its top-left part); "0 0 0" if the counts differ
+# frames, all of them, raw in their own 8-bit 4:2:0 layout (B may be such a
+# raw file, .yuv), over B's W x H (A may be larger, AW x AH: its top-left
+# part); "0 0 0" if the counts differ
 planes_psnr() {
-    ff -i "$1" -f rawvideo "$T/a.yuv" && ff -i "$2" -f rawvideo "$T/b.yuv" || { echo "0 0 0"; return; }
-    python3 - "$T/a.yuv" "$T/b.yuv" "$3" "$4" "${5:-$3}" "${6:-$4}" <<'PY'
+    local b="$2"
+    ff -i "$1" -f rawvideo "$T/a.yuv" || { echo "0 0 0"; return; }
+    if [ "${b%.yuv}" = "$b" ]; then ff -i "$b" -f rawvideo "$T/b.yuv" || { echo "0 0 0"; return; }; b="$T/b.yuv"; fi
+    python3 - "$T/a.yuv" "$b" "$3" "$4" "${5:-$3}" "${6:-$4}" <<'PY'
 import math, sys
 a = open(sys.argv[1], 'rb').read(); b = open(sys.argv[2], 'rb').read()
 w, h, aw, ah = (int(v) for v in sys.argv[3:7])
@@ -76,7 +79,7 @@ while IFS='|' read -r name enc ext size tags range; do
     w=${size%x*} h=${size#*x}
     cw=$(( (w + 1) / 2 * 2 )) chh=$(( (h + 1) / 2 * 2 ))
     # FFmpeg's 8-bit conversion of the same decode, the range kept
-    ff -i "$src" -vf "scale=out_range=$range,format=yuv420p" -c:v ffv1 "$T/$name-ff.mkv" ||
+    ff -i "$src" -vf "scale=out_range=$range,format=yuv420p" -f rawvideo "$T/$name-ff.yuv" ||
         { fail "ffmpeg could not convert $name"; continue; }
     want_fmt=yuv420p
     [ "$range" = pc ] && want_fmt=yuvj420p # FFmpeg's name for full-range yuv420p
@@ -99,7 +102,7 @@ while IFS='|' read -r name enc ext size tags range; do
             ok eq "${ot[$i]:-}" "${st[$i]}"
         done
         # the pixels (an odd size: the padded output's top-left part) against FFmpeg's
-        read -r y u v <<<"$(planes_psnr "$out" "$T/$name-ff.mkv" "$w" "$h" "$cw" "$chh")"
+        read -r y u v <<<"$(planes_psnr "$out" "$T/$name-ff.yuv" "$w" "$h" "$cw" "$chh")"
         echo "depth $name ($cmd): 8-bit output against FFmpeg's -pix_fmt yuv420p: Y $y U $u V $v dB; tags $out_tags"
         for p in "$y" "$u" "$v"; do ok at_least "$p" 45 "$name $cmd"; done
     done
@@ -108,7 +111,7 @@ while IFS='|' read -r name enc ext size tags range; do
         ok "$OVNI" run "$src" "$T/$name-rgb.mkv" --crf 0 -q --vf adjust=saturation=1
         ok eq "$(probe "$T/$name-rgb.mkv" color_range,color_space,color_transfer,color_primaries)" \
             "tv,bt2020nc,smpte2084,bt2020"
-        read -r y u v <<<"$(planes_psnr "$T/$name-rgb.mkv" "$T/$name-ff.mkv" "$w" "$h")"
+        read -r y u v <<<"$(planes_psnr "$T/$name-rgb.mkv" "$T/$name-ff.yuv" "$w" "$h")"
         echo "depth $name (run --vf adjust, through 8-bit RGB): against FFmpeg's -pix_fmt yuv420p: Y $y U $u V $v dB"
     fi
     if [ $gpu = 1 ]; then
