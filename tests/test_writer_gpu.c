@@ -11,6 +11,17 @@
 #define H 240
 #define NFRAMES 64
 
+/* Writes host frame *h as the GPU pipeline gives it, uploaded to the
+ * device; releases *h. */
+static void write_uploaded(ovni_writer *w, ovni_frame **h)
+{
+    ovni_frame *d = NULL;
+    CHECK_OK(ovni_frame_upload(*h, &d));
+    CHECK_OK(ovni_writer_write(w, d));
+    ovni_frame_unref(&d);
+    ovni_frame_unref(h);
+}
+
 /* Odd sizes and alpha on device frames: 33x25 RGBA32 (alpha 0, 128, 255)
  * padded to 34x26 and cropped to 32x24 over a blue background, and 33x25
  * NV12 padded, written losslessly (x264 at QP 0: the H200 has no NVENC) and
@@ -57,7 +68,7 @@ static void odd_on_gpu(ovni_device *dev)
         ovni_writer *w = NULL;
         CHECK_OK(ovni_writer_open(&w, dev, path, &s));
         for (int n = 0; n < 4 && w; n++) {
-            ovni_frame *h = NULL, *d = NULL;
+            ovni_frame *h = NULL;
             CHECK_OK(ovni_frame_new(dev, cases[k].format, OW, OH, OVNI_MEMORY_HOST, &h));
             if (!h) break;
             if (cases[k].format == OVNI_FORMAT_RGBA32) {
@@ -70,10 +81,7 @@ static void odd_on_gpu(ovni_device *dev)
                     for (int x = 0; x < (OW + 1) / 2; x++)
                         for (int c = 0; c < 2; c++) h->data[1][(size_t)y * h->pitch[1] + 2 * (size_t)x + c] = odd_c(x, y, c);
             }
-            CHECK_OK(ovni_frame_upload(h, &d));
-            CHECK_OK(ovni_writer_write(w, d));
-            ovni_frame_unref(&d);
-            ovni_frame_unref(&h);
+            write_uploaded(w, &h);
         }
         CHECK_OK(ovni_writer_close(&w));
         wu_result r;
@@ -113,14 +121,11 @@ int main(void)
         printf("writer_gpu: %s, NVENC %s, encoder %s\n", info.name, info.nvenc_status, name);
     }
     for (int n = 0; n < NFRAMES && w; n++) {
-        ovni_frame *h = NULL, *d = NULL;
+        ovni_frame *h = NULL;
         CHECK_OK(ovni_frame_new(dev, OVNI_FORMAT_NV12, W, H, OVNI_MEMORY_HOST, &h));
         if (!h) break;
         wu_fill_nv12(h, n);
-        CHECK_OK(ovni_frame_upload(h, &d));
-        CHECK_OK(ovni_writer_write(w, d));
-        ovni_frame_unref(&d);
-        ovni_frame_unref(&h);
+        write_uploaded(w, &h);
     }
     CHECK_OK(ovni_writer_close(&w));
     wu_result r;
