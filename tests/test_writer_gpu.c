@@ -24,10 +24,11 @@ static void write_uploaded(ovni_writer *w, ovni_frame **h)
 
 /* Odd sizes and alpha on device frames: 33x25 RGBA32 (alpha 0, 128, 255)
  * padded to 34x26 and cropped to 32x24 over a blue background, and 33x25
- * NV12 padded, written losslessly (x264 at QP 0: the H200 has no NVENC) and
- * compared with a naive host build of the expected picture. The GPU's
- * flatten and crop kernels do the writer's work here (tests/test_writer.c
- * is the same on the CPU). */
+ * NV12 and P010 (10-bit, reduced to 8 by the depth kernel) padded, written
+ * losslessly (x264 at QP 0: the H200 has no NVENC) and compared with a
+ * naive host build of the expected picture. The GPU's flatten, depth and
+ * crop kernels do the writer's work here (tests/test_writer.c is the same
+ * on the CPU). */
 /* NV12 sample of the odd source: luma and chroma as functions of position. */
 static uint8_t odd_y(int x, int y, int n) { return (uint8_t)(30 + 5 * x + 3 * y + n); }
 static uint8_t odd_c(int x, int y, int c) { return (uint8_t)(c ? 200 - 9 * y : 60 + 7 * x); }
@@ -52,6 +53,9 @@ static void odd_on_gpu(ovni_device *dev)
         {"rgba crop", OVNI_FORMAT_RGBA32, OVNI_EVEN_CROP, OW - 1, OH - 1, odd_expected},
         {"nv12 pad", OVNI_FORMAT_NV12, OVNI_EVEN_PAD, OW + 1, OH + 1, odd_nv12_expected},
         {"nv12 crop", OVNI_FORMAT_NV12, OVNI_EVEN_CROP, OW - 1, OH - 1, odd_nv12_expected},
+        /* 10-bit: the depth kernel, then the crop kernel (each 8-bit code times 4 at limited range
+         * reduces to itself: (4v + d) >> 2 = v) */
+        {"p010 pad", OVNI_FORMAT_P010, OVNI_EVEN_PAD, OW + 1, OH + 1, odd_nv12_expected},
     };
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
         char path[256];
@@ -74,6 +78,14 @@ static void odd_on_gpu(ovni_device *dev)
             if (cases[k].format == OVNI_FORMAT_RGBA32) {
                 for (int y = 0; y < OH; y++)
                     for (int x = 0; x < OW; x++) odd_src_px(x, y, n, h->data[0] + (size_t)y * h->pitch[0] + 4 * (size_t)x);
+            } else if (cases[k].format == OVNI_FORMAT_P010) { /* P010 word: the 10-bit code 4v << 6 */
+                for (int y = 0; y < OH; y++)
+                    for (int x = 0; x < OW; x++)
+                        ((uint16_t *)(h->data[0] + (size_t)y * h->pitch[0]))[x] = (uint16_t)(odd_y(x, y, n) << 8);
+                for (int y = 0; y < (OH + 1) / 2; y++)
+                    for (int x = 0; x < (OW + 1) / 2; x++)
+                        for (int c = 0; c < 2; c++)
+                            ((uint16_t *)(h->data[1] + (size_t)y * h->pitch[1]))[2 * x + c] = (uint16_t)(odd_c(x, y, c) << 8);
             } else {
                 for (int y = 0; y < OH; y++)
                     for (int x = 0; x < OW; x++) h->data[0][(size_t)y * h->pitch[0] + x] = odd_y(x, y, n);
@@ -86,7 +98,9 @@ static void odd_on_gpu(ovni_device *dev)
         CHECK_OK(ovni_writer_close(&w));
         wu_result r;
         CHECK(wu_read_back(path, dev, cases[k].ref, &r) == 0);
-        CHECK_MSG(r.frames == 4 && r.width == cases[k].w && r.height == cases[k].h && r.psnr_min >= 45.0,
+        /* P010: the depth kernel is integer math, so the picture is the expected one exactly (99: identical) */
+        CHECK_MSG(r.frames == 4 && r.width == cases[k].w && r.height == cases[k].h &&
+                      r.psnr_min >= (cases[k].format == OVNI_FORMAT_P010 ? 99.0 : 45.0),
                   "odd %s on the GPU: %d frames %dx%d, PSNR %.2f", cases[k].name, r.frames, r.width, r.height,
                   r.psnr_min);
         printf("writer_gpu: odd %dx%d %s -> %dx%d, PSNR min %.2f dB against the naive result\n", OW, OH,
