@@ -58,23 +58,21 @@ siting() {
                 read -r fy fu fv <<<"$(psnr "$T/$name-ff.mp4" "$T/$name.mp4")"
                 read -r oy ou ov <<<"$(psnr "$T/$name-ovni.mp4" "$T/$name.mp4")"
                 echo "siting $name: ovni Y $oy U $ou V $ov dB, FFmpeg Y $fy U $fu V $fv dB"
-                # Within 0.5 dB, but for three luma planes: top-left BT.2020
-                # (measured 0.78 dB limited, 2.24 dB full under FFmpeg) and
-                # left BT.2020 full range (1.26 dB), held at 1.0, 2.5 and 2.0 dB.
-                # Luma is a function of each pixel's RGB: where YUV -> RGB
-                # clipped a colour, it cannot come back without reading the
-                # neighbourhood (docs/benchmarks.md, "Colour round trip").
-                local p yslack=0.5
-                case $loc-$mat-$rng in
-                topleft-bt2020-tv) yslack=1.0 ;;
-                topleft-bt2020-pc) yslack=2.5 ;;
-                left-bt2020-pc) yslack=2.0 ;;
-                esac
+                # Full range: within 2 dB (a documented exception, docs/benchmarks.md:
+                # colours that bilinear chroma takes outside the RGB cube are clipped,
+                # and full-range codes magnify that error; FFmpeg replicates chroma).
+                # Top-left BT.2020 luma: measured 0.78 dB (tv) and 2.23 dB (pc) under
+                # FFmpeg on this picture (2026-12-03), while U and V lead by 1-4 dB;
+                # a known shortfall (docs/benchmarks.md), held at 1.0 / 2.5 dB.
+                local p slack=0.5 yslack
+                [ $rng = pc ] && slack=2.0
+                yslack=$slack
+                [ $loc-$mat = topleft-bt2020 ] && { yslack=1.0; [ $rng = pc ] && yslack=2.5; }
                 for p in y u v; do
-                    local o f slack=0.5
-                    [ $p = y ] && slack=$yslack
+                    local o f slack_p=$slack
+                    [ $p = y ] && slack_p=$yslack
                     eval "o=\$o$p f=\$f$p"
-                    ok at_least "$o" "$(python3 -c "print(float('$f') - $slack)")" "$name plane $p (ovni vs FFmpeg - $slack)"
+                    ok at_least "$o" "$(python3 -c "print(float('$f') - $slack_p)")" "$name plane $p (ovni vs FFmpeg - $slack_p)"
                 done
             done
         done

@@ -168,19 +168,11 @@ OVNI_HD uint8_t colour_y_code(const colour_coefs *k, float r, float g, float b)
     return ovni_u8(k->y_off + colour_luma(k, r, g, b) * (k->y_range / 255.0f));
 }
 
-/* Chroma codes of R, G, B added to the codes u0, v0: c_off for a colour,
- * the first pass's codes for a residual (colour_c_codes_refine). */
-OVNI_HD void colour_c_codes_from(const colour_coefs *k, float u0, float v0, float r, float g, float b, uint8_t *u,
-                                 uint8_t *v)
-{
-    float yy = colour_luma(k, r, g, b);
-    *u = ovni_u8(u0 + (b - yy) / k->cb_div * (k->c_range / 255.0f));
-    *v = ovni_u8(v0 + (r - yy) / k->cr_div * (k->c_range / 255.0f));
-}
-
 OVNI_HD void colour_c_codes(const colour_coefs *k, float r, float g, float b, uint8_t *u, uint8_t *v)
 {
-    colour_c_codes_from(k, k->c_off, k->c_off, r, g, b, u, v);
+    float yy = colour_luma(k, r, g, b);
+    *u = ovni_u8(k->c_off + (b - yy) / k->cb_div * (k->c_range / 255.0f));
+    *v = ovni_u8(k->c_off + (r - yy) / k->cr_div * (k->c_range / 255.0f));
 }
 
 typedef struct colour_rgb_to_nv12 {
@@ -269,66 +261,6 @@ OVNI_HD void colour_rgb_to_nv12_block(const colour_rgb_to_nv12 *p, int bx, int b
     for (int c = 0; c < 3; c++) s[c] = colour_down_sum(rows[c], wy, ny);
     uint8_t *uv = p->uv + (size_t)by * p->uv_pitch + 2 * (size_t)bx;
     colour_c_codes_sum(&p->k, s, &uv[0], &uv[1]);
-}
-
-/* ---- RGB -> NV12, second pass (chroma) ----
- * The first pass (colour_rgb_to_nv12_block) inverts YUV -> RGB exactly
- * where no colour left the RGB cube. Where one did, YUV -> RGB clipped it
- * per channel, and the chroma filtered over the clipped pixels decodes to
- * other RGB. The second pass decodes the first pass's codes exactly as
- * YUV -> RGB does (8-bit, clipped), takes the residual source - decoded per
- * channel (integers; 0 where both clip the same way, so a clipped channel
- * constrains nothing) and adds its chroma back through the same
- * downsampling filter. Luma stays the first pass's, a function of the
- * pixel alone (so it commutes with flips and turns). Codes that decode to
- * the source have no residual and stay. docs/benchmarks.md ("Colour round
- * trip") has the measurements. */
-
-/* Residual of pixel (x, y): source RGB minus the first pass's codes
- * (`first`, at the output's siting and coefficients) decoded; differences
- * of 1 count as 0 (rounding, which the first pass's codes cannot do better:
- * colours inside the cube keep them). */
-OVNI_HD void colour_refine_residual(const colour_yuv *first, const uint8_t *src, int x, int y, int r[3])
-{
-    uint8_t d[4];
-    colour_yuv_to_rgb_px(first, x, y, d, 3);
-    r[0] = (int)src[0] - (int)d[0], r[1] = (int)src[1] - (int)d[1], r[2] = (int)src[2] - (int)d[2];
-    for (int c = 0; c < 3; c++) /* +-1: the first pass's 8-bit rounding, no clipping */
-        if (r[c] >= -1 && r[c] <= 1) r[c] = 0;
-}
-
-/* Chroma codes from the first pass's u1, v1 and both axes' filtered
- * residuals s (64 x the value; |s| <= 255 * 16 * 16, exact in a float). */
-OVNI_HD void colour_c_codes_refine(const colour_coefs *k, uint8_t u1, uint8_t v1, const int s[3], uint8_t *u, uint8_t *v)
-{
-    colour_c_codes_from(k, (float)u1, (float)v1, (float)s[0] * (1.0f / 64.0f), (float)s[1] * (1.0f / 64.0f),
-                        (float)s[2] * (1.0f / 64.0f), u, v);
-}
-
-/* The second pass of chroma sample (bx, by): p's source and UV plane,
- * `first` the first pass's codes (the same coefficients and siting; its UV
- * plane another frame's). The residual is filtered as the first pass
- * filters the source (colour_down_taps, colour_down_sum, rows then the
- * column). */
-OVNI_HD void colour_rgb_to_nv12_refine_block(const colour_rgb_to_nv12 *p, const colour_yuv *first, int bx, int by,
-                                             int hc, int vt)
-{
-    int xs[5], ys[5], wx[5], wy[5], rows[3][5], s[3];
-    const int nx = colour_down_taps(bx, hc, p->width, xs, wx);
-    const int ny = colour_down_taps(by, !vt, p->height, ys, wy);
-    for (int j = 0; j < ny; j++) {
-        int v[3][5];
-        for (int i = 0; i < nx; i++) {
-            int r[3];
-            colour_refine_residual(first, ovni_cpx(p->src, p->src_pitch, xs[i], ys[j], p->src_bpp), xs[i], ys[j], r);
-            v[0][i] = r[0], v[1][i] = r[1], v[2][i] = r[2];
-        }
-        for (int c = 0; c < 3; c++) rows[c][j] = colour_down_sum(v[c], wx, nx);
-    }
-    for (int c = 0; c < 3; c++) s[c] = colour_down_sum(rows[c], wy, ny);
-    const uint8_t *uv1 = first->uv + (size_t)by * first->uv_pitch + 2 * (size_t)bx;
-    uint8_t *uv = p->uv + (size_t)by * p->uv_pitch + 2 * (size_t)bx;
-    colour_c_codes_refine(&p->k, uv1[0], uv1[1], s, &uv[0], &uv[1]);
 }
 
 /* RGB24 <-> RGBA32 (alpha 255 when added, dropped when removed). */

@@ -5,15 +5,13 @@
  * kernels' walks (thread grids, word loads, fast paths and their edge
  * fallbacks) where CI has no GPU; the GPU's own arithmetic (fused
  * multiply-adds) is checkops' part on the GPU machine.
- * Covered: colour.cu (RGB -> NV12, YUV -> RGB, every siting),
- * colour_refine.cu (RGB -> NV12's second pass, every siting), resize.cu
+ * Covered: colour.cu (RGB -> NV12, YUV -> RGB, every siting), resize.cu
  * (map, GRAY8, scale-1 and wide kernels), flip.cu (flips and the eight
  * orientations, at every pixel size a plane has: GRAY8 .. P010's UV pairs)
  * and depth.cu (P010 -> NV12, luma and UV planes, both ranges). */
 #include "cuda_emu.h"
 
 #include "../../src/ops/colour.cu"
-#include "../../src/ops/colour_refine.cu"
 #include "../../src/ops/resize.cu"
 #include "../../src/ops/flip.cu"
 #include "../../src/ops/depth.cu"
@@ -93,32 +91,6 @@ static void rgb_to_nv12(int w, int h, int bpp, int loc, int skew)
     compare("rgb_to_nv12 Y", y, y2, desc);
     compare("rgb_to_nv12 UV", uv, uv2, desc);
     plane_free(src), plane_free(y), plane_free(uv), plane_free(y2), plane_free(uv2);
-}
-
-/* RGB -> NV12's second pass: random first-pass codes (any codes: the pass
- * reads them around each chroma sample, clamped at the edges); it writes
- * the UV plane. */
-static void rgb_to_nv12_refine(int w, int h, int bpp, int loc, int skew)
-{
-    const int cw = (w + 1) / 2, ch = (h + 1) / 2;
-    plane src = plane_new((size_t)w * bpp, h, skew);
-    plane y1 = plane_new((size_t)w, h, skew ? rnd_int(0, 3) : 0), uv1 = plane_new(2 * (size_t)cw, ch, skew ? rnd_int(0, 3) : 0);
-    plane uv = plane_new(2 * (size_t)cw, ch, skew ? rnd_int(0, 3) : 0), uv2 = plane_copy(uv);
-    const colour_coefs k = colour_coefs_make(rnd_int(0, 2), rnd_int(0, 1), 8);
-    colour_rgb_to_nv12 p = {src.data, src.pitch, bpp, w, h, y1.data, uv.data, y1.pitch, uv.pitch, k, loc};
-    colour_yuv first = {y1.data, uv1.data, y1.pitch, uv1.pitch, w, h, 0, loc, k};
-    for (int by = 0; by < ch; by++)
-        for (int bx = 0; bx < cw; bx++)
-            colour_rgb_to_nv12_refine_block(&p, &first, bx, by, COLOUR_LOC_HCENTRE(loc), COLOUR_LOC_VTOP(loc));
-    p.uv = uv2.data;
-    if (loc == 0) EMU_LAUNCH_2D(ovni_colour_rgb_to_nv12_refine_left, cw, ch, p, first);
-    if (loc == 1) EMU_LAUNCH_2D(ovni_colour_rgb_to_nv12_refine_center, cw, ch, p, first);
-    if (loc == 2) EMU_LAUNCH_2D(ovni_colour_rgb_to_nv12_refine_topleft, cw, ch, p, first);
-    if (loc == 3) EMU_LAUNCH_2D(ovni_colour_rgb_to_nv12_refine_top, cw, ch, p, first);
-    char desc[96];
-    snprintf(desc, sizeof(desc), "%dx%d bpp %d siting %d skew %d", w, h, bpp, loc, skew);
-    compare("rgb_to_nv12_refine UV", uv, uv2, desc);
-    plane_free(src), plane_free(y1), plane_free(uv1), plane_free(uv), plane_free(uv2);
 }
 
 static void yuv_to_rgb(int w, int h, int wide, int bpp, int loc, int skew)
@@ -235,13 +207,11 @@ int main(void)
                 for (int bpp = 3; bpp <= 4; bpp++) {
                     const int sk = skew ? rnd_int(1, 3) : 0;
                     rgb_to_nv12(sz[0], sz[1], bpp, loc, sk);
-                    rgb_to_nv12_refine(sz[0], sz[1], bpp, loc, sk);
                     yuv_to_rgb(sz[0], sz[1], bpp == 4, rnd_int(3, 4), loc, sk);
                 }
     for (int i = 0; i < 200; i++) {
         const int w = rnd_int(1, 200), h = rnd_int(1, 30), sk = rnd() % 3 ? 0 : rnd_int(1, 3);
         rgb_to_nv12(w, h, rnd_int(3, 4), rnd_int(0, 3), sk);
-        rgb_to_nv12_refine(w, h, rnd_int(3, 4), rnd_int(0, 3), sk);
         yuv_to_rgb(w, h, rnd_int(0, 1), rnd_int(3, 4), rnd_int(0, 3), sk);
     }
     static const int bpps[3] = {1, 3, 4};
