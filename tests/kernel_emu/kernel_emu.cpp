@@ -153,6 +153,25 @@ static void resample(int sw, int sh, int dw, int dh, int bpp, double sx, double 
     plane_free(src), plane_free(dst), plane_free(dst2);
 }
 
+/* A one-thread-per-pixel kernel against its reference walk: `px(&p, x, y)`
+ * over w x h writes `ref` (p.dst points at it), then p.dst moves to a copy
+ * of ref's initial bytes and `launch` runs the kernel there; the two must
+ * be equal. Frees src and ref. */
+template <class P, class Px, class Launch>
+static void px_kernel_vs_walk(const char *kernel, const char *desc, plane &src, plane &ref, P &p, int w, int h, Px px,
+                              Launch launch)
+{
+    plane got = plane_copy(ref);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) px(&p, x, y);
+    p.dst = got.data;
+    launch();
+    compare(kernel, ref, got, desc);
+    plane_free(src);
+    plane_free(ref);
+    plane_free(got);
+}
+
 /* ---- flip.cu ---- */
 
 /* An output plane of orientation o of a sw x sh source of bpp-byte pixels. */
@@ -162,18 +181,10 @@ static void orient(int sw, int sh, int bpp, int o, int skew)
     flip_orientation(o, &t, &hz, &vt);
     const int w = t ? sh : sw, h = t ? sw : sh;
     plane src = plane_new((size_t)sw * bpp, sh, skew), ref = plane_new((size_t)w * bpp, h, skew);
-    plane got = plane_copy(ref);
     flip_map f = {src.data, src.pitch, ref.data, ref.pitch, w, h, bpp, hz, vt, t};
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) flip_px(&f, x, y);
-    f.dst = got.data;
-    EMU_LAUNCH_2D(ovni_flip, w, h, f);
     char desc[96];
     snprintf(desc, sizeof(desc), "%dx%d, %d bytes a pixel, orientation %d, skew %d", sw, sh, bpp, o, skew);
-    compare("ovni_flip", ref, got, desc);
-    plane_free(src);
-    plane_free(ref);
-    plane_free(got);
+    px_kernel_vs_walk("ovni_flip", desc, src, ref, f, w, h, flip_px, [&] { EMU_LAUNCH_2D(ovni_flip, w, h, f); });
 }
 
 /* ---- depth.cu ---- */
@@ -183,18 +194,11 @@ static void orient(int sw, int sh, int bpp, int o, int skew)
 static void depth(int w, int h, int samples, int full, int skew)
 {
     plane src = plane_new((size_t)w * samples * 2, h, skew), ref = plane_new((size_t)w * samples, h, skew);
-    plane got = plane_copy(ref);
     depth_plane p = {src.data, src.pitch, ref.data, ref.pitch, w, h, samples, full}; /* even pitches (plane_new) */
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) depth_px(&p, x, y);
-    p.dst = got.data;
-    EMU_LAUNCH_2D(ovni_depth_p010_to_nv12, w, h, p);
     char desc[96];
     snprintf(desc, sizeof(desc), "%dx%d, %d samples a pixel, full %d, skew %d", w, h, samples, full, skew);
-    compare("ovni_depth_p010_to_nv12", ref, got, desc);
-    plane_free(src);
-    plane_free(ref);
-    plane_free(got);
+    px_kernel_vs_walk("ovni_depth_p010_to_nv12", desc, src, ref, p, w, h, depth_px,
+                      [&] { EMU_LAUNCH_2D(ovni_depth_p010_to_nv12, w, h, p); });
 }
 
 int main(void)
