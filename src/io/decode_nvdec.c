@@ -236,25 +236,6 @@ static int copy_surface(nv_decoder *nv, ovni_frame *f, unsigned long long src, u
     return 0;
 }
 
-/* A picture's field order. NVDEC says whether it is interlaced, but its
- * top_field_first is not the stream's: on the H200 (2026-12-03) an x264
- * MBAFF bottom-field-first clip came out 12 of 20 pictures top first, where
- * libavcodec (from the field POCs) and ffprobe say bottom first throughout.
- * So an interlaced picture takes the order libavformat found for the stream
- * (the decoder's, or the container's), and NVDEC's flag only when the stream
- * names none (or calls itself progressive, as some containers wrongly do). */
-static ovni_field_order nvdec_field_order(const AVStream *st, const CUVIDPARSERDISPINFO *di)
-{
-    if (di->progressive_frame) return OVNI_FIELD_PROGRESSIVE;
-    switch (st->codecpar->field_order) {
-    case AV_FIELD_TT:
-    case AV_FIELD_BT: return OVNI_FIELD_TT; /* top field displayed first */
-    case AV_FIELD_BB:
-    case AV_FIELD_TB: return OVNI_FIELD_BB;
-    default: return di->top_field_first ? OVNI_FIELD_TT : OVNI_FIELD_BB;
-    }
-}
-
 static int CUDAAPI on_display(void *opaque, CUVIDPARSERDISPINFO *di)
 {
     nv_decoder *nv = opaque;
@@ -314,7 +295,8 @@ static int CUDAAPI on_display(void *opaque, CUVIDPARSERDISPINFO *di)
     f->matrix = nv->p.matrix;
     f->range = nv->p.range;
     f->chroma_loc = nv->p.chroma_loc;
-    f->field_order = nvdec_field_order(nv->p.st, di);
+    f->field_order = di->progressive_frame ? OVNI_FIELD_PROGRESSIVE
+                     : di->top_field_first ? OVNI_FIELD_TT : OVNI_FIELD_BB;
     /* emit may block on the reader's queue: nothing is mapped now. */
     ret = nv->p.emit(nv->p.emit_ctx, f);
     if (ret == DECODE_STOP) nv->stopped = 1;
