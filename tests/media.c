@@ -183,7 +183,12 @@ int media_write(const media_spec *s, uint8_t **pictures)
         if (!strcmp(ename, "libx264")) {
             av_dict_set(&o, "preset", "veryfast", 0);
             av_dict_set(&o, "crf", "14", 0);
-            av_dict_set(&o, "x264-params", "scenecut=0", 0);
+            /* Interlaced: x264 is told the field order when it opens. Set
+             * only through the frames' flags, it changes after its lookahead,
+             * and the first pictures carry a top-first pic_struct SEI with
+             * bottom-first field POCs (NVDEC follows the SEI, libavcodec the
+             * POCs), a file no real encoder run writes. */
+            av_dict_set(&o, "x264-params", s->interlaced == 2 ? "scenecut=0:bff=1" : "scenecut=0", 0);
         } else { /* AV1 / VP9: fast, good enough */
             av_dict_set(&o, "cpu-used", "8", 0);
             av_dict_set(&o, "crf", "20", 0);
