@@ -72,7 +72,8 @@ static int rgb_to_nv12(ovni_frame *dst, const ovni_frame *src)
         static const gpu_kernel kernels[4] = {KERNEL_COLOUR_RGB_TO_NV12_LEFT, KERNEL_COLOUR_RGB_TO_NV12_CENTER,
                                               KERNEL_COLOUR_RGB_TO_NV12_TOPLEFT, KERNEL_COLOUR_RGB_TO_NV12_TOP};
         void *args[] = {&p};
-        return op_launch_2d(dst->device, kernels[p.loc], (src->width + 1) / 2, (src->height + 1) / 2, args);
+        const int strips = ((src->height + 1) / 2 + COLOUR_NV12_STRIP - 1) / COLOUR_NV12_STRIP;
+        return op_launch_2d(dst->device, kernels[p.loc], (src->width + 1) / 2, strips, args);
     }
     static void (*const walks[4])(void *, int, int) = {nv12_rows_left, nv12_rows_center, nv12_rows_topleft,
                                                         nv12_rows_top};

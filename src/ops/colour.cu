@@ -182,73 +182,121 @@ __device__ static inline void ovni_colour_nv12_block(const colour_rgb_to_nv12 &p
     colour_c_codes_sum(&p.k, s, &uv[0], &uv[1]);
 }
 
-// The same for a block whose taps all lie inside the frame (every block
-// but those of the outer 1-2 rows and columns): there colour_down_taps's
-// positions are the unclamped 2bx - (HC ? 1 : 2) + t and its weights those
-// of colour_down_kernel, so both are constants here and each tap is a load
-// at a fixed offset from its row's address.
-// The N taps (pixels) from `row` of an inner block as R, G, B ints, read
-// as aligned 4-byte words shifted into place (5 loads for 5 RGB24 taps, not
-// 15 byte loads: the kernel is bound by issued instructions and L1). The
-// words reach up to 2 pixels past the last tap (pixel 2bx+4 at most), which
-// the inner test leaves inside the row.
+// The strip of K blocks down column bx from row by0 when every tap of
+// all of them lies inside the frame (all but the outer 1-2 rows and
+// columns): colour_down_taps's positions are then the unclamped
+// 2bx - (HC ? 1 : 2) + t and its weights colour_down_kernel's, so both are
+// constants, each tap a load at a fixed offset from its row.
+// The walk is bound by issued instructions (docs/benchmarks.md), so:
+// - each source row is filtered along x once for the strip (2K + ny - 2
+//   rows, where one block at a time filters ny);
+// - R and B share one word, R + 65536 B (mod 2^32): the filter is linear,
+//   so one multiply-add does both lanes, and every sum of one lane lies in
+//   -24480..40800 (the centred 4x4 filter's extremes, 64 x the value), a
+//   span under 2^16, so the lanes come apart exactly at the end
+//   (nv12_lanes);
+// - the taps are read as aligned 4-byte words, shifted into place.
+
+// R + 65536 B and G of the N taps (pixels) from `row`. The words reach up
+// to 2 pixels past the last tap (pixel 2bx+4 at most), which the strip's
+// test leaves inside the row.
 template <int BPP, int N>
-__device__ static inline void ovni_colour_nv12_load_taps(const uint8_t *row, int v[3][5])
+__device__ static inline void ovni_colour_nv12_load_taps(const uint8_t *row, uint32_t rb[5], int g[5])
 {
     constexpr int NW = (N * BPP + 3) / 4; // words of the N pixels, aligned to `row`
     const unsigned off = (unsigned)((uintptr_t)row & 3);
     const unsigned int *w = (const unsigned int *)(row - off);
-    uint32_t raw[NW + 1], b[NW];
+    uint32_t raw[NW + 1], b[NW + 1];
 #pragma unroll
     for (int k = 0; k < NW + 1; k++) raw[k] = __ldg(w + k);
 #pragma unroll
     for (int k = 0; k < NW; k++) b[k] = __funnelshift_r(raw[k], raw[k + 1], 8 * off);
+    b[NW] = 0;
 #pragma unroll
-    for (int i = 0; i < N; i++)
-#pragma unroll
-        for (int c = 0; c < 3; c++) v[c][i] = (b[(i * BPP + c) / 4] >> (8 * ((i * BPP + c) % 4))) & 255u;
+    for (int i = 0; i < N; i++) {
+        const int o = i * BPP; // byte of R; B is at o + 2, G at o + 1
+        const uint32_t lo = b[o / 4], hi = b[o / 4 + 1];
+        // bytes R, -, B, - of the 8 at lo|hi from byte o % 4
+        const uint32_t t = o % 4 == 0 ? lo : o % 4 == 1 ? lo >> 8 : __byte_perm(lo, hi, o % 4 == 2 ? 0x0402 : 0x0503);
+        rb[i] = t & 0x00FF00FFu;
+        g[i] = (int)((b[(o + 1) / 4] >> (8 * ((o + 1) % 4))) & 255u);
+    }
 }
 
-template <int HC, int VT, int BPP>
-__device__ static inline void ovni_colour_nv12_block_inner(const colour_rgb_to_nv12 &p, int bx, int by)
+// colour_down_sum over R + 65536 B words, in unsigned arithmetic (the
+// packed sums pass 2^31).
+__device__ static inline uint32_t nv12_sum_packed(const uint32_t *v, const int *w, int k)
 {
-    int wx[5], wy[5], rows[3][5], s[3];
+    uint32_t s = 0;
+#pragma unroll
+    for (int t = 0; t < 5; t++)
+        if (t < k) s += (uint32_t)w[t] * v[t];
+    return s;
+}
+
+// R and B of a packed sum: biased by 24480 each, both lanes are 0..65280.
+__device__ static inline void nv12_lanes(uint32_t s, int *r, int *b)
+{
+    const uint32_t u = s + 24480u * 65537u;
+    *r = (int)(u & 0xFFFFu) - 24480, *b = (int)(u >> 16) - 24480;
+}
+
+template <int HC, int VT, int BPP, int K>
+__device__ static inline void ovni_colour_nv12_strip_inner(const colour_rgb_to_nv12 &p, int bx, int by0)
+{
+    int wx[5], wy[5];
     const int nx = colour_down_kernel(HC, wx), ny = colour_down_kernel(!VT, wy);
-    const int lx = HC ? 1 : 2, ly = VT ? 2 : 1;
-    const uint8_t *src = p.src + (size_t)(2 * by - ly) * p.src_pitch + (2 * bx - lx) * BPP;
+    const int lx = HC ? 1 : 2, ly = VT ? 2 : 1; // tap indices of luma 2bx, 2by
+    constexpr int NY = VT ? 5 : 4, ROWS = 2 * K + NY - 2;
+    const uint8_t *src = p.src + (size_t)(2 * by0 - ly) * p.src_pitch + (2 * bx - lx) * BPP;
+    uint32_t hrb[ROWS];
+    int hg[ROWS];
 #pragma unroll
-    for (int j = 0; j < ny; j++) {
-        const uint8_t *row = src + (size_t)j * p.src_pitch;
-        int v[3][5];
-        ovni_colour_nv12_load_taps<BPP, HC ? 4 : 5>(row, v);
-#pragma unroll
-        for (int c = 0; c < 3; c++) rows[c][j] = colour_down_sum(v[c], wx, nx);
-        if (j == ly || j == ly + 1) {
-            uint8_t *y = p.y + (size_t)(2 * by + j - ly) * p.y_pitch + 2 * (size_t)bx;
+    for (int r = 0; r < ROWS; r++) {
+        uint32_t rb[5];
+        int g[5];
+        ovni_colour_nv12_load_taps<BPP, HC ? 4 : 5>(src + (size_t)r * p.src_pitch, rb, g);
+        hrb[r] = nv12_sum_packed(rb, wx, nx);
+        hg[r] = colour_down_sum(g, wx, nx);
+        if (r >= ly && r < ly + 2 * K) {
+            uint8_t *y = p.y + (size_t)(2 * by0 + r - ly) * p.y_pitch + 2 * (size_t)bx;
 #pragma unroll
             for (int dx = 0; dx < 2; dx++)
-                y[dx] = colour_y_code(&p.k, (float)v[0][lx + dx], (float)v[1][lx + dx], (float)v[2][lx + dx]);
+                y[dx] = colour_y_code(&p.k, (float)(rb[lx + dx] & 0xFFu), (float)g[lx + dx],
+                                      (float)(rb[lx + dx] >> 16));
         }
     }
 #pragma unroll
-    for (int c = 0; c < 3; c++) s[c] = colour_down_sum(rows[c], wy, ny);
-    uint8_t *uv = p.uv + (size_t)by * p.uv_pitch + 2 * (size_t)bx;
-    colour_c_codes_sum(&p.k, s, &uv[0], &uv[1]);
+    for (int k = 0; k < K; k++) {
+        int s[3];
+        nv12_lanes(nv12_sum_packed(hrb + 2 * k, wy, ny), &s[0], &s[2]);
+        s[1] = colour_down_sum(hg + 2 * k, wy, ny);
+        uint8_t *uv = p.uv + (size_t)(by0 + k) * p.uv_pitch + 2 * (size_t)bx;
+        colour_c_codes_sum(&p.k, s, &uv[0], &uv[1]);
+    }
 }
 
+// Thread (bx, t) converts blocks (bx, K t .. K t + K - 1): the strip walk
+// where all its taps are inside, else each block on its own with clamped
+// taps.
 template <int HC, int VT>
 __device__ static inline void ovni_colour_rgb_to_nv12(const colour_rgb_to_nv12 &p)
 {
-    int bx = blockIdx.x * blockDim.x + threadIdx.x, by = blockIdx.y * blockDim.y + threadIdx.y;
-    if (bx >= (p.width + 1) / 2 || by >= (p.height + 1) / 2) return;
-    // taps 2bx-2..2bx+2 (2bx-1.. centred) and 2by-2..2by+2 (2by-1.. between rows)
-    // and two more pixels to the right for the word loads' reach
-    const bool inner = 2 * bx - (HC ? 1 : 2) >= 0 && 2 * bx + 4 < p.width && 2 * by - (VT ? 2 : 1) >= 0 &&
-                       2 * by + 2 < p.height;
-    if (inner && p.src_bpp == 4) ovni_colour_nv12_block_inner<HC, VT, 4>(p, bx, by);
-    else if (inner) ovni_colour_nv12_block_inner<HC, VT, 3>(p, bx, by);
-    else if (p.src_bpp == 4) ovni_colour_nv12_block<HC, VT, 4>(p, bx, by);
-    else ovni_colour_nv12_block<HC, VT, 3>(p, bx, by);
+    constexpr int K = COLOUR_NV12_STRIP;
+    const int bx = blockIdx.x * blockDim.x + threadIdx.x, by0 = (blockIdx.y * blockDim.y + threadIdx.y) * K;
+    const int cw = (p.width + 1) / 2, ch = (p.height + 1) / 2;
+    if (bx >= cw || by0 >= ch) return;
+    // taps 2bx-2..2bx+2 (2bx-1.. centred) and 2by-2..2by+2 (2by-1.. between
+    // rows), and two more pixels to the right for the word loads' reach
+    const bool inner = 2 * bx - (HC ? 1 : 2) >= 0 && 2 * bx + 4 < p.width && 2 * by0 - (VT ? 2 : 1) >= 0 &&
+                       2 * (by0 + K - 1) + 2 < p.height;
+    if (inner && p.src_bpp == 4) ovni_colour_nv12_strip_inner<HC, VT, 4, K>(p, bx, by0);
+    else if (inner) ovni_colour_nv12_strip_inner<HC, VT, 3, K>(p, bx, by0);
+    else
+        for (int by = by0; by < by0 + K && by < ch; by++) {
+            if (p.src_bpp == 4) ovni_colour_nv12_block<HC, VT, 4>(p, bx, by);
+            else ovni_colour_nv12_block<HC, VT, 3>(p, bx, by);
+        }
 }
 
 // One kernel per siting (colour.c picks it by the frame's chroma_loc),

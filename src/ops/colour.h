@@ -175,6 +175,10 @@ OVNI_HD void colour_c_codes(const colour_coefs *k, float r, float g, float b, ui
     *v = ovni_u8(k->c_off + (r - yy) / k->cr_div * (k->c_range / 255.0f));
 }
 
+/* Block rows per thread of the GPU's RGB -> NV12 walk (colour.cu), which
+ * filters each source row once for all of them. */
+#define COLOUR_NV12_STRIP 2
+
 typedef struct colour_rgb_to_nv12 {
     const uint8_t *src;
     size_t src_pitch;

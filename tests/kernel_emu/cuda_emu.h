@@ -50,6 +50,14 @@ static inline unsigned __funnelshift_r(unsigned lo, unsigned hi, unsigned s)
     s &= 31;
     return s ? (lo >> s) | (hi << (32 - s)) : lo;
 }
+/* Byte n of the result: byte (s >> 4n) & 7 of the 8 bytes y:x. */
+static inline unsigned __byte_perm(unsigned x, unsigned y, unsigned s)
+{
+    const unsigned long long v = (unsigned long long)y << 32 | x;
+    unsigned r = 0;
+    for (int n = 0; n < 4; n++) r |= (unsigned)(v >> (8 * ((s >> (4 * n)) & 7)) & 255) << (8 * n);
+    return r;
+}
 static inline float __fmul_rn(float a, float b) { return a * b; }
 static inline float __fdividef(float a, float b) { return a / b; }
 

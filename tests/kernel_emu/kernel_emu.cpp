@@ -71,10 +71,30 @@ static void compare(const char *what, const plane &ref, const plane &got, const 
 
 /* ---- colour.cu ---- */
 
-static void rgb_to_nv12(int w, int h, int bpp, int loc, int skew)
+/* Pattern 1-8 (0: random bytes): the filters' extremes. Each axis is +255
+ * where its weight is positive (pairs of columns for centred siting, three
+ * of four for co-sited; bit 0 picks which) for the blocks at even
+ * positions, so the 2D sums reach their largest and smallest values, the
+ * bounds of the GPU walk's packed R + 65536 B lanes; bit 1 inverts every
+ * channel, bit 2 only B. */
+static void nv12_extremes(plane &src, int w, int h, int bpp, int pattern)
+{
+    const int k = pattern - 1;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            const int px = k & 1 ? (x + 1) % 4 < 3 : (x / 2) % 2 == 0, py = k & 1 ? (y + 1) % 4 < 3 : (y / 2) % 2 == 0;
+            const int on = (px == py) ^ ((k >> 1) & 1);
+            uint8_t *q = src.data + (size_t)y * src.pitch + (size_t)x * bpp;
+            q[0] = q[1] = on ? 255 : 0;
+            q[2] = (on ^ ((k >> 2) & 1)) ? 255 : 0;
+        }
+}
+
+static void rgb_to_nv12(int w, int h, int bpp, int loc, int skew, int pattern = 0)
 {
     const int cw = (w + 1) / 2, ch = (h + 1) / 2;
     plane src = plane_new((size_t)w * bpp, h, skew);
+    if (pattern) nv12_extremes(src, w, h, bpp, pattern);
     plane y = plane_new((size_t)w, h, skew ? rnd_int(0, 3) : 0), uv = plane_new(2 * (size_t)cw, ch, skew ? rnd_int(0, 3) : 0);
     plane y2 = plane_copy(y), uv2 = plane_copy(uv);
     colour_rgb_to_nv12 p = {src.data, src.pitch, bpp, w, h, y.data, uv.data, y.pitch, uv.pitch,
@@ -82,10 +102,11 @@ static void rgb_to_nv12(int w, int h, int bpp, int loc, int skew)
     for (int by = 0; by < ch; by++)
         for (int bx = 0; bx < cw; bx++) colour_rgb_to_nv12_block(&p, bx, by, COLOUR_LOC_HCENTRE(loc), COLOUR_LOC_VTOP(loc));
     p.y = y2.data, p.uv = uv2.data;
-    if (loc == 0) EMU_LAUNCH_2D(ovni_colour_rgb_to_nv12_left, cw, ch, p);
-    if (loc == 1) EMU_LAUNCH_2D(ovni_colour_rgb_to_nv12_center, cw, ch, p);
-    if (loc == 2) EMU_LAUNCH_2D(ovni_colour_rgb_to_nv12_topleft, cw, ch, p);
-    if (loc == 3) EMU_LAUNCH_2D(ovni_colour_rgb_to_nv12_top, cw, ch, p);
+    const int strips = (ch + COLOUR_NV12_STRIP - 1) / COLOUR_NV12_STRIP;
+    if (loc == 0) EMU_LAUNCH_2D(ovni_colour_rgb_to_nv12_left, cw, strips, p);
+    if (loc == 1) EMU_LAUNCH_2D(ovni_colour_rgb_to_nv12_center, cw, strips, p);
+    if (loc == 2) EMU_LAUNCH_2D(ovni_colour_rgb_to_nv12_topleft, cw, strips, p);
+    if (loc == 3) EMU_LAUNCH_2D(ovni_colour_rgb_to_nv12_top, cw, strips, p);
     char desc[96];
     snprintf(desc, sizeof(desc), "%dx%d bpp %d siting %d skew %d", w, h, bpp, loc, skew);
     compare("rgb_to_nv12 Y", y, y2, desc);
@@ -213,6 +234,8 @@ int main(void)
                     rgb_to_nv12(sz[0], sz[1], bpp, loc, sk);
                     yuv_to_rgb(sz[0], sz[1], bpp == 4, rnd_int(3, 4), loc, sk);
                 }
+    for (int pattern = 1; pattern <= 8; pattern++)
+        for (int loc = 0; loc < 4; loc++) rgb_to_nv12(40, 24, rnd_int(3, 4), loc, rnd_int(0, 3), pattern);
     for (int i = 0; i < 200; i++) {
         const int w = rnd_int(1, 200), h = rnd_int(1, 30), sk = rnd() % 3 ? 0 : rnd_int(1, 3);
         rgb_to_nv12(w, h, rnd_int(3, 4), rnd_int(0, 3), sk);
