@@ -27,6 +27,7 @@
 #include <libavutil/pixdesc.h>
 
 #include "decode.h"
+#include "field_witness.h"
 
 #define NV_CLOCK ((AVRational){1, 10000000})
 #define NV_DISPLAY_DELAY 4 /* pictures the parser may hold before display: decode overlaps the copies */
@@ -60,6 +61,7 @@ typedef struct nv_decoder {
      * decoder's reorder depth at most, so a small ring suffices. */
     int64_t dropped[64];
     int ndropped;
+    field_witness *fields;     /* interlaced H.264: each picture's field order as libavcodec reads it */
 } nv_decoder;
 
 /* 1 if `ts` was a discarded packet's timestamp (and forgets it). */
@@ -295,8 +297,14 @@ static int CUDAAPI on_display(void *opaque, CUVIDPARSERDISPINFO *di)
     f->matrix = nv->p.matrix;
     f->range = nv->p.range;
     f->chroma_loc = nv->p.chroma_loc;
-    f->field_order = di->progressive_frame ? OVNI_FIELD_PROGRESSIVE
-                     : di->top_field_first ? OVNI_FIELD_TT : OVNI_FIELD_BB;
+    /* NVDEC's top_field_first only where the witness names no order
+     * (field_witness.h says why) */
+    const ovni_field_order witnessed = nv->have_pts ? field_witness_take(nv->fields, di->timestamp)
+                                                    : OVNI_FIELD_PROGRESSIVE;
+    f->field_order = di->progressive_frame                    ? OVNI_FIELD_PROGRESSIVE
+                     : witnessed != OVNI_FIELD_PROGRESSIVE ? witnessed
+                     : di->top_field_first                 ? OVNI_FIELD_TT
+                                                           : OVNI_FIELD_BB;
     /* emit may block on the reader's queue: nothing is mapped now. */
     ret = nv->p.emit(nv->p.emit_ctx, f);
     if (ret == DECODE_STOP) nv->stopped = 1;
@@ -334,6 +342,8 @@ static int nv_decode(decoder *d, const AVPacket *pkt)
     if (!pkt) return parse(nv, NULL, 0, AV_NOPTS_VALUE, CUVID_PKT_ENDOFSTREAM);
     if ((pkt->flags & AV_PKT_FLAG_DISCARD) && pkt->pts != AV_NOPTS_VALUE)
         remember_dropped(nv, av_rescale_q(pkt->pts, nv->p.st->time_base, NV_CLOCK));
+    if (nv->fields && pkt->pts != AV_NOPTS_VALUE)
+        field_witness_packet(nv->fields, pkt, av_rescale_q(pkt->pts, nv->p.st->time_base, NV_CLOCK));
     if (!nv->bsf) return parse(nv, pkt->data, pkt->size, pkt->pts, 0);
     int r = av_packet_ref(nv->tmp, pkt);
     if (r < 0) return ovni_error(OVNI_ENOMEM, "%s: out of memory", nv->p.path);
@@ -395,6 +405,7 @@ static int nv_flush(decoder *d)
     nv->err = 0;
     nv->stopped = 0;
     nv->ndropped = 0;
+    field_witness_reset(nv->fields);
     return create_parser(nv);
 }
 
@@ -412,6 +423,7 @@ static void nv_close(decoder *d)
     }
     av_bsf_free(&nv->bsf);
     av_packet_free(&nv->tmp);
+    field_witness_close(&nv->fields);
     free(nv);
 }
 
@@ -499,6 +511,7 @@ int decoder_nvdec_open(decoder **out, const decode_params *p)
     int ret = check_caps(nv, depth, par->width, par->height);
     if (ret == 0 && !(nv->tmp = av_packet_alloc())) ret = ovni_error(OVNI_ENOMEM, "%s: out of memory", p->path);
     if (ret == 0) ret = open_bsf(nv);
+    if (ret == 0) ret = field_witness_open(&nv->fields, p->st);
     if (ret == 0) {
         set_ext(nv);
         if ((ret = gpu_enter(dev)) == 0) {
