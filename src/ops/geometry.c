@@ -82,6 +82,32 @@ static int resize_as_shift(ovni_frame *dst, const resize_map *m)
     return geometry_shift_run(dst, &p);
 }
 
+/* A wide map on the GPU: a thread per output pixel and footprint row
+ * (ovni_resize_wide_row), adding into per-pixel slots of a zeroed scratch
+ * plane, released once the launch is queued (the device's one stream
+ * orders its reuse). */
+static int resample_wide_gpu(ovni_frame *dst, const resize_map *m)
+{
+    const int px = m->dst_w * m->dst_h, cols = px < OVNI_MAX_DIM / RESIZE_WIDE_SLOT ? px : OVNI_MAX_DIM / RESIZE_WIDE_SLOT;
+    ovni_frame *scratch = NULL;
+    int ret = op_new_frame(dst, OVNI_FORMAT_GRAY8, cols * RESIZE_WIDE_SLOT, (px + cols - 1) / cols, &scratch);
+    if (ret < 0) return ret;
+    resize_wide_slots slots = {scratch->data[0], scratch->pitch[0], cols};
+    if (scratch->pitch[0] % 8 || (uintptr_t)scratch->data[0] % 8)
+        ret = ovni_error(OVNI_EGPU, "resize: the scratch plane is not 8-byte aligned");
+    if (ret == 0 && (ret = gpu_enter(dst->device)) == 0) {
+        CUresult r = dst->device->x.cuMemsetD2D8Async((CUdeviceptr)(uintptr_t)scratch->data[0], scratch->pitch[0], 0,
+                                                      (size_t)scratch->width, (size_t)scratch->height,
+                                                      dst->device->stream);
+        if (r != CUDA_SUCCESS) ret = gpu_fail(dst->device, r, "cuMemsetD2D8Async", "resize scratch");
+        gpu_leave(dst->device);
+    }
+    void *args[] = {(void *)m, &slots};
+    if (ret == 0) ret = op_launch_2d(dst->device, KERNEL_RESIZE_WIDE_ROW, px, resize_wide_rows(m), args);
+    ovni_frame_unref(&scratch);
+    return ret;
+}
+
 int geometry_resample(const char *op, ovni_frame *dst, const ovni_frame *src, resize_map *m, const uint8_t fill[4])
 {
     m->src.data = src->data[0];
@@ -110,7 +136,7 @@ int geometry_resample(const char *op, ovni_frame *dst, const ovni_frame *src, re
     }
     if (op_on_gpu(dst)) {
         void *args[] = {m};
-        if (m->wide) return op_launch_2d(dst->device, KERNEL_RESIZE_WIDE, dst->width, dst->height, args);
+        if (m->wide) return resample_wide_gpu(dst, m);
         if (m->src.bpp == 1) /* GRAY8: 4 pixels of a row a thread (resize.cu) */
             return op_launch_2d(dst->device, KERNEL_RESIZE_GRAY4, (dst->width + 3) / 4, dst->height, args);
         return op_launch_2d(dst->device, KERNEL_RESIZE_MAP, dst->width, dst->height, args);

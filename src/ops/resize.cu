@@ -132,12 +132,34 @@ extern "C" __global__ void ovni_resize_subpx(resize_map m, resize_subpx s)
 }
 
 // Maps whose footprints may exceed RESIZE_WIDE_TAPS (strong shrinks, any
-// format): one thread per pixel, rows summed in float and added in double.
-extern "C" __global__ void ovni_resize_wide(resize_map m)
+// format): a thread per output pixel and footprint row (grid x: pixels in
+// raster order, y: rows, resize_wide_rows of them). Each adds its row's
+// fixed-point sums to the pixel's slot in `acc` (zeroed before the launch);
+// the last of the pixel's rows to arrive stores the pixel. One thread per
+// pixel took the whole footprint alone: 7.8 ms for 1080p to 6x4 on the
+// H200, 4x the 2-core CPU.
+extern "C" __global__ void ovni_resize_wide_row(resize_map m, resize_wide_slots acc)
 {
-    int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
-    if (x >= m.dst_w || y >= m.dst_h) return;
-    resize_px_sum(&m, x, y, 1);
+    const int i = blockIdx.x * blockDim.x + threadIdx.x, j = blockIdx.y * blockDim.y + threadIdx.y;
+    if (i >= m.dst_w * m.dst_h) return;
+    const int x = i % m.dst_w, y = i / m.dst_w;
+    if (resize_px_outside(&m, x, y)) {
+        if (j == 0) resize_px_sum(&m, x, y, 1); // the fill colour
+        return;
+    }
+    const resize_span sx = resize_span_at(&m.ax[0], x, m.src.width), sy = resize_span_at(&m.ax[1], y, m.src.height);
+    if (j >= sy.n) return;
+    long long row[RESIZE_WIDE_SUMS];
+    resize_wide_row(&m, &sx, &sy, j, row);
+    unsigned long long *slot = resize_wide_slot(&acc, i);
+    for (int k = 0; k < RESIZE_WIDE_SUMS; k++)
+        if (row[k]) atomicAdd(slot + k, (unsigned long long)row[k]);
+    __threadfence(); // the sums before the count
+    if (atomicAdd((unsigned int *)(slot + RESIZE_WIDE_SUMS), 1u) != (unsigned)sy.n - 1) return;
+    __threadfence();
+    long long sum[RESIZE_WIDE_SUMS];
+    for (int k = 0; k < RESIZE_WIDE_SUMS; k++) sum[k] = (long long)atomicAdd(slot + k, 0ull);
+    resize_wide_store(&m, x, y, sum);
 }
 
 // One thread per pixel (RGB24, RGBA32).

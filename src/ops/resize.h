@@ -100,26 +100,48 @@ OVNI_HD void resize_acc_row(const resize_map *m, const resize_span *sx, int jj, 
  * a frame to its mean colour). One float sum over every tap stops growing
  * once the weights reach 2^24 (6000x6000 to 1x1 gave 212 for a mean of 120)
  * and drifts by a level well before. So each row is summed in float (at
- * most 16384 taps) and the rows in double; acc gets the totals divided by
- * their weight (w = 1), which sample_acc_finish reads as before. Every
- * pixel of a wide map takes this path, on both backends. */
+ * most 16384 taps), and the rows are added in fixed point, 2^-16 units in
+ * 64-bit integers: integer sums are the same in any order, so the GPU adds
+ * the rows of a pixel in parallel (ovni_resize_wide_row) and gets the CPU's
+ * bits. Bounds: a row's colour sum is below 16384 x 255 x 255 < 2^30 (RGBA's
+ * alpha-weighted), times 2^16, over at most 16384 rows: below 2^60. */
+#define RESIZE_WIDE_SUMS 8 /* c[3], raw[3], a, w */
+#define RESIZE_WIDE_ONE 65536.0
+
+/* Row j of the footprint sx x sy, in fixed point (zeros for a row of
+ * weight 0). */
+OVNI_HD void resize_wide_row(const resize_map *m, const resize_span *sx, const resize_span *sy, int j,
+                             long long out[RESIZE_WIDE_SUMS])
+{
+    for (int k = 0; k < RESIZE_WIDE_SUMS; k++) out[k] = 0;
+    const float wy = resize_span_w(sy, j);
+    if (!(wy > 0.0f)) return;
+    sample_acc row;
+    sample_acc_init(&row);
+    resize_acc_row(m, sx, ovni_clampi(sy->i0 + j, 0, m->src.height - 1), 1.0f, &row);
+    const float v[RESIZE_WIDE_SUMS] = {row.c[0], row.c[1], row.c[2], row.raw[0], row.raw[1], row.raw[2], row.a, row.w};
+    for (int k = 0; k < RESIZE_WIDE_SUMS; k++) out[k] = llrint((double)wy * v[k] * RESIZE_WIDE_ONE);
+}
+
+/* The accumulator of the rows' sums (acc->w = 1: the totals divided by
+ * their weight, which sample_acc_finish reads as before). */
+OVNI_HD void resize_wide_acc(const long long sum[RESIZE_WIDE_SUMS], sample_acc *acc)
+{
+    sample_acc_init(acc);
+    if (sum[7] <= 0) return;
+    const double w = (double)sum[7];
+    for (int k = 0; k < 3; k++) acc->c[k] = (float)((double)sum[k] / w), acc->raw[k] = (float)((double)sum[3 + k] / w);
+    acc->a = (float)((double)sum[6] / w), acc->w = 1.0f;
+}
+
 OVNI_HD void resize_acc_wide(const resize_map *m, const resize_span *sx, const resize_span *sy, sample_acc *acc)
 {
-    double c[3] = {0, 0, 0}, raw[3] = {0, 0, 0}, a = 0, w = 0;
+    long long sum[RESIZE_WIDE_SUMS] = {0, 0, 0, 0, 0, 0, 0, 0}, row[RESIZE_WIDE_SUMS];
     for (int j = 0; j < sy->n; j++) {
-        float wy = resize_span_w(sy, j);
-        if (!(wy > 0.0f)) continue;
-        int jj = ovni_clampi(sy->i0 + j, 0, m->src.height - 1);
-        sample_acc row;
-        sample_acc_init(&row);
-        resize_acc_row(m, sx, jj, 1.0f, &row);
-        for (int k = 0; k < 3; k++) c[k] += (double)wy * row.c[k], raw[k] += (double)wy * row.raw[k];
-        a += (double)wy * row.a, w += (double)wy * row.w;
+        resize_wide_row(m, sx, sy, j, row);
+        for (int k = 0; k < RESIZE_WIDE_SUMS; k++) sum[k] += row[k];
     }
-    sample_acc_init(acc);
-    if (!(w > 0.0)) return;
-    for (int k = 0; k < 3; k++) acc->c[k] = (float)(c[k] / w), acc->raw[k] = (float)(raw[k] / w);
-    acc->a = (float)(a / w), acc->w = 1.0f;
+    resize_wide_acc(sum, acc);
 }
 
 /* Coverage of output pixel [x, x+1) by the source extent [e0, e1). */
@@ -200,6 +222,47 @@ OVNI_HD void resize_px_sum(const resize_map *m, int x, int y, int wide)
 {
     float covy = m->edge == SAMPLE_EDGE_ZERO ? resize_cover(&m->ax[1], y) : 1.0f;
     resize_px_at(m, x, y, NULL, covy, wide, 0, 0, m->src.bpp, ovni_px(m->dst, m->dst_pitch, x, y, m->src.bpp));
+}
+
+/* Output pixel (x, y) of a wide map whose rows' sums are `sum`
+ * (resize_wide_row's, added up): resize_px_sum's value. */
+OVNI_HD void resize_wide_store(const resize_map *m, int x, int y, const long long sum[RESIZE_WIDE_SUMS])
+{
+    uint8_t *d = ovni_px(m->dst, m->dst_pitch, x, y, m->src.bpp);
+    float cov = 1.0f;
+    if (m->edge == SAMPLE_EDGE_ZERO) cov = resize_cover(&m->ax[0], x) * resize_cover(&m->ax[1], y);
+    sample_acc acc;
+    resize_wide_acc(sum, &acc);
+    sample_store_over(d, m->src.bpp, sample_acc_finish(&acc, m->src.bpp, cov), m->fill);
+}
+
+/* Whether output pixel (x, y) of an SAMPLE_EDGE_ZERO map lies wholly
+ * outside the source (resize_px_at then stores the fill colour). */
+OVNI_HD int resize_px_outside(const resize_map *m, int x, int y)
+{
+    return m->edge == SAMPLE_EDGE_ZERO && !(resize_cover(&m->ax[0], x) * resize_cover(&m->ax[1], y) > 0.0f);
+}
+
+/* The GPU's wide walk's per-pixel slots: RESIZE_WIDE_SUMS 64-bit sums and
+ * a count of rows added, RESIZE_WIDE_SLOT bytes, `cols` slots a row of a
+ * scratch plane. */
+#define RESIZE_WIDE_SLOT (8 * (RESIZE_WIDE_SUMS + 1))
+typedef struct resize_wide_slots {
+    uint8_t *data;
+    size_t pitch;
+    int cols;
+} resize_wide_slots;
+
+OVNI_HD unsigned long long *resize_wide_slot(const resize_wide_slots *s, int i)
+{
+    return (unsigned long long *)(s->data + (size_t)(i / s->cols) * s->pitch + (size_t)(i % s->cols) * RESIZE_WIDE_SLOT);
+}
+
+/* The most rows a footprint of m holds (the GPU's wide walk runs a thread
+ * per pixel and row). */
+static inline int resize_wide_rows(const resize_map *m)
+{
+    return m->ax[1].area ? (int)fmin(m->src.height, ceil(m->ax[1].scale) + 1.0) : 2;
 }
 
 /* A pixel of a map that is not wide (the GPU kernels but ovni_resize_wide). */

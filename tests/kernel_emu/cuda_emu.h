@@ -50,6 +50,16 @@ static inline unsigned __funnelshift_r(unsigned lo, unsigned hi, unsigned s)
     s &= 31;
     return s ? (lo >> s) | (hi << (32 - s)) : lo;
 }
+/* The emulated grid runs one thread at a time: atomics are plain
+ * read-modify-writes, fences nothing. */
+template <class T> static inline T atomicAdd(T *p, T v)
+{
+    const T old = *p;
+    *p = old + v;
+    return old;
+}
+static inline void __threadfence(void) {}
+
 /* Byte n of the result: byte (s >> 4n) & 7 of the 8 bytes y:x. */
 static inline unsigned __byte_perm(unsigned x, unsigned y, unsigned s)
 {

@@ -9,6 +9,8 @@
  * (map, GRAY8, scale-1 and wide kernels), flip.cu (flips and the eight
  * orientations, at every pixel size a plane has: GRAY8 .. P010's UV pairs)
  * and depth.cu (P010 -> NV12, luma and UV planes, both ranges). */
+#include <vector>
+
 #include "cuda_emu.h"
 
 #include "../../src/ops/colour.cu"
@@ -160,8 +162,11 @@ static void resample(int sw, int sh, int dw, int dh, int bpp, double sx, double 
     if (subpx) {
         const int per = RESIZE_SUBPX_PX(bpp);
         EMU_LAUNCH_2D(ovni_resize_subpx, (dw + per - 1) / per, dh, m, s);
-    } else if (m.wide) {
-        EMU_LAUNCH_2D(ovni_resize_wide, dw, dh, m);
+    } else if (m.wide) { /* slots in a zeroed plane, a few a row so that rows of slots are walked */
+        const int px = dw * dh, cols = rnd_int(1, 4);
+        std::vector<unsigned long long> slots((size_t)((px + cols - 1) / cols) * (cols * RESIZE_WIDE_SLOT / 8 + 1), 0);
+        resize_wide_slots ws = {(uint8_t *)slots.data(), (size_t)cols * RESIZE_WIDE_SLOT + 8, cols};
+        EMU_LAUNCH_2D(ovni_resize_wide_row, px, resize_wide_rows(&m), m, ws);
     } else if (bpp == 1) {
         EMU_LAUNCH_2D(ovni_resize_gray4, (dw + 3) / 4, dh, m);
     } else {
@@ -169,7 +174,7 @@ static void resample(int sw, int sh, int dw, int dh, int bpp, double sx, double 
     }
     char desc[128];
     snprintf(desc, sizeof(desc), "%s %dx%d -> %dx%d bpp %d edge %d skew %d", kind, sw, sh, dw, dh, bpp, edge, skew);
-    compare(subpx ? "ovni_resize_subpx" : m.wide ? "ovni_resize_wide" : bpp == 1 ? "ovni_resize_gray4" : "ovni_resize_map",
+    compare(subpx ? "ovni_resize_subpx" : m.wide ? "ovni_resize_wide_row" : bpp == 1 ? "ovni_resize_gray4" : "ovni_resize_map",
             dst, dst2, desc);
     plane_free(src), plane_free(dst), plane_free(dst2);
 }
@@ -278,6 +283,9 @@ int main(void)
     /* a footprint past RESIZE_WIDE_TAPS: the wide kernel */
     resample(600, 240, 2, 1, 4, 300, 0, 240, 0, SAMPLE_EDGE_CLAMP, 0, "wide");
     resample(600, 240, 1, 2, 1, 600, 0, 120, 0, SAMPLE_EDGE_CLAMP, 0, "wide");
+    resample(1300, 700, 5, 3, 3, 260, 0, 233.4, 0, SAMPLE_EDGE_CLAMP, 1, "wide");
+    resample(900, 800, 3, 3, 4, 320, -100, 310, -50, SAMPLE_EDGE_ZERO, 0, "wide, partly outside");
+    resample(700, 700, 4, 4, 1, 500, -1500, 480, 0, SAMPLE_EDGE_ZERO, 2, "wide, some pixels wholly outside");
     printf("kernel_emu: %d comparisons, %d differ\n", checks, failures);
     return failures ? 1 : 0;
 }
