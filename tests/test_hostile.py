@@ -23,10 +23,14 @@ import threading
 import time
 
 OVNI = os.path.abspath(sys.argv[1])
-# A sanitizer build checks for leaks at exit and runs 2-3x slower: the 1 s
-# limit on leaving after a signal is for real builds, 3 s there.
+# Leaving after a signal: what bites is the exit code (128 + the signal: a
+# job that ignored it and finished exits 0 and writes the target) and the
+# wait's 10 s (a job that ignored it in a blocked read hangs). The time
+# bound only catches a slow exit; it is loose (5 s, 8 s under a sanitizer,
+# which checks for leaks at exit) because a loaded 2-core CI box once took
+# 1.13 s where the exit alone takes 0.03-0.07 s; the measured time is printed.
 SANITIZED = b"libasan" in subprocess.run(["ldd", OVNI], stdout=subprocess.PIPE).stdout
-EXIT_LIMIT = 3.0 if SANITIZED else 1.0
+EXIT_LIMIT = 8.0 if SANITIZED else 5.0
 ENV = dict(os.environ, OVNI_DEVICE="cpu", OVNI_LOG_LEVEL="warning")
 T = tempfile.mkdtemp(prefix="ovni-hostile-")
 fails = 0
