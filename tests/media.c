@@ -172,7 +172,7 @@ int media_write(const media_spec *s, uint8_t **pictures)
         if (s->full_range) e->color_range = AVCOL_RANGE_JPEG;
         if (s->interlaced) {
             e->flags |= AV_CODEC_FLAG_INTERLACED_DCT | AV_CODEC_FLAG_INTERLACED_ME;
-            e->field_order = s->interlaced == 1 ? AV_FIELD_TT : AV_FIELD_BB;
+            e->field_order = s->interlaced == 1 ? AV_FIELD_TT : s->interlaced == 2 ? AV_FIELD_BB : AV_FIELD_PROGRESSIVE;
         }
         e->time_base = av_inv_q(fps);
         e->framerate = fps;
@@ -184,10 +184,9 @@ int media_write(const media_spec *s, uint8_t **pictures)
             av_dict_set(&o, "preset", "veryfast", 0);
             av_dict_set(&o, "crf", "14", 0);
             /* Interlaced: x264 is told the field order when it opens. Set
-             * only through the frames' flags, it changes after its lookahead,
-             * and the first pictures carry a top-first pic_struct SEI with
-             * bottom-first field POCs (NVDEC follows the SEI, libavcodec the
-             * POCs), a file no real encoder run writes. */
+             * only through the frames' flags (mode 3, as FFmpeg's CLI does), it
+             * changes after its lookahead, and the first pictures carry a
+             * top-first pic_struct SEI with bottom-first field POCs. */
             av_dict_set(&o, "x264-params", s->interlaced == 2 ? "scenecut=0:bff=1" : "scenecut=0", 0);
         } else { /* AV1 / VP9: fast, good enough */
             av_dict_set(&o, "cpu-used", "8", 0);

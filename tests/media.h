@@ -24,7 +24,11 @@ typedef struct media_spec {
     int bits;               /* 0 or 8; 10: yuv420p10 (each 8-bit pattern value times 4) */
     int full_range;         /* 1: tagged full range (the pattern's codes as they are) */
     int interlaced;         /* libx264: 0 progressive; 1 top field first, 2 bottom field first:
-                             * coded interlaced (MBAFF, +ildct+ilme), every frame flagged */
+                             * coded interlaced (MBAFF, +ildct+ilme), every frame flagged;
+                             * 3: as FFmpeg's CLI encodes a progressive source with +ildct+ilme:
+                             * frames bottom first, x264 not told at open (so its first pictures'
+                             * pic_struct SEI says top first while their field POCs say bottom),
+                             * the stream tagged progressive */
 } media_spec;
 
 /* Bytes of one yuv420p picture of the spec's size. */

@@ -2,7 +2,11 @@
  * take their order from: on interlaced H.264 (x264 MBAFF, top and bottom
  * field first, MP4 and MPEG-TS) it names, picture by picture, the order
  * libavcodec's decoder gives the same frame; on a progressive stream none is
- * opened. The GPU side (NVDEC frames carrying it) is reader_gpu's. */
+ * opened. Also the file FFmpeg's CLI writes from a progressive source
+ * (media.h, interlaced 3): a pic_struct SEI that says top first over field
+ * POCs that say bottom first, tagged progressive by its container; libavcodec
+ * goes by the POCs, and so must the witness. MP4, MPEG-TS and Matroska. The
+ * GPU side (NVDEC frames carrying it) is reader_gpu's. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -50,7 +54,7 @@ static void check_clip(const char *path, int interlaced, const char *what)
             const ovni_field_order dec_order = !il ? OVNI_FIELD_PROGRESSIVE : tff ? OVNI_FIELD_TT : OVNI_FIELD_BB;
             const ovni_field_order wit = field_witness_take(w, fr->pts);
             same += wit == dec_order;
-            expected += dec_order == (interlaced == 1 ? OVNI_FIELD_TT : interlaced == 2 ? OVNI_FIELD_BB
+            expected += dec_order == (interlaced == 1 ? OVNI_FIELD_TT : interlaced >= 2 ? OVNI_FIELD_BB
                                                                                            : OVNI_FIELD_PROGRESSIVE);
             n++;
             av_frame_unref(fr);
@@ -72,15 +76,16 @@ int main(void)
 {
     char dir[] = "/tmp/ovni-witness-XXXXXX";
     if (!mkdtemp(dir)) return 1;
-    static const char *const ext[] = {"mp4", "ts"};
-    for (int e = 0; e < 2; e++)
-        for (int order = 0; order <= 2; order++) {
-            char path[512], what[64];
+    static const char *const ext[] = {"mp4", "ts", "mkv"};
+    static const char *const kind[] = {"progressive", "tff", "bff", "bff with a tff SEI, tagged progressive"};
+    for (int e = 0; e < 3; e++)
+        for (int order = 0; order <= 3; order++) {
+            char path[512], what[96];
             snprintf(path, sizeof(path), "%s/clip.%s", dir, ext[e]);
             media_spec s = {.path = path, .width = 160, .height = 96, .fps_num = 25, .fps_den = 1,
                             .frames = NFRAMES, .gop = 10, .interlaced = order};
             CHECK(media_write(&s, NULL) == 0);
-            snprintf(what, sizeof(what), "%s %s", ext[e], order == 0 ? "progressive" : order == 1 ? "tff" : "bff");
+            snprintf(what, sizeof(what), "%s %s", ext[e], kind[order]);
             check_clip(path, order, what);
             unlink(path);
         }

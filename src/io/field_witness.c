@@ -7,12 +7,14 @@
 #include <stdlib.h>
 
 #include "../core/common.h"
+#include "h264_poc.h"
 
 #define WITNESS_RING 64 /* pictures between a packet and its display: the reorder depth at most */
 
 struct field_witness {
     AVCodecParserContext *parser;
     AVCodecContext *avctx; /* the parser reads the stream's extradata (avcC) from it */
+    h264_poc poc;          /* the field POCs, which libavcodec reads first */
     struct {
         int64_t key;
         ovni_field_order order;
@@ -24,9 +26,16 @@ int field_witness_open(field_witness **out, const AVStream *st)
 {
     *out = NULL;
     const AVCodecParameters *par = st->codecpar;
-    if (par->codec_id != AV_CODEC_ID_H264 || par->field_order == AV_FIELD_PROGRESSIVE) return 0;
+    if (par->codec_id != AV_CODEC_ID_H264) return 0;
     field_witness *w = ovni_calloc(1, sizeof(*w));
     if (!w) return ovni_error(OVNI_ENOMEM, "out of memory");
+    /* Not the container's field_order: Matroska files written from
+     * progressive sources say progressive over interlaced H.264. */
+    h264_poc_init(&w->poc, par->extradata, par->extradata_size);
+    if (h264_poc_progressive(&w->poc)) { /* the SPS forbids fields */
+        free(w);
+        return 0;
+    }
     w->parser = av_parser_init(AV_CODEC_ID_H264);
     w->avctx = avcodec_alloc_context3(NULL);
     if (!w->parser || !w->avctx || avcodec_parameters_to_context(w->avctx, par) < 0) {
@@ -60,8 +69,11 @@ void field_witness_packet(field_witness *w, const AVPacket *pkt, int64_t key)
         memmove(w->ring, w->ring + 1, (WITNESS_RING - 1) * sizeof(w->ring[0]));
         w->n--;
     }
+    /* libavcodec's order: the field POCs where they differ, else the
+     * parser's (pic_struct SEI, else nothing) */
+    const int poc = h264_poc_order(&w->poc, pkt->data, pkt->size);
     w->ring[w->n].key = key;
-    w->ring[w->n].order = witness_order(w->parser->field_order);
+    w->ring[w->n].order = poc == 1 ? OVNI_FIELD_TT : poc == 2 ? OVNI_FIELD_BB : witness_order(w->parser->field_order);
     w->n++;
 }
 

@@ -4,11 +4,11 @@
  * NVDEC's top_field_first is not libavcodec's: an x264 MBAFF clip coded
  * bottom field first with no pic_struct SEI (x264's default) comes out of
  * NVDEC top first on every picture (H200, 2026-12-03), where libavcodec and
- * ffprobe derive bottom first from the field POCs. The witness runs
- * libavcodec's H.264 parser over each packet (pic_struct SEI if present,
- * else the field POCs: the same reading as the decoder on any stream whose
- * two agree) and remembers the order under the packet's timestamp until
- * the picture is shown. */
+ * ffprobe derive bottom first from the field POCs. The witness reads each
+ * packet as libavcodec's decoder does: the field POCs of a frame where they
+ * differ (h264_poc.c), else the pic_struct SEI through libavcodec's H.264
+ * parser; and remembers the order under the packet's timestamp until the
+ * picture is shown. */
 #ifndef OVNI_IO_FIELD_WITNESS_H
 #define OVNI_IO_FIELD_WITNESS_H
 
@@ -21,7 +21,8 @@
 typedef struct field_witness field_witness;
 
 /* A witness for stream `st`; *out stays NULL where none is needed (not
- * H.264, or a stream libavformat found progressive). OVNI_ENOMEM. */
+ * H.264, or parameter sets in the extradata that allow no fields).
+ * OVNI_ENOMEM. */
 int field_witness_open(field_witness **out, const AVStream *st);
 
 /* Reads the packet (as demuxed: length-prefixed or Annex-B) and remembers
