@@ -61,7 +61,7 @@ typedef struct nv_decoder {
      * decoder's reorder depth at most, so a small ring suffices. */
     int64_t dropped[64];
     int ndropped;
-    field_witness *fields;     /* interlaced H.264: each picture's field order as libavcodec reads it */
+    field_witness *fields;     /* H.264 that may hold fields: each picture's field order as libavcodec reads it */
 } nv_decoder;
 
 /* 1 if `ts` was a discarded packet's timestamp (and forgets it). */
