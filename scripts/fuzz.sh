@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan+UBSan, -Dfuzzers=true) in
 # build-fuzz and runs each for a bounded time from its corpus.
-#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]    (default 20 s; reader ass chain ops image)
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]    (default 20 s; reader ass chain ops image h264)
 # New inputs that reach new code go to build-fuzz/corpus/<target> (not
 # committed); a crash leaves crash-* in build-fuzz/artifacts/<target> and
 # fails the script: fix it, then keep the input in tests/fuzz/corpus/<target>/
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-20}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(reader ass chain ops image)
+[ ${#targets[@]} -gt 0 ] || targets=(reader ass chain ops image h264)
 if [ ! -f build-fuzz/build.ninja ]; then
   CC=clang meson setup build-fuzz -Dcuda=disabled -Dfuzzers=true -Db_sanitize=address,undefined \
     -Db_lundef=false -Dbuildtype=debugoptimized >/dev/null
