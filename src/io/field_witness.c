@@ -1,10 +1,9 @@
 #include "field_witness.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <libavcodec/avcodec.h>
-
-#include <stdlib.h>
 
 #include "../core/common.h"
 #include "h264_poc.h"
