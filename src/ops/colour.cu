@@ -140,7 +140,8 @@ __device__ static inline void ovni_colour_yuv_to_rgb(const colour_yuv &s, uint8_
     else ovni_colour_yuv_block<3, HC, VT>(s, dst, dst_pitch, x0, m);
 }
 
-// RGB -> NV12: one thread per 2x2 block, the values of
+// RGB -> NV12, one 2x2 block with clamped taps (the frame's outer blocks;
+// the strip walk below does the rest): the values of
 // colour_rgb_to_nv12_block (colour_down_taps, colour_down_sum,
 // colour_c_codes_sum, colour_y_code) walked with the pixel size a constant
 // (BPP), each tap row's address computed once, and the block's four lumas
