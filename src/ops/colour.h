@@ -99,16 +99,22 @@ OVNI_HD float colour_load_c(const colour_yuv *s, int cx, int cy, int c)
     return (float)s->uv[(size_t)cy * s->uv_pitch + 2 * (size_t)cx + c];
 }
 
+/* a + (b - a) f, and a itself at f = 0 (the co-sited pixels' weight),
+ * so a walk whose weight is a constant 0 compiles to no arithmetic. */
+OVNI_HD float colour_lerp(float a, float b, float f)
+{
+    return f == 0.0f ? a : a + (b - a) * f;
+}
+
 /* One chroma value from its samples: t0, t1 on row j0 at columns i0, i1;
- * b0, b1 on row j1; fx the weight of column i1, fy of row j1. A weight of 0
- * gives t0 exactly, so co-sited pixels take their sample unchanged. Shared
- * by colour_chroma_at and the GPU's 4x2 walk, which loads each sample once
- * for several pixels. */
+ * b0, b1 on row j1; fx the weight of column i1, fy of row j1. Columns are
+ * blended down first, then across: pixels side by side share their
+ * columns' vertical blends, which the GPU's 4x2 walk computes once per
+ * column (colour.cu). A weight of 0 gives t0 exactly, so co-sited pixels
+ * take their sample unchanged. */
 OVNI_HD float colour_chroma_blend(float t0, float t1, float b0, float b1, float fx, float fy)
 {
-    float top = t0 + (t1 - t0) * fx;
-    float bot = b0 + (b1 - b0) * fx;
-    return top + (bot - top) * fy;
+    return colour_lerp(colour_lerp(t0, b0, fy), colour_lerp(t1, b1, fy), fx);
 }
 
 /* Bilinear chroma at luma pixel (x, y) at the frame's siting; samples

@@ -70,6 +70,12 @@ static inline unsigned __byte_perm(unsigned x, unsigned y, unsigned s)
 }
 static inline float __fmul_rn(float a, float b) { return a * b; }
 static inline float __fdividef(float a, float b) { return a / b; }
+static inline float __uint_as_float(unsigned u)
+{
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
 
 /* Runs kernel(args...) over a grid of gw x gh threads in 32x8 blocks, as
  * gpu_launch_2d launches it. */
