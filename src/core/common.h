@@ -21,6 +21,9 @@ int ovni_error_prefix(int code, const char *fmt, ...) OVNI_PRINTF(2, 3);
 void ovni_error_clear(void);
 
 void ovni_log(int level, const char *fmt, ...) OVNI_PRINTF(2, 3);
+/* Whether a message at `level` would be passed on (ovni_log_set_level,
+ * OVNI_LOG_LEVEL): for libraries that print to stderr themselves. */
+int ovni_log_passes(int level);
 /* Rewrites control characters in s as \xNN (truncating at cap). */
 void ovni_escape_controls(char *s, size_t cap);
 

@@ -36,6 +36,15 @@ void ovni_log_set_callback(ovni_log_callback cb, void *cookie)
     pthread_mutex_unlock(&log_lock);
 }
 
+int ovni_log_passes(int level)
+{
+    pthread_mutex_lock(&log_lock);
+    if (log_level < 0) log_level = level_from_env();
+    int pass = level <= log_level;
+    pthread_mutex_unlock(&log_lock);
+    return pass;
+}
+
 static void vlog(const ovni_device *dev, int level, const char *fmt, va_list ap)
 {
     static const char *names[] = {"error", "warning", "info", "debug"};

@@ -60,6 +60,13 @@ static int configure(x264_enc *e, AVCodecContext *ctx, int x265)
     ctx->chroma_sample_location = e->p.chroma_location;
     if (e->p.global_header) ctx->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     if ((ret = set_opt(e, ctx, "preset", encode_preset_x264(s->preset))) < 0) return ret;
+    /* libx265 prints its banner, settings and summary (some 30 lines) to
+     * stderr itself, past ovni's logger and -q: its errors only, unless
+     * ovni logs at debug. (libx264 logs through av_log, which the CLI
+     * already filters.) */
+    if (x265 && (ret = set_opt(e, ctx, "x265-params",
+                               ovni_log_passes(OVNI_LOG_DEBUG) ? "log-level=info" : "log-level=error")) < 0)
+        return ret;
     switch (s->rate_control) {
     case OVNI_RC_DEFAULT:
     case OVNI_RC_CRF:
