@@ -124,6 +124,11 @@ if command -v ffmpeg >/dev/null; then
     vs_ffmpeg resize-down 40 "resize=width=96:height=54" "scale=96:54:flags=area"
     vs_ffmpeg resize-up 40 "resize=width=288:height=162" "scale=288:162:flags=bilinear"
     vs_ffmpeg blur 42 "gaussian_blur=sigma=2" "gblur=sigma=2:steps=6"
+    # a song with cover art has no video stream; the message names the cover
+    ffmpeg -v error -y -f lavfi -i sine=r=44100 -f lavfi -i color=red:size=64x64 -t 1 -frames:v 1 -map 0 -map 1 \
+        -c:a libmp3lame -c:v mjpeg -disposition:v attached_pic "$T/song.mp3"
+    expect 1 "song.mp3: no video stream (the file has 1 audio stream and cover art" -- \
+        "$OVNI" transcode "$T/song.mp3" "$T/song.mp4"
 else
     skips=$((skips + 1))
     echo "SKIP: ffmpeg not installed: ops not compared with FFmpeg's filters"

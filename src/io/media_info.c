@@ -338,12 +338,17 @@ int media_open(const char *path, AVIOContext *pb, const AVIOInterruptCB *interru
     }
     int si = pick_stream(fmt);
     if (si < 0) {
-        int naudio = 0;
-        for (unsigned i = 0; i < fmt->nb_streams; i++)
+        int naudio = 0, ncover = 0;
+        for (unsigned i = 0; i < fmt->nb_streams; i++) {
             naudio += fmt->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO;
+            ncover += (fmt->streams[i]->disposition & AV_DISPOSITION_ATTACHED_PIC) != 0;
+        }
         media_close(&fmt);
-        return ovni_error(OVNI_EFORMAT, "%s: no video stream (the file has %d audio stream%s)", path, naudio,
-                          naudio == 1 ? "" : "s");
+        /* a song's cover art (attached picture) is one still, not a video
+         * stream: say so, since players show it as the song's picture */
+        return ovni_error(OVNI_EFORMAT, "%s: no video stream (the file has %d audio stream%s%s)", path, naudio,
+                          naudio == 1 ? "" : "s",
+                          ncover ? " and cover art, a still picture: extract it and give it as an image input" : "");
     }
     const AVCodecParameters *par = fmt->streams[si]->codecpar;
     if (par->width < 1 || par->height < 1 || par->width > OVNI_MAX_DIM || par->height > OVNI_MAX_DIM) {
