@@ -109,8 +109,8 @@ OVNI_HD float colour_lerp(float a, float b, float f)
 /* One chroma value from its samples: t0, t1 on row j0 at columns i0, i1;
  * b0, b1 on row j1; fx the weight of column i1, fy of row j1. Columns are
  * blended down first, then across: pixels side by side share their
- * columns' vertical blends, which the GPU's 4x2 walk computes once per
- * column (colour.cu). A weight of 0 gives t0 exactly, so co-sited pixels
+ * columns' vertical blends, so in the GPU's 4x2 walk (colour.cu), which
+ * calls this per pixel, nvcc computes each column's blend once. A weight of 0 gives t0 exactly, so co-sited pixels
  * take their sample unchanged. */
 OVNI_HD float colour_chroma_blend(float t0, float t1, float b0, float b1, float fx, float fy)
 {
