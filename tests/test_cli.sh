@@ -124,6 +124,18 @@ if command -v ffmpeg >/dev/null; then
     vs_ffmpeg resize-down 40 "resize=width=96:height=54" "scale=96:54:flags=area"
     vs_ffmpeg resize-up 40 "resize=width=288:height=162" "scale=288:162:flags=bilinear"
     vs_ffmpeg blur 42 "gaussian_blur=sigma=2" "gblur=sigma=2:steps=6"
+    # a still runs for --duration, past its default 5 s too; a separate audio
+    # file longer than the video is cut at its end with one info line, and
+    # not when it fits
+    ffmpeg -v error -y -f lavfi -i sine=r=48000 -t 7 -c:a aac "$T/music.m4a"
+    OVNI_LOG_LEVEL=info "$OVNI" run 'color:white:64x48' "$T/still.mp4" --fps 10 --duration 1.5 \
+        --audio "$T/music.m4a" 2>"$T/still.err"
+    ok eq "$(json "$T/still.mp4" "d['video']['frames']")" 15
+    ok grep -q "the audio from .*music.m4a runs 5.5 s past the video's end (1.5 s) and is cut there" "$T/still.err"
+    OVNI_LOG_LEVEL=info "$OVNI" run 'color:white:64x48' "$T/still.mp4" --fps 10 --duration 7 \
+        --audio "$T/music.m4a" 2>"$T/still.err"
+    ok eq "$(json "$T/still.mp4" "d['video']['frames']")" 70
+    ok eq "$(grep -c "cut there" "$T/still.err")" 0
     # a song with cover art has no video stream; the message names the cover
     ffmpeg -v error -y -f lavfi -i sine=r=44100 -f lavfi -i color=red:size=64x64 -t 1 -frames:v 1 -map 0 -map 1 \
         -c:a libmp3lame -c:v mjpeg -disposition:v attached_pic "$T/song.mp3"

@@ -75,7 +75,7 @@ const char job_options_help[] =
     "input:\n"
     "  --start-frame N           start at frame N of a video input (presentation order)\n"
     "  --start TIME              start at TIME (seconds or hh:mm:ss.ms): the frame on screen then\n"
-    "  --frames N                make N frames (stills: default 5 seconds)\n"
+    "  --frames N                make N frames (stills: --duration, else 5 seconds)\n"
     "  --duration TIME           make TIME of output (seconds or hh:mm:ss.ms)\n"
     "  --loop                    restart a video input at its end until --frames or --duration\n"
     "  --fps RATE                output rate (30, 30000/1001, 29.97, ntsc); a video is resampled\n"

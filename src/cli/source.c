@@ -1,6 +1,7 @@
 /* Where the job's frames come from: a video file, an image shown as a still
  * video, or a plain colour. (The file= sources of overlay-like ops are
  * op_source.c's.) */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,8 +138,11 @@ int input_open(cli_input *in, const char *spec, const input_opts *o)
         }
         in->width = in->still->width;
         in->height = in->still->height;
-        /* a still is a video of --frames (default 5 seconds) */
-        in->frames = o->frames > 0 ? o->frames : 5 * (int64_t)in->fps.num / in->fps.den;
+        /* a still is a video of --frames, else of the frames that start
+         * before --duration (as a video is cut), else of 5 seconds */
+        if (o->frames > 0) in->frames = o->frames;
+        else if (o->duration > 0) in->frames = (int64_t)ceil(o->duration * in->fps.num / in->fps.den - 1e-6);
+        else in->frames = 5 * (int64_t)in->fps.num / in->fps.den;
         if (in->frames < 1) in->frames = 1;
         return 0;
     }

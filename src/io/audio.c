@@ -398,6 +398,20 @@ int audio_fits(const AVOutputFormat *of, enum AVCodecID id)
     return avformat_query_codec(of, id, FF_COMPLIANCE_NORMAL) == 1;
 }
 
+/* One info line when a separate audio file (music under a clip, a song
+ * under a still) runs on well past the video and is cut at its end: the
+ * output is as long as its video, which the audio's length does not change.
+ * Not for the input's own audio (audio_sync), whose cut follows a trim the
+ * caller asked for, nor a looped one. */
+static void note_cut(const ovni_writer *w, const struct writer_audio *a, double video_end)
+{
+    if (w->s.audio_sync || w->s.audio_loop > 0 || !a->ic || a->ic->duration <= 0) return;
+    double left = (double)a->ic->duration / AV_TIME_BASE - w->s.audio_start - video_end;
+    if (left > 0.5)
+        ovni_log(OVNI_LOG_INFO, "%s: the audio from %s runs %.1f s past the video's end (%.1f s) and is cut there; "
+                 "a longer video keeps more of it", w->path, w->audio_path, left, video_end);
+}
+
 int audio_pump(ovni_writer *w, double until, int final)
 {
     struct writer_audio *a = w->audio;
@@ -422,6 +436,7 @@ int audio_pump(ovni_writer *w, double until, int final)
             av_packet_unref(a->pkt); /* past the video's end: the cut */
             a->have_pkt = 0;
             a->eof = 1;
+            note_cut(w, a, until);
             return 0;
         }
         a->pkt->stream_index = a->out->index;
