@@ -57,6 +57,15 @@ static int se(bits *b)
     return k & 1 ? (int)((k + 1) / 2) : -(int)(k / 2);
 }
 
+/* ue() for a field whose legal values are 0..max: larger (a damaged or
+ * hostile header) marks the reader bad, so no sum below can overflow. */
+static int ue_max(bits *b, uint32_t max)
+{
+    uint32_t v = ue(b);
+    if (v > max) b->bad = 1;
+    return v > max ? 0 : (int)v;
+}
+
 static void bits_init(bits *b, const uint8_t *nal, int size)
 {
     memset(b, 0, sizeof(*b));
@@ -67,7 +76,7 @@ static void skip_scaling_list(bits *b, int n)
 {
     int last = 8, next = 8;
     for (int j = 0; j < n && !b->bad; j++) {
-        if (next) next = (last + se(b) + 256) % 256;
+        if (next) next = (int)(((int64_t)last + se(b)) & 255); /* (last + delta) mod 256 */
         last = next ? next : last;
     }
 }
@@ -92,10 +101,10 @@ static void read_sps(h264_poc *h, const uint8_t *nal, int size)
             for (int i = 0; i < (chroma != 3 ? 8 : 12) && !b.bad; i++)
                 if (u(&b, 1)) skip_scaling_list(&b, i < 6 ? 16 : 64);
     }
-    s.log2_max_frame_num = (int)ue(&b) + 4;
-    s.poc_type = (int)ue(&b);
+    s.log2_max_frame_num = ue_max(&b, 12) + 4;
+    s.poc_type = ue_max(&b, 2);
     if (s.poc_type == 0) {
-        s.log2_max_poc_lsb = (int)ue(&b) + 4;
+        s.log2_max_poc_lsb = ue_max(&b, 12) + 4;
     } else if (s.poc_type == 1) {
         s.delta_pic_order_always_zero = (int)u(&b, 1);
         se(&b); /* offset_for_non_ref_pic */
@@ -137,7 +146,7 @@ static int read_slice(const h264_poc *h, const uint8_t *nal, int size)
     u(&b, sps->log2_max_frame_num);
     if (u(&b, 1)) return 0; /* field_pic_flag: a field, not a frame */
     if ((nal[0] & 0x1f) == 5) ue(&b); /* idr_pic_id */
-    int diff = 0; /* bottom field's POC minus the top's */
+    int64_t diff = 0; /* bottom field's POC minus the top's (two 32-bit terms) */
     if (sps->poc_type == 0) {
         u(&b, sps->log2_max_poc_lsb);
         if (pps->bottom_field_pic_order_in_frame_present) diff = se(&b);
