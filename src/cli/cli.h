@@ -63,6 +63,9 @@ typedef struct input_opts {
 /* The constant rate a video is written at by default: its average rate,
  * or for a variable-rate video its r_frame_rate where plausible. */
 ovni_rational input_default_rate(const ovni_video_info *vi);
+/* The output frames at `fps` that start before `seconds` (--duration's
+ * count; at least 1). */
+int64_t cli_duration_frames(double seconds, ovni_rational fps);
 /* 0, 1 (error printed, naming the file), or 2 (a bad color: spec). */
 int input_open(cli_input *in, const char *spec, const input_opts *o);
 /* The next frame: NV12/P010 from a video, RGB24 from a still (a copy the

@@ -562,9 +562,7 @@ static int pump(job *j, job_stats *st)
     int64_t made = 0;
     int64_t limit = o->frames > 0 ? o->frames : 0;
     if (o->duration > 0 && o->vsync == 0) {
-        /* the output frames that start before the duration */
-        int64_t d = (int64_t)ceil(o->duration * j->fps.num / j->fps.den - 1e-6);
-        if (d < 1) d = 1;
+        const int64_t d = cli_duration_frames(o->duration, j->fps);
         if (!limit || d < limit) limit = d;
     }
     int rc = o->vsync == 1 && j->in.kind == INPUT_VIDEO ? pump_passthrough(j, st, limit, &made)
@@ -717,7 +715,7 @@ int job_run(const job_opts *o, ovni_device *dev, job_stats *st)
             total = secs > 0 ? (int64_t)llround(secs * rate) : 0;
         }
         if (o->duration > 0 && o->vsync == 0) {
-            int64_t d = (int64_t)ceil(o->duration * rate - 1e-6);
+            const int64_t d = cli_duration_frames(o->duration, j.fps);
             if (!total || d < total || o->loop) total = d;
         }
         j.env = (cli_env){j.dev, di.is_gpu ? OVNI_MEMORY_DEVICE : OVNI_MEMORY_HOST, j.fps, j.in.width,

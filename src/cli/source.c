@@ -113,6 +113,12 @@ ovni_rational input_default_rate(const ovni_video_info *vi)
     return avg;
 }
 
+int64_t cli_duration_frames(double seconds, ovni_rational fps)
+{
+    int64_t d = (int64_t)ceil(seconds * fps.num / fps.den - 1e-6);
+    return d < 1 ? 1 : d;
+}
+
 int input_open(cli_input *in, const char *spec, const input_opts *o)
 {
     memset(in, 0, sizeof(*in));
@@ -141,7 +147,7 @@ int input_open(cli_input *in, const char *spec, const input_opts *o)
         /* a still is a video of --frames, else of the frames that start
          * before --duration (as a video is cut), else of 5 seconds */
         if (o->frames > 0) in->frames = o->frames;
-        else if (o->duration > 0) in->frames = (int64_t)ceil(o->duration * in->fps.num / in->fps.den - 1e-6);
+        else if (o->duration > 0) in->frames = cli_duration_frames(o->duration, in->fps);
         else in->frames = 5 * (int64_t)in->fps.num / in->fps.den;
         if (in->frames < 1) in->frames = 1;
         return 0;

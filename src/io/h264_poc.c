@@ -114,8 +114,7 @@ static void read_sps(h264_poc *h, const uint8_t *nal, int size)
     }
     ue(&b), u(&b, 1), ue(&b), ue(&b); /* max_num_ref_frames, gaps, width, height */
     s.frame_mbs_only = (int)u(&b, 1);
-    if (b.bad || id >= H264_POC_MAX_SPS || s.log2_max_frame_num > 16 || s.poc_type > 2 || s.log2_max_poc_lsb > 16)
-        return;
+    if (b.bad || id >= H264_POC_MAX_SPS) return; /* ue_max bounded the rest */
     s.valid = 1;
     h->sps[id] = s;
 }
@@ -131,7 +130,8 @@ static void read_pps(h264_poc *h, const uint8_t *nal, int size)
     h->pps[id] = (h264_poc_pps){1, (int)sps, bottom};
 }
 
-/* The first slice's field order (h264_poc_order's values), or -1: not a slice. */
+/* The first slice's field order (h264_poc_order's values; 0 when its
+ * header names none or cannot be read). */
 static int read_slice(const h264_poc *h, const uint8_t *nal, int size)
 {
     bits b;
